@@ -1,0 +1,100 @@
+#include "common/pg/connection_pool.h"
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "common/pg/errors.h"
+
+namespace mc::pg {
+
+ConnectionPool::ConnectionPool(PoolOptions options)
+    : options_(std::move(options)), free_slots_(options_.size) {
+  idle_.resize(options_.size);
+}
+
+ConnectionPool::~ConnectionPool() = default;
+
+void ConnectionPool::Prepare(std::string name, std::string sql) {
+  std::lock_guard<std::mutex> lock(mu_);
+  statements_.emplace_back(std::move(name), std::move(sql));
+}
+
+std::unique_ptr<pqxx::connection> ConnectionPool::Connect() {
+  auto conn = std::make_unique<pqxx::connection>(options_.dsn);
+  if (!options_.schema.empty()) {
+    pqxx::nontransaction tx(*conn);
+    tx.exec("SET search_path TO " + tx.quote_name(options_.schema) + ", public");
+  }
+  std::vector<std::pair<std::string, std::string>> statements;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    statements = statements_;
+  }
+  for (const auto& [name, sql] : statements) conn->prepare(name, sql);
+  return conn;
+}
+
+absl::Status ConnectionPool::RunOnce(std::unique_ptr<pqxx::connection>& conn,
+                                     const std::function<absl::Status(pqxx::connection&)>& work,
+                                     bool* retryable) {
+  *retryable = false;
+  try {
+    if (conn == nullptr) conn = Connect();
+    return work(*conn);
+  } catch (const std::exception& e) {
+    absl::Status status = StatusFromException(e);
+    if (IsLostConnection(e)) {
+      conn.reset();
+      *retryable = true;
+    } else if (status.code() == absl::StatusCode::kAborted) {
+      *retryable = true;
+    } else if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
+      conn.reset();
+    }
+    return status;
+  }
+}
+
+absl::Status ConnectionPool::Run(const std::function<absl::Status(pqxx::connection&)>& work) {
+  std::unique_ptr<pqxx::connection> conn;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!cv_.wait_for(lock, absl::ToChronoMilliseconds(options_.acquire_timeout),
+                      [this] { return free_slots_ > 0; })) {
+      return absl::UnavailableError(absl::StrCat("no free PostgreSQL connection within ",
+                                                 absl::FormatDuration(options_.acquire_timeout)));
+    }
+    --free_slots_;
+    for (auto it = idle_.rbegin(); it != idle_.rend(); ++it) {
+      if (*it != nullptr) {  // prefer a live connection
+        std::swap(*it, idle_.back());
+        break;
+      }
+    }
+    conn = std::move(idle_.back());
+    idle_.pop_back();
+  }
+  absl::Status status;
+  for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
+    bool retryable = false;
+    status = RunOnce(conn, work, &retryable);
+    if (status.ok() || !retryable) break;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    idle_.push_back(std::move(conn));
+    ++free_slots_;
+  }
+  cv_.notify_one();
+  return status;
+}
+
+absl::Status ConnectionPool::Ping() {
+  return Run([](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    tx.exec("SELECT 1");
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace mc::pg

@@ -1,0 +1,193 @@
+#include "common/pgcluster/temp_postgres.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <pqxx/pqxx>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/pgcluster/free_port.h"
+
+namespace mc::pgcluster {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string FindBindir() {
+  if (const char* env = std::getenv("MC_PG_BINDIR"); env != nullptr && *env != '\0') return env;
+  std::string best;
+  int best_version = -1;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
+    int v = std::atoi(entry.path().filename().c_str());
+    if (v > best_version && fs::exists(entry.path() / "bin" / "postgres")) {
+      best_version = v;
+      best = (entry.path() / "bin").string();
+    }
+  }
+  if (!best.empty()) return best;
+  if (const char* path = std::getenv("PATH")) {
+    std::stringstream ss(path);
+    std::string dir;
+    while (std::getline(ss, dir, ':')) {
+      if (fs::exists(fs::path(dir) / "initdb")) return dir;
+    }
+  }
+  return "";
+}
+
+void ChownTree(const fs::path& root, const process::Credentials& c) {
+  (void)!chown(root.c_str(), c.uid, c.gid);
+  std::error_code ec;
+  for (const auto& e : fs::recursive_directory_iterator(root, ec)) {
+    (void)!chown(e.path().c_str(), c.uid, c.gid);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<TempPostgres>> TempPostgres::Start(TempPostgresOptions options) {
+  std::unique_ptr<TempPostgres> pg(new TempPostgres());
+  pg->options_ = options;
+  pg->bindir_ = FindBindir();
+  if (pg->bindir_.empty()) {
+    return absl::NotFoundError(
+        "PostgreSQL server binaries not found (install postgresql, or set MC_PG_BINDIR)");
+  }
+  pg->run_as_ = process::UnprivilegedUserIfRoot();
+  if (options.data_dir.empty()) {
+    std::string tmpl = (fs::temp_directory_path() / "mc-pg-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) == nullptr) return absl::InternalError("mkdtemp failed");
+    pg->data_dir_ = tmpl;
+    pg->remove_on_exit_ = true;
+  } else {
+    pg->data_dir_ = fs::absolute(options.data_dir).string();
+    fs::create_directories(pg->data_dir_);
+  }
+  chmod(pg->data_dir_.c_str(), 0700);
+  if (pg->run_as_) ChownTree(pg->data_dir_, *pg->run_as_);
+
+  const fs::path pgdata = fs::path(pg->data_dir_) / "data";
+  if (!fs::exists(pgdata / "PG_VERSION")) {
+    process::SpawnOptions init{.argv = {pg->bindir_ + "/initdb", "-D", pgdata.string(), "-U", "mc",
+                                        "--auth=trust", "-E", "UTF8", "--locale=C", "-N"},
+                               .stdout_path = pg->data_dir_ + "/initdb.log",
+                               .stderr_path = pg->data_dir_ + "/initdb.log"};
+    if (pg->run_as_) {
+      init.uid = pg->run_as_->uid;
+      init.gid = pg->run_as_->gid;
+    }
+    absl::StatusOr<int> rc = process::Run(init);
+    if (!rc.ok()) return rc.status();
+    if (*rc != 0) {
+      std::ifstream log(pg->data_dir_ + "/initdb.log");
+      std::stringstream ss;
+      ss << log.rdbuf();
+      return absl::InternalError(absl::StrCat("initdb failed (exit ", *rc, "): ", ss.str()));
+    }
+  }
+  pg->port_ = options.port;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    if (options.port == 0) {
+      absl::StatusOr<int> port = FreeLoopbackPort();
+      if (!port.ok()) return port.status();
+      pg->port_ = *port;
+    }
+    absl::Status s = pg->Launch();
+    if (s.ok()) return pg;
+    if (options.port != 0 || attempt == 4) return s;
+  }
+  return absl::InternalError("unreachable");
+}
+
+absl::Status TempPostgres::Launch() {
+  const std::string log_path = data_dir_ + "/postgres.log";
+  process::SpawnOptions run{
+      .argv = {bindir_ + "/postgres", "-D", data_dir_ + "/data", "-p", std::to_string(port_), "-c",
+               "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c",
+               absl::StrCat("max_connections=", options_.max_connections), "-c",
+               options_.durable ? "fsync=on" : "fsync=off", "-c",
+               options_.durable ? "full_page_writes=on" : "full_page_writes=off", "-c",
+               "shared_buffers=256MB", "-c", "max_wal_size=2GB"},
+      .stdout_path = log_path,
+      .stderr_path = log_path,
+      .death_signal = SIGQUIT};
+  if (run_as_) {
+    run.uid = run_as_->uid;
+    run.gid = run_as_->gid;
+  }
+  absl::StatusOr<process::Subprocess> p = process::Subprocess::Spawn(run);
+  if (!p.ok()) return p.status();
+  server_.emplace(std::move(*p));
+  return WaitReady();
+}
+
+absl::Status TempPostgres::WaitReady() {
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (absl::Now() < deadline) {
+    if (!server_->Running()) {
+      return absl::InternalError(
+          absl::StrCat("postgres exited during start-up; log tail:\n", LogTail()));
+    }
+    try {
+      pqxx::connection c(Dsn());
+      return absl::OkStatus();
+    } catch (const std::exception&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  return absl::DeadlineExceededError(
+      absl::StrCat("postgres not ready within 60s; log tail:\n", LogTail()));
+}
+
+std::string TempPostgres::LogTail() const {
+  std::ifstream log(data_dir_ + "/postgres.log");
+  std::stringstream ss;
+  ss << log.rdbuf();
+  std::string all = ss.str();
+  return all.size() > 4000 ? all.substr(all.size() - 4000) : all;
+}
+
+std::string TempPostgres::Dsn(const std::string& dbname) const {
+  return absl::StrCat("host=127.0.0.1 port=", port_, " user=mc dbname=", dbname,
+                      " connect_timeout=5");
+}
+
+bool TempPostgres::running() { return server_ && server_->Running(); }
+
+absl::Status TempPostgres::Stop() {
+  if (!running()) return absl::OkStatus();
+  server_->Signal(SIGINT);
+  if (!server_->WaitFor(absl::Seconds(60))) {
+    server_->Signal(SIGQUIT);
+    server_->Wait();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TempPostgres::Crash() {
+  if (!running()) return absl::OkStatus();
+  server_->Signal(SIGQUIT);
+  server_->Wait();
+  return absl::OkStatus();
+}
+
+absl::Status TempPostgres::Restart() {
+  if (running()) return absl::FailedPreconditionError("PostgreSQL is still running");
+  return Launch();
+}
+
+TempPostgres::~TempPostgres() {
+  (void)Stop();
+  if (remove_on_exit_) {
+    std::error_code ec;
+    fs::remove_all(data_dir_, ec);
+  }
+}
+
+}  // namespace mc::pgcluster

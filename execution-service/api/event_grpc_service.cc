@@ -1,0 +1,132 @@
+#include "execution-service/api/event_grpc_service.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/status/grpc_status.h"
+#include "execution-service/api/event_proto.h"
+
+namespace mc::execution {
+namespace v1 = messagecenter::v1;
+using status::ToGrpc;
+
+EventGrpcService::EventGrpcService(EventIngestion& ingestion, const grpcutil::BearerAuth& auth,
+                                   log::Logger& logger)
+    : ingestion_(ingestion), auth_(auth), logger_(logger) {}
+
+grpc::Status EventGrpcService::PushEvent(grpc::ServerContext* context,
+                                         const v1::PushEventRequest* request,
+                                         v1::PushEventResponse* response) {
+  if (absl::Status s = auth_.Check(*context); !s.ok()) return ToGrpc(s);
+  absl::StatusOr<Queue> queue = QueueFromProto(request->queue());
+  if (!queue.ok()) return ToGrpc(queue.status());
+  absl::StatusOr<NewEvent> event = EventFromProto(request->event());
+  if (!event.ok()) return ToGrpc(event.status());
+  absl::StatusOr<InsertOutcome> outcome = ingestion_.PushOne(*queue, std::move(*event));
+  if (!outcome.ok()) {
+    if (outcome.status().code() != absl::StatusCode::kInvalidArgument) {
+      logger_.Warn("push failed", {{"error", outcome.status().message()}});
+    }
+    return ToGrpc(outcome.status());
+  }
+  response->set_id(outcome->id);
+  response->set_duplicate(outcome->duplicate);
+  return grpc::Status::OK;
+}
+
+grpc::Status EventGrpcService::PushEvents(grpc::ServerContext* context,
+                                          const v1::PushEventsRequest* request,
+                                          v1::PushEventsResponse* response) {
+  if (absl::Status s = auth_.Check(*context); !s.ok()) return ToGrpc(s);
+  absl::StatusOr<Queue> queue = QueueFromProto(request->queue());
+  if (!queue.ok()) return ToGrpc(queue.status());
+  std::vector<absl::StatusOr<NewEvent>> events;
+  events.reserve(request->events_size());
+  for (const v1::Event& e : request->events()) events.push_back(EventFromProto(e));
+  absl::StatusOr<std::vector<PushResult>> results = ingestion_.PushMany(*queue, std::move(events));
+  if (!results.ok()) {
+    if (results.status().code() != absl::StatusCode::kInvalidArgument) {
+      logger_.Warn("batch push failed", {{"error", results.status().message()}});
+    }
+    return ToGrpc(results.status());
+  }
+  int accepted = 0;
+  for (const PushResult& r : *results) {
+    v1::EventResult* out = response->add_results();
+    if (r.status.ok()) {
+      ++accepted;
+      out->set_id(r.outcome.id);
+      out->set_duplicate(r.outcome.duplicate);
+    } else {
+      v1::Rejection* rej = out->mutable_rejection();
+      rej->set_code(static_cast<int>(r.status.code()));
+      rej->set_field(std::string(FieldOf(r.status.message())));
+      rej->set_message(std::string(r.status.message()));
+    }
+  }
+  response->set_accepted(accepted);
+  response->set_rejected(static_cast<int>(results->size()) - accepted);
+  return grpc::Status::OK;
+}
+
+grpc::Status EventGrpcService::GetEvent(grpc::ServerContext* context,
+                                        const v1::GetEventRequest* request,
+                                        v1::StoredEvent* response) {
+  if (absl::Status s = auth_.Check(*context); !s.ok()) return ToGrpc(s);
+  absl::StatusOr<StoredEvent> event;
+  switch (request->key_case()) {
+    case v1::GetEventRequest::kId:
+      event = ingestion_.Get(request->id());
+      break;
+    case v1::GetEventRequest::kExternal: {
+      absl::StatusOr<Queue> queue = QueueFromProto(request->external().queue());
+      if (!queue.ok()) return ToGrpc(queue.status());
+      event = ingestion_.GetByExternalId(*queue, request->external().external_id());
+      break;
+    }
+    default:
+      return ToGrpc(absl::InvalidArgumentError("key: give an id or an external key"));
+  }
+  if (!event.ok()) return ToGrpc(event.status());
+  StoredEventToProto(*event, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status EventGrpcService::ListEvents(grpc::ServerContext* context,
+                                          const v1::ListEventsRequest* request,
+                                          v1::ListEventsResponse* response) {
+  if (absl::Status s = auth_.Check(*context); !s.ok()) return ToGrpc(s);
+  EventFilter filter;
+  if (request->queue() != v1::QUEUE_UNSPECIFIED) {
+    absl::StatusOr<Queue> queue = QueueFromProto(request->queue());
+    if (!queue.ok()) return ToGrpc(queue.status());
+    filter.queue = *queue;
+  }
+  if (request->has_status()) {
+    if (request->status() < 0 || request->status() > 6) {
+      return ToGrpc(absl::InvalidArgumentError(
+          absl::StrCat("status: unknown value ", static_cast<int>(request->status()))));
+    }
+    filter.status = static_cast<EventStatus>(request->status());
+  }
+  filter.type = request->type();
+  if (request->has_created_after()) {
+    filter.created_after = absl::FromUnixSeconds(request->created_after().seconds()) +
+                           absl::Nanoseconds(request->created_after().nanos());
+  }
+  if (request->has_created_before()) {
+    filter.created_before = absl::FromUnixSeconds(request->created_before().seconds()) +
+                            absl::Nanoseconds(request->created_before().nanos());
+  }
+  filter.page_size = request->page_size();
+  if (!request->page_token().empty() &&
+      (!absl::SimpleAtoi(request->page_token(), &filter.before_id) || filter.before_id <= 0)) {
+    return ToGrpc(absl::InvalidArgumentError("page_token: not a token from ListEvents"));
+  }
+  absl::StatusOr<EventPage> page = ingestion_.List(filter);
+  if (!page.ok()) return ToGrpc(page.status());
+  for (const StoredEvent& e : page->events) StoredEventToProto(e, response->add_events());
+  if (page->next_before_id > 0) response->set_next_page_token(absl::StrCat(page->next_before_id));
+  return grpc::Status::OK;
+}
+
+}  // namespace mc::execution

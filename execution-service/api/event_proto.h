@@ -1,0 +1,21 @@
+// Conversions between messagecenter.v1 protos and the execution domain types.
+// Pure functions, thread-safe.
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "execution-service/events/event.h"
+#include "messagecenter/v1/events.pb.h"
+
+namespace mc::execution {
+
+// INVALID_ARGUMENT "queue: ..." for QUEUE_UNSPECIFIED or an unknown value.
+absl::StatusOr<Queue> QueueFromProto(int queue);
+messagecenter::v1::Queue QueueToProto(Queue q);
+
+// Fails (INVALID_ARGUMENT "ctx: ..." / "scheduled: ...") when ctx cannot be written as JSON
+// (NaN or infinite numbers) or a timestamp is out of range. Performs no other validation.
+absl::StatusOr<NewEvent> EventFromProto(const messagecenter::v1::Event& proto);
+void EventToProto(const NewEvent& event, messagecenter::v1::Event* proto);
+void StoredEventToProto(const StoredEvent& event, messagecenter::v1::StoredEvent* proto);
+
+}  // namespace mc::execution

@@ -1,0 +1,46 @@
+// EventIngestion: the execution instance's event API as plain logic (no transport).
+//
+// Push: validate each event (see event_validator.h), then store the valid ones through the
+// GroupCommitter; a call returns once its events are durable. PushMany gives one result per
+// event: an invalid event is rejected alone and never fails the others. Reads go straight to
+// the repository.
+// Failure modes: INVALID_ARGUMENT (field named first in the message) for a bad event, an empty
+// or oversized PushMany, or a bad page size; UNAVAILABLE when PostgreSQL is unreachable (nothing
+// of the call stored); NOT_FOUND from Get*. Thread-safe.
+#pragma once
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "execution-service/events/event_repository.h"
+#include "execution-service/events/event_validator.h"
+#include "execution-service/events/group_committer.h"
+
+namespace mc::execution {
+
+struct PushResult {
+  absl::Status status;    // OK, or why this event was refused
+  InsertOutcome outcome;  // when OK
+};
+
+class EventIngestion {
+ public:
+  EventIngestion(GroupCommitter& committer, EventRepository& repository, IngestLimits limits);
+
+  absl::StatusOr<InsertOutcome> PushOne(Queue queue, NewEvent event);
+  // `events` may carry per-event errors found while decoding them; they are reported as is.
+  absl::StatusOr<std::vector<PushResult>> PushMany(Queue queue,
+                                                   std::vector<absl::StatusOr<NewEvent>> events);
+  absl::StatusOr<StoredEvent> Get(int64_t id);
+  absl::StatusOr<StoredEvent> GetByExternalId(Queue queue, const std::string& external_id);
+  absl::StatusOr<EventPage> List(EventFilter filter);
+
+  const IngestLimits& limits() const { return limits_; }
+
+ private:
+  GroupCommitter& committer_;
+  EventRepository& repository_;
+  const IngestLimits limits_;
+};
+
+}  // namespace mc::execution

@@ -1,0 +1,40 @@
+// Validation of pushed events, before anything is stored.
+//
+// ValidateEvent() returns OK, or INVALID_ARGUMENT whose message starts with the field name and
+// a colon ("email: ..."), so callers can report the field. It also normalises the phone number
+// (separators dropped). Rules:
+//  - type: required; a letter then letters, digits, '_', '-', '.'; at most 64 characters;
+//  - wished_channel: 0 (email), 1 (SMS), 41 (iOS) or 42 (Android);
+//  - the channel's address is required: email / mobile_phone / device_token;
+//  - email, when given: one '@', a local part of RFC 5322 atom characters and dots, a domain of
+//    LDH labels with a dot; at most 254 characters;
+//  - mobile_phone, when given: optional '+', then 6 to 15 digits ("() -." allowed and dropped);
+//  - email_format: 0, 1 or 2;
+//  - expiration not before scheduled;
+//  - ctx: a JSON object of at most `max_ctx_bytes` bytes;
+//  - text fields: no NUL character (PostgreSQL cannot store it), bounded lengths.
+// Pure and thread-safe.
+#pragma once
+
+#include <cstddef>
+
+#include "absl/status/status.h"
+#include "execution-service/events/event.h"
+
+namespace mc::execution {
+
+struct IngestLimits {
+  int max_events_per_call = 1000;
+  size_t max_ctx_bytes = 64 * 1024;
+};
+
+absl::Status ValidateEvent(NewEvent& event, const IngestLimits& limits);
+
+// The field named at the start of a validation message ("email: ..." -> "email"); "" if none.
+absl::string_view FieldOf(absl::string_view message);
+
+bool IsValidEmail(absl::string_view email);
+// Returns the digits (with a leading '+' if given) or "" when invalid.
+std::string NormalisePhone(absl::string_view phone);
+
+}  // namespace mc::execution

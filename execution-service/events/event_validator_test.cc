@@ -1,0 +1,145 @@
+#include "execution-service/events/event_validator.h"
+
+#include <catch2/catch.hpp>
+
+namespace mc::execution {
+namespace {
+
+NewEvent Good() {
+  NewEvent e;
+  e.type = "ORDER_SHIPPED";
+  e.email = "jane.doe+shop@example.co.uk";
+  e.ctx_json = R"({"order":{"id":"A-1"}})";
+  return e;
+}
+
+// Validates and returns "field|message" for failures, "ok" otherwise.
+std::string Check(NewEvent e, IngestLimits limits = {}) {
+  absl::Status s = ValidateEvent(e, limits);
+  if (s.ok()) return "ok";
+  REQUIRE(s.code() == absl::StatusCode::kInvalidArgument);
+  return std::string(FieldOf(s.message()));
+}
+
+TEST_CASE("a well-formed event passes") { CHECK(Check(Good()) == "ok"); }
+
+TEST_CASE("type is required and well-formed") {
+  NewEvent e = Good();
+  e.type = "";
+  CHECK(Check(e) == "type");
+  for (const char* bad : {"1abc", "has space", "semi;colon", "_x", "é"}) {
+    e.type = bad;
+    CHECK(Check(e) == "type");
+  }
+  e.type = std::string(65, 'a');
+  CHECK(Check(e) == "type");
+  e.type = "a.b-c_D9";
+  CHECK(Check(e) == "ok");
+}
+
+TEST_CASE("the wished channel's address is required") {
+  NewEvent e = Good();
+  e.email = "";
+  CHECK(Check(e) == "email");
+  e.wished_channel = 1;
+  CHECK(Check(e) == "mobile_phone");
+  e.mobile_phone = "+33 6 12 34 56 78";
+  CHECK(Check(e) == "ok");
+  e.wished_channel = 41;
+  CHECK(Check(e) == "device_token");
+  e.device_token = "apns-token";
+  CHECK(Check(e) == "ok");
+  e.wished_channel = 42;
+  CHECK(Check(e) == "ok");
+}
+
+TEST_CASE("unknown channel values are refused") {
+  NewEvent e = Good();
+  for (int v : {2, 40, 43, -1, 99}) {
+    e.wished_channel = v;
+    CHECK(Check(e) == "wished_channel");
+  }
+}
+
+TEST_CASE("email syntax") {
+  for (const char* good :
+       {"a@b.co", "first.last@sub.example.com", "x+tag@ex-ample.org", "o'brien@example.ie"}) {
+    CHECK(IsValidEmail(good));
+  }
+  for (const char* bad :
+       {"plain", "@example.com", "a@", "a@b", "a@@b.com", "a b@c.com", ".a@b.com", "a.@b.com",
+        "a..b@c.com", "a@-b.com", "a@b-.com", "a@b..com", "a@b.com.", "a@b_c.com", "<a@b.com>"}) {
+    CHECK_FALSE(IsValidEmail(bad));
+  }
+  NewEvent e = Good();
+  e.email = "not-an-email";
+  CHECK(Check(e) == "email");
+  // Checked whenever given, even on another channel.
+  e.wished_channel = 1;
+  e.mobile_phone = "0612345678";
+  CHECK(Check(e) == "email");
+}
+
+TEST_CASE("phone syntax, normalised") {
+  CHECK(NormalisePhone("+1 (555) 010-9999") == "+15550109999");
+  CHECK(NormalisePhone("06.12.34.56.78") == "0612345678");
+  CHECK(NormalisePhone("12345") == "");             // too short
+  CHECK(NormalisePhone("1234567890123456") == "");  // too long
+  CHECK(NormalisePhone("06123x4567") == "");
+  CHECK(NormalisePhone("12+3456789") == "");
+  NewEvent e = Good();
+  e.wished_channel = 1;
+  e.mobile_phone = "call me";
+  CHECK(Check(e) == "mobile_phone");
+  e.mobile_phone = "+44 20 7946 0958";
+  REQUIRE(ValidateEvent(e, {}).ok());
+  CHECK(e.mobile_phone == "+442079460958");
+}
+
+TEST_CASE("email format values") {
+  NewEvent e = Good();
+  e.email_format = 3;
+  CHECK(Check(e) == "email_format");
+  e.email_format = 2;
+  CHECK(Check(e) == "ok");
+}
+
+TEST_CASE("expiration before scheduled is refused") {
+  NewEvent e = Good();
+  e.scheduled = absl::FromUnixSeconds(2000);
+  e.expiration = absl::FromUnixSeconds(1000);
+  CHECK(Check(e) == "expiration");
+  e.expiration = absl::FromUnixSeconds(2000);
+  CHECK(Check(e) == "ok");
+}
+
+TEST_CASE("ctx size limit and shape") {
+  NewEvent e = Good();
+  e.ctx_json = R"({"k":")" + std::string(100, 'x') + R"("})";
+  CHECK(Check(e, {.max_ctx_bytes = 50}) == "ctx");
+  CHECK(Check(e, {.max_ctx_bytes = 200}) == "ok");
+  e.ctx_json = "[1,2]";
+  CHECK(Check(e) == "ctx");
+  e.ctx_json = R"({"k":"a\u0000b"})";
+  CHECK(Check(e) == "ctx");
+}
+
+TEST_CASE("text fields: NUL characters and lengths") {
+  NewEvent e = Good();
+  e.external_id = std::string("a\0b", 3);
+  CHECK(Check(e) == "external_id");
+  e.external_id = std::string(256, 'k');
+  CHECK(Check(e) == "external_id");
+  e.external_id = "k";
+  e.origin = std::string(300, 'o');
+  CHECK(Check(e) == "origin");
+}
+
+TEST_CASE("FieldOf reads the field prefix") {
+  CHECK(FieldOf("email: bad") == "email");
+  CHECK(FieldOf("no field here") == "");
+  CHECK(FieldOf("two words: x") == "");
+}
+
+}  // namespace
+}  // namespace mc::execution

@@ -1,0 +1,109 @@
+#include "execution-service/events/group_committer.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace mc::execution {
+
+GroupCommitter::GroupCommitter(EventRepository& repository, CommitterOptions options,
+                               log::Logger& logger)
+    : repository_(repository), options_(options), logger_(logger) {
+  for (int i = 0; i < options_.writers; ++i) writers_.emplace_back([this] { WriterLoop(); });
+}
+
+GroupCommitter::~GroupCommitter() { Stop(); }
+
+void GroupCommitter::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_ && writers_.empty()) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (std::thread& t : writers_) t.join();
+  writers_.clear();
+}
+
+absl::StatusOr<std::vector<InsertOutcome>> GroupCommitter::Submit(Queue queue,
+                                                                  std::vector<NewEvent> events) {
+  if (events.empty()) return std::vector<InsertOutcome>{};
+  auto request = std::make_unique<Request>();
+  request->events = std::move(events);
+  auto done = request->done.get_future();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return absl::UnavailableError("execution instance is shutting down");
+    pending_[queue == Queue::kRealTime ? 0 : 1].push_back(std::move(request));
+  }
+  cv_.notify_one();
+  return done.get();
+}
+
+void GroupCommitter::WriterLoop() {
+  for (;;) {
+    std::vector<std::unique_ptr<Request>> group;
+    Queue queue;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !pending_[0].empty() || !pending_[1].empty(); });
+      if (pending_[0].empty() && pending_[1].empty()) return;  // stopping, all written
+      int lane = next_lane_;
+      if (pending_[lane].empty()) lane = 1 - lane;
+      next_lane_ = 1 - lane;
+      queue = lane == 0 ? Queue::kRealTime : Queue::kBatch;
+      size_t rows = 0;
+      auto& q = pending_[lane];
+      while (!q.empty() &&
+             (group.empty() || rows + q.front()->events.size() <=
+                                   static_cast<size_t>(options_.max_rows_per_commit))) {
+        rows += q.front()->events.size();
+        group.push_back(std::move(q.front()));
+        q.pop_front();
+      }
+      if (!pending_[0].empty() || !pending_[1].empty()) cv_.notify_one();
+    }
+    Write(queue, group);
+  }
+}
+
+void GroupCommitter::Write(Queue queue, std::vector<std::unique_ptr<Request>>& group) {
+  std::vector<size_t> sizes;
+  std::vector<NewEvent> rows;
+  if (group.size() == 1) {
+    sizes.push_back(group[0]->events.size());
+    rows = std::move(group[0]->events);
+  } else {
+    size_t n = 0;
+    for (auto& r : group) n += r->events.size();
+    rows.reserve(n);
+    for (auto& r : group) {
+      sizes.push_back(r->events.size());
+      for (NewEvent& e : r->events) rows.push_back(std::move(e));
+    }
+  }
+  absl::StatusOr<std::vector<InsertOutcome>> result = repository_.InsertBatch(queue, rows);
+  if (!result.ok() && result.status().code() == absl::StatusCode::kInvalidArgument &&
+      group.size() > 1) {
+    // PostgreSQL refused a value: write each request on its own so only that one fails.
+    logger_.Warn("group commit refused a value; retrying request by request",
+                 {{"error", result.status().message()}});
+    size_t offset = 0;
+    for (size_t i = 0; i < group.size(); ++i) {
+      auto slice = absl::MakeConstSpan(rows).subspan(offset, sizes[i]);
+      group[i]->done.set_value(repository_.InsertBatch(queue, slice));
+      offset += sizes[i];
+    }
+    return;
+  }
+  if (!result.ok()) {
+    for (auto& r : group) r->done.set_value(result.status());
+    return;
+  }
+  size_t offset = 0;
+  for (size_t i = 0; i < group.size(); ++i) {
+    group[i]->done.set_value(
+        std::vector<InsertOutcome>(result->begin() + offset, result->begin() + offset + sizes[i]));
+    offset += sizes[i];
+  }
+}
+
+}  // namespace mc::execution

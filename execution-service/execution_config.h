@@ -1,0 +1,34 @@
+// The execution instance's configuration: flags, each with an MC_* environment fallback
+// (see `execution-service --help`).
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace mc::execution {
+
+struct ExecutionConfig {
+  std::string command = "serve";  // "serve" or "migrate"
+  std::string listen = "0.0.0.0:50051";
+  std::string port_file;
+  std::string pg_dsn;
+  std::string schema = "mc_exec";
+  int pg_pool_size = 8;
+  std::string auth_tokens;
+  std::string auth_tokens_file;
+  int max_events_per_call = 1000;
+  int max_ctx_bytes = 64 * 1024;
+  int commit_writers = 4;
+  int commit_max_rows = 5000;
+  bool migrate = true;
+  int shutdown_grace_seconds = 10;
+  std::string log_level = "info";
+  bool help = false;
+  std::string usage;
+};
+
+// INVALID_ARGUMENT naming the flag for unknown flags, bad values or a missing --pg_dsn.
+absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const* argv);
+
+}  // namespace mc::execution
