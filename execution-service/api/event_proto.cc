@@ -4,6 +4,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "absl/strings/str_cat.h"
+#include "execution-service/api/struct_json.h"
 
 namespace mc::execution {
 namespace v1 = messagecenter::v1;
@@ -73,12 +74,7 @@ absl::StatusOr<NewEvent> EventFromProto(const v1::Event& p) {
   if (!expiration.ok()) return expiration.status();
   e.expiration = *expiration;
   if (p.has_ctx()) {
-    e.ctx_json.clear();
-    auto s = google::protobuf::util::MessageToJsonString(p.ctx(), &e.ctx_json);
-    if (!s.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("ctx: cannot be written as JSON (", s.message().as_string(), ")"));
-    }
+    if (absl::Status s = StructToJson(p.ctx(), &e.ctx_json); !s.ok()) return s;
   }
   return e;
 }

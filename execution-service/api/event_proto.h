@@ -13,7 +13,8 @@ absl::StatusOr<Queue> QueueFromProto(int queue);
 messagecenter::v1::Queue QueueToProto(Queue q);
 
 // Fails (INVALID_ARGUMENT "ctx: ..." / "scheduled: ...") when ctx cannot be written as JSON
-// (NaN or infinite numbers) or a timestamp is out of range. Performs no other validation.
+// (NaN or infinite numbers, see struct_json.h) or a timestamp is out of range. Performs no other
+// validation.
 absl::StatusOr<NewEvent> EventFromProto(const messagecenter::v1::Event& proto);
 void EventToProto(const NewEvent& event, messagecenter::v1::Event* proto);
 void StoredEventToProto(const StoredEvent& event, messagecenter::v1::StoredEvent* proto);

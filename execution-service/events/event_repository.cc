@@ -1,6 +1,8 @@
 #include "execution-service/events/event_repository.h"
 
+#include <algorithm>
 #include <map>
+#include <numeric>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -26,13 +28,16 @@ WITH input AS MATERIALIZED (
                    expires_at, ctx)
   SELECT new_id, event_type, email, mobile_phone, device_token, wished_channel, external_id,
          origin, language, country, email_format, scheduled_at, expires_at, ctx
-  FROM input ORDER BY external_id NULLS LAST, ord
+  FROM input ORDER BY external_id COLLATE "C" NULLS LAST, ord
   ON CONFLICT (external_id) WHERE external_id IS NOT NULL DO NOTHING
   RETURNING id
 )
 SELECT input.new_id, ins.id IS NOT NULL AS inserted
 FROM input LEFT JOIN ins ON ins.id = input.new_id
 ORDER BY input.ord)sql";
+
+// Fast path: ids for a whole batch in one statement, then COPY with explicit ids.
+constexpr char kReserveIdsSql[] = "SELECT nextval('event_id_seq') FROM generate_series(1, $1::int)";
 
 constexpr char kLookupExternalSql[] =
     "SELECT external_id, id FROM {T} WHERE external_id = ANY($1::text[])";
@@ -117,14 +122,66 @@ EventRepository::EventRepository(pg::ConnectionPool& pool) : pool_(pool) {
     pool_.Prepare("events_lookup_external_" + Suffix(q), Expand(kLookupExternalSql, q));
     pool_.Prepare("events_get_external_" + Suffix(q), Expand(kGetByExternalSql, q));
   }
+  pool_.Prepare("events_reserve_ids", kReserveIdsSql);
   pool_.Prepare("events_get_id", absl::StrReplaceAll(kGetByIdSql, {{"{C}", kColumns}}));
   pool_.Prepare("events_list",
                 absl::StrCat(Expand(kListBranch, Queue::kRealTime), " UNION ALL ",
                              Expand(kListBranch, Queue::kBatch), " ORDER BY 2 DESC LIMIT $7"));
 }
 
-absl::StatusOr<std::vector<InsertOutcome>> EventRepository::InsertBatch(
-    Queue queue, absl::Span<const NewEvent> events) {
+namespace {
+
+// Optional text columns: empty means NULL.
+std::optional<std::string> Opt(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+const std::vector<std::string> kCopyColumns = {
+    "id",          "event_type", "email",    "mobile_phone", "device_token", "wished_channel",
+    "external_id", "origin",     "language", "country",      "email_format", "scheduled_at",
+    "expires_at",  "ctx"};
+
+}  // namespace
+
+bool EventRepository::CopyBatch(pqxx::connection& c, Queue queue, absl::Span<const NewEvent> events,
+                                std::vector<InsertOutcome>& out) {
+  try {
+    pqxx::work tx(c);
+    pqxx::result ids = tx.exec_prepared("events_reserve_ids", static_cast<int>(events.size()));
+    // Rows go in external-id order, as in the slow path, so that racing batches sharing keys
+    // wait for each other instead of deadlocking.
+    std::vector<size_t> order(events.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      const std::string& x = events[a].external_id;
+      const std::string& y = events[b].external_id;
+      if (x.empty() != y.empty()) return y.empty();
+      return x < y;
+    });
+    for (size_t i = 0; i < events.size(); ++i) out[i] = {ids[i][0].as<int64_t>(), false};
+    pqxx::stream_to copy(tx, Table(queue), kCopyColumns);
+    for (size_t i : order) {
+      const NewEvent& e = events[i];
+      copy << std::make_tuple(out[i].id, e.type, Opt(e.email), Opt(e.mobile_phone),
+                              Opt(e.device_token), e.wished_channel, Opt(e.external_id),
+                              Opt(e.origin), Opt(e.language), Opt(e.country), e.email_format,
+                              PgTime(e.scheduled), PgTime(e.expiration), e.ctx_json);
+    }
+    copy.complete();
+    tx.commit();
+    return true;
+  } catch (const pqxx::unique_violation&) {
+    return false;  // an external id already stored: the slow path resolves it
+  } catch (const pqxx::deadlock_detected&) {
+    return false;  // racing batches with shared keys: the slow path orders its locks
+  }
+}
+
+template <typename Tx>
+absl::Status EventRepository::UpsertBatch(pqxx::connection& c, Queue queue,
+                                          absl::Span<const NewEvent> events,
+                                          std::vector<InsertOutcome>& out) {
   pg::TextArray type, email, phone, token, external, origin, language, country, scheduled, expires,
       ctx;
   pg::IntArray channel, format;
@@ -144,40 +201,51 @@ absl::StatusOr<std::vector<InsertOutcome>> EventRepository::InsertBatch(
     ctx.Add(e.ctx_json);
   }
   const std::string suffix = Suffix(queue);
+  Tx tx(c);
+  pqxx::result r = tx.exec_prepared(
+      "events_insert_" + suffix, type.Finish(), email.Finish(), phone.Finish(), token.Finish(),
+      channel.Finish(), external.Finish(), origin.Finish(), language.Finish(), country.Finish(),
+      format.Finish(), scheduled.Finish(), expires.Finish(), ctx.Finish());
+  pg::TextArray missing_keys;
+  bool any_missing = false;
+  for (size_t i = 0; i < r.size(); ++i) {
+    out[i] = {r[i][0].as<int64_t>(), !r[i][1].as<bool>()};
+    if (out[i].duplicate) {
+      missing_keys.Add(events[i].external_id);
+      any_missing = true;
+    }
+  }
+  if (any_missing) {
+    std::map<std::string, int64_t> existing;
+    for (const pqxx::row& row :
+         tx.exec_prepared("events_lookup_external_" + suffix, missing_keys.Finish())) {
+      existing[row[0].as<std::string>()] = row[1].as<int64_t>();
+    }
+    for (size_t i = 0; i < out.size(); ++i) {
+      if (!out[i].duplicate) continue;
+      auto it = existing.find(events[i].external_id);
+      if (it == existing.end()) {
+        return absl::InternalError("idempotency lookup missed external id " +
+                                   events[i].external_id);
+      }
+      out[i].id = it->second;
+    }
+  }
+  tx.commit();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<InsertOutcome>> EventRepository::InsertBatch(
+    Queue queue, absl::Span<const NewEvent> events) {
   std::vector<InsertOutcome> out(events.size());
   absl::Status status = pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::work tx(c);
-    pqxx::result r = tx.exec_prepared(
-        "events_insert_" + suffix, type.Finish(), email.Finish(), phone.Finish(), token.Finish(),
-        channel.Finish(), external.Finish(), origin.Finish(), language.Finish(), country.Finish(),
-        format.Finish(), scheduled.Finish(), expires.Finish(), ctx.Finish());
-    pg::TextArray missing_keys;
-    bool any_missing = false;
-    for (size_t i = 0; i < r.size(); ++i) {
-      out[i] = {r[i][0].as<int64_t>(), !r[i][1].as<bool>()};
-      if (out[i].duplicate) {
-        missing_keys.Add(events[i].external_id);
-        any_missing = true;
-      }
+    if (events.size() < kCopyThreshold) {
+      // One statement is its own transaction: one round trip, commit included. The lookup
+      // of duplicates (if any) reads committed rows afterwards.
+      return UpsertBatch<pqxx::nontransaction>(c, queue, events, out);
     }
-    if (any_missing) {
-      std::map<std::string, int64_t> existing;
-      for (const pqxx::row& row :
-           tx.exec_prepared("events_lookup_external_" + suffix, missing_keys.Finish())) {
-        existing[row[0].as<std::string>()] = row[1].as<int64_t>();
-      }
-      for (size_t i = 0; i < out.size(); ++i) {
-        if (!out[i].duplicate) continue;
-        auto it = existing.find(events[i].external_id);
-        if (it == existing.end()) {
-          return absl::InternalError("idempotency lookup missed external id " +
-                                     events[i].external_id);
-        }
-        out[i].id = it->second;
-      }
-    }
-    tx.commit();
-    return absl::OkStatus();
+    if (CopyBatch(c, queue, events, out)) return absl::OkStatus();
+    return UpsertBatch<pqxx::work>(c, queue, events, out);
   });
   if (!status.ok()) return status;
   return out;

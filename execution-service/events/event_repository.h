@@ -1,12 +1,16 @@
 // EventRepository: the execution instance's event queues in PostgreSQL (tables rt_events and
 // batch_events of the instance's schema; see migrations/0001_events.sql).
 //
-// InsertBatch() stores many events of one queue in ONE transaction with one multi-row
-// statement (arrays + unnest, prepared once), so a batch costs one round trip and one commit.
+// InsertBatch() stores many events of one queue in ONE transaction and one commit:
+//  - fewer than kCopyThreshold events: one prepared multi-row INSERT ... ON CONFLICT DO NOTHING
+//    (arrays + unnest), sent as a single autocommit statement: one round trip in all;
+//  - more: reserve the batch's ids in one statement, then COPY the rows (PostgreSQL's cheapest
+//    way in: multi-row heap inserts). If an external id is already taken (unique violation) or
+//    racing batches deadlock, that transaction rolls back and the INSERT above stores the batch.
+//  Both insert in external-id order (bytewise) so racing batches take key locks in one order.
 // External ids are idempotency keys: an event whose key is already in the queue (committed
 // before, racing in another transaction, or earlier in the same batch) is not stored and gets
-// the first event's id with duplicate = true. Rows are inserted in external-id order so two
-// racing batches always take the key locks in the same order (no deadlock).
+// the first event's id with duplicate = true.
 //
 // Failure modes: UNAVAILABLE when PostgreSQL is unreachable (nothing was stored, or for a
 // connection lost during COMMIT "outcome unknown": a retry with the same external ids is safe);
@@ -37,6 +41,14 @@ class EventRepository {
   absl::StatusOr<EventPage> List(const EventFilter& filter);
 
  private:
+  static constexpr size_t kCopyThreshold = 64;
+  // True when stored; false (rolled back) on a key conflict.
+  bool CopyBatch(pqxx::connection& c, Queue queue, absl::Span<const NewEvent> events,
+                 std::vector<InsertOutcome>& out);
+  template <typename Tx>
+  absl::Status UpsertBatch(pqxx::connection& c, Queue queue, absl::Span<const NewEvent> events,
+                           std::vector<InsertOutcome>& out);
+
   pg::ConnectionPool& pool_;
 };
 
