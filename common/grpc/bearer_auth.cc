@@ -68,7 +68,7 @@ absl::Status BearerAuth::CheckHeader(std::string_view authorization) const {
   return absl::OkStatus();
 }
 
-absl::Status BearerAuth::Check(const grpc::ServerContext& context) const {
+absl::Status BearerAuth::Check(const grpc::ServerContextBase& context) const {
   const auto& md = context.client_metadata();
   auto it = md.find("authorization");
   if (it == md.end()) return CheckHeader("");

@@ -16,7 +16,7 @@
 #include "absl/status/statusor.h"
 
 namespace grpc {
-class ServerContext;
+class ServerContextBase;
 }
 
 namespace mc::grpcutil {
@@ -28,7 +28,7 @@ class BearerAuth {
   static absl::StatusOr<BearerAuth> FromConfig(const std::string& tokens_csv,
                                                const std::string& tokens_file);
 
-  absl::Status Check(const grpc::ServerContext& context) const;
+  absl::Status Check(const grpc::ServerContextBase& context) const;
   absl::Status CheckHeader(std::string_view authorization) const;
 
  private:

@@ -13,59 +13,83 @@ EventGrpcService::EventGrpcService(EventIngestion& ingestion, const grpcutil::Be
                                    log::Logger& logger)
     : ingestion_(ingestion), auth_(auth), logger_(logger) {}
 
-grpc::Status EventGrpcService::PushEvent(grpc::ServerContext* context,
-                                         const v1::PushEventRequest* request,
-                                         v1::PushEventResponse* response) {
-  if (absl::Status s = auth_.Check(*context); !s.ok()) return ToGrpc(s);
-  absl::StatusOr<Queue> queue = QueueFromProto(request->queue());
-  if (!queue.ok()) return ToGrpc(queue.status());
-  absl::StatusOr<NewEvent> event = EventFromProto(request->event());
-  if (!event.ok()) return ToGrpc(event.status());
-  absl::StatusOr<InsertOutcome> outcome = ingestion_.PushOne(*queue, std::move(*event));
-  if (!outcome.ok()) {
-    if (outcome.status().code() != absl::StatusCode::kInvalidArgument) {
-      logger_.Warn("push failed", {{"error", outcome.status().message()}});
-    }
-    return ToGrpc(outcome.status());
+void EventGrpcService::Finish(grpc::ServerUnaryReactor* reactor, const absl::Status& status) {
+  if (!status.ok() && status.code() != absl::StatusCode::kInvalidArgument &&
+      status.code() != absl::StatusCode::kUnauthenticated) {
+    logger_.Warn("push failed",
+                 {{"code", absl::StatusCodeToString(status.code())}, {"error", status.message()}});
   }
-  response->set_id(outcome->id);
-  response->set_duplicate(outcome->duplicate);
-  return grpc::Status::OK;
+  reactor->Finish(ToGrpc(status));
 }
 
-grpc::Status EventGrpcService::PushEvents(grpc::ServerContext* context,
-                                          const v1::PushEventsRequest* request,
-                                          v1::PushEventsResponse* response) {
-  if (absl::Status s = auth_.Check(*context); !s.ok()) return ToGrpc(s);
+grpc::ServerUnaryReactor* EventGrpcService::PushEvent(grpc::CallbackServerContext* context,
+                                                      const v1::PushEventRequest* request,
+                                                      v1::PushEventResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (absl::Status s = auth_.Check(*context); !s.ok()) {
+    Finish(reactor, s);
+    return reactor;
+  }
   absl::StatusOr<Queue> queue = QueueFromProto(request->queue());
-  if (!queue.ok()) return ToGrpc(queue.status());
+  if (!queue.ok()) {
+    Finish(reactor, queue.status());
+    return reactor;
+  }
+  absl::StatusOr<NewEvent> event = EventFromProto(request->event());
+  if (!event.ok()) {
+    Finish(reactor, event.status());
+    return reactor;
+  }
+  ingestion_.PushOneAsync(*queue, std::move(*event),
+                          [this, reactor, response](absl::StatusOr<InsertOutcome> outcome) {
+                            if (outcome.ok()) {
+                              response->set_id(outcome->id);
+                              response->set_duplicate(outcome->duplicate);
+                            }
+                            Finish(reactor, outcome.status());
+                          });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* EventGrpcService::PushEvents(grpc::CallbackServerContext* context,
+                                                       const v1::PushEventsRequest* request,
+                                                       v1::PushEventsResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (absl::Status s = auth_.Check(*context); !s.ok()) {
+    Finish(reactor, s);
+    return reactor;
+  }
+  absl::StatusOr<Queue> queue = QueueFromProto(request->queue());
+  if (!queue.ok()) {
+    Finish(reactor, queue.status());
+    return reactor;
+  }
   std::vector<absl::StatusOr<NewEvent>> events;
   events.reserve(request->events_size());
   for (const v1::Event& e : request->events()) events.push_back(EventFromProto(e));
-  absl::StatusOr<std::vector<PushResult>> results = ingestion_.PushMany(*queue, std::move(events));
-  if (!results.ok()) {
-    if (results.status().code() != absl::StatusCode::kInvalidArgument) {
-      logger_.Warn("batch push failed", {{"error", results.status().message()}});
-    }
-    return ToGrpc(results.status());
-  }
-  int accepted = 0;
-  for (const PushResult& r : *results) {
-    v1::EventResult* out = response->add_results();
-    if (r.status.ok()) {
-      ++accepted;
-      out->set_id(r.outcome.id);
-      out->set_duplicate(r.outcome.duplicate);
-    } else {
-      v1::Rejection* rej = out->mutable_rejection();
-      rej->set_code(static_cast<int>(r.status.code()));
-      rej->set_field(std::string(FieldOf(r.status.message())));
-      rej->set_message(std::string(r.status.message()));
-    }
-  }
-  response->set_accepted(accepted);
-  response->set_rejected(static_cast<int>(results->size()) - accepted);
-  return grpc::Status::OK;
+  ingestion_.PushManyAsync(
+      *queue, std::move(events),
+      [this, reactor, response](absl::StatusOr<std::vector<PushResult>> results) {
+        if (!results.ok()) return Finish(reactor, results.status());
+        int accepted = 0;
+        for (const PushResult& r : *results) {
+          v1::EventResult* out = response->add_results();
+          if (r.status.ok()) {
+            ++accepted;
+            out->set_id(r.outcome.id);
+            out->set_duplicate(r.outcome.duplicate);
+          } else {
+            v1::Rejection* rej = out->mutable_rejection();
+            rej->set_code(static_cast<int>(r.status.code()));
+            rej->set_field(std::string(FieldOf(r.status.message())));
+            rej->set_message(std::string(r.status.message()));
+          }
+        }
+        response->set_accepted(accepted);
+        response->set_rejected(static_cast<int>(results->size()) - accepted);
+        Finish(reactor, absl::OkStatus());
+      });
+  return reactor;
 }
 
 grpc::Status EventGrpcService::GetEvent(grpc::ServerContext* context,

@@ -1,6 +1,9 @@
 // EventGrpcService: the messagecenter.v1.EventService handlers. Each one checks the caller's
 // bearer token, converts the request to domain types, calls EventIngestion and converts the
-// result back; statuses become gRPC statuses in common/status only. Thread-safe.
+// result back; statuses become gRPC statuses in common/status only.
+// PushEvent and PushEvents use gRPC's callback API: the call is finished from the commit
+// writer's callback, so no thread blocks while a call waits for its group commit. GetEvent and
+// ListEvents are plain synchronous handlers. Thread-safe.
 #pragma once
 
 #include "common/grpc/bearer_auth.h"
@@ -10,17 +13,21 @@
 
 namespace mc::execution {
 
-class EventGrpcService final : public messagecenter::v1::EventService::Service {
+using EventServiceBase = messagecenter::v1::EventService::WithCallbackMethod_PushEvent<
+    messagecenter::v1::EventService::WithCallbackMethod_PushEvents<
+        messagecenter::v1::EventService::Service>>;
+
+class EventGrpcService final : public EventServiceBase {
  public:
   EventGrpcService(EventIngestion& ingestion, const grpcutil::BearerAuth& auth,
                    log::Logger& logger);
 
-  grpc::Status PushEvent(grpc::ServerContext* context,
-                         const messagecenter::v1::PushEventRequest* request,
-                         messagecenter::v1::PushEventResponse* response) override;
-  grpc::Status PushEvents(grpc::ServerContext* context,
-                          const messagecenter::v1::PushEventsRequest* request,
-                          messagecenter::v1::PushEventsResponse* response) override;
+  grpc::ServerUnaryReactor* PushEvent(grpc::CallbackServerContext* context,
+                                      const messagecenter::v1::PushEventRequest* request,
+                                      messagecenter::v1::PushEventResponse* response) override;
+  grpc::ServerUnaryReactor* PushEvents(grpc::CallbackServerContext* context,
+                                       const messagecenter::v1::PushEventsRequest* request,
+                                       messagecenter::v1::PushEventsResponse* response) override;
   grpc::Status GetEvent(grpc::ServerContext* context,
                         const messagecenter::v1::GetEventRequest* request,
                         messagecenter::v1::StoredEvent* response) override;
@@ -29,6 +36,9 @@ class EventGrpcService final : public messagecenter::v1::EventService::Service {
                           messagecenter::v1::ListEventsResponse* response) override;
 
  private:
+  // Finishes the reactor with `status`, logging failures that are not the caller's fault.
+  void Finish(grpc::ServerUnaryReactor* reactor, const absl::Status& status);
+
   EventIngestion& ingestion_;
   const grpcutil::BearerAuth& auth_;
   log::Logger& logger_;

@@ -1,5 +1,8 @@
 #include "execution-service/events/event_ingestion.h"
 
+#include <future>
+#include <memory>
+
 #include "absl/strings/str_cat.h"
 
 namespace mc::execution {
@@ -8,45 +11,73 @@ EventIngestion::EventIngestion(GroupCommitter& committer, EventRepository& repos
                                IngestLimits limits)
     : committer_(committer), repository_(repository), limits_(limits) {}
 
-absl::StatusOr<InsertOutcome> EventIngestion::PushOne(Queue queue, NewEvent event) {
-  if (absl::Status s = ValidateEvent(event, limits_); !s.ok()) return s;
+void EventIngestion::PushOneAsync(Queue queue, NewEvent event, PushOneDone done) {
+  if (absl::Status s = ValidateEvent(event, limits_); !s.ok()) {
+    done(s);
+    return;
+  }
   std::vector<NewEvent> one;
   one.push_back(std::move(event));
-  absl::StatusOr<std::vector<InsertOutcome>> r = committer_.Submit(queue, std::move(one));
-  if (!r.ok()) return r.status();
-  return r->front();
+  committer_.SubmitAsync(queue, std::move(one),
+                         [done = std::move(done)](absl::StatusOr<std::vector<InsertOutcome>> r) {
+                           if (!r.ok()) return done(r.status());
+                           done(r->front());
+                         });
+}
+
+void EventIngestion::PushManyAsync(Queue queue, std::vector<absl::StatusOr<NewEvent>> events,
+                                   PushManyDone done) {
+  if (events.empty()) {
+    return done(absl::InvalidArgumentError("events: at least one event is required"));
+  }
+  if (static_cast<int>(events.size()) > limits_.max_events_per_call) {
+    return done(absl::InvalidArgumentError(absl::StrCat("events: ", events.size(),
+                                                        " events exceed the limit of ",
+                                                        limits_.max_events_per_call, " per call")));
+  }
+  auto results = std::make_shared<std::vector<PushResult>>(events.size());
+  auto valid_index = std::make_shared<std::vector<size_t>>();
+  std::vector<NewEvent> valid;
+  valid.reserve(events.size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (!events[i].ok()) {
+      (*results)[i].status = events[i].status();
+      continue;
+    }
+    if (absl::Status s = ValidateEvent(*events[i], limits_); !s.ok()) {
+      (*results)[i].status = s;
+      continue;
+    }
+    valid.push_back(std::move(*events[i]));
+    valid_index->push_back(i);
+  }
+  committer_.SubmitAsync(queue, std::move(valid),
+                         [results, valid_index, done = std::move(done)](
+                             absl::StatusOr<std::vector<InsertOutcome>> stored) {
+                           if (!stored.ok()) return done(stored.status());
+                           for (size_t k = 0; k < valid_index->size(); ++k) {
+                             (*results)[(*valid_index)[k]].outcome = (*stored)[k];
+                           }
+                           done(std::move(*results));
+                         });
+}
+
+absl::StatusOr<InsertOutcome> EventIngestion::PushOne(Queue queue, NewEvent event) {
+  std::promise<absl::StatusOr<InsertOutcome>> promise;
+  auto result = promise.get_future();
+  PushOneAsync(queue, std::move(event),
+               [&promise](absl::StatusOr<InsertOutcome> r) { promise.set_value(std::move(r)); });
+  return result.get();
 }
 
 absl::StatusOr<std::vector<PushResult>> EventIngestion::PushMany(
     Queue queue, std::vector<absl::StatusOr<NewEvent>> events) {
-  if (events.empty()) return absl::InvalidArgumentError("events: at least one event is required");
-  if (static_cast<int>(events.size()) > limits_.max_events_per_call) {
-    return absl::InvalidArgumentError(absl::StrCat("events: ", events.size(),
-                                                   " events exceed the limit of ",
-                                                   limits_.max_events_per_call, " per call"));
-  }
-  std::vector<PushResult> results(events.size());
-  std::vector<NewEvent> valid;
-  std::vector<size_t> valid_index;
-  valid.reserve(events.size());
-  for (size_t i = 0; i < events.size(); ++i) {
-    if (!events[i].ok()) {
-      results[i].status = events[i].status();
-      continue;
-    }
-    if (absl::Status s = ValidateEvent(*events[i], limits_); !s.ok()) {
-      results[i].status = s;
-      continue;
-    }
-    valid.push_back(std::move(*events[i]));
-    valid_index.push_back(i);
-  }
-  if (!valid.empty()) {
-    absl::StatusOr<std::vector<InsertOutcome>> stored = committer_.Submit(queue, std::move(valid));
-    if (!stored.ok()) return stored.status();
-    for (size_t k = 0; k < valid_index.size(); ++k) results[valid_index[k]].outcome = (*stored)[k];
-  }
-  return results;
+  std::promise<absl::StatusOr<std::vector<PushResult>>> promise;
+  auto result = promise.get_future();
+  PushManyAsync(queue, std::move(events), [&promise](absl::StatusOr<std::vector<PushResult>> r) {
+    promise.set_value(std::move(r));
+  });
+  return result.get();
 }
 
 absl::StatusOr<StoredEvent> EventIngestion::Get(int64_t id) {

@@ -9,6 +9,7 @@
 // of the call stored); NOT_FOUND from Get*. Thread-safe.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -27,8 +28,16 @@ class EventIngestion {
  public:
   EventIngestion(GroupCommitter& committer, EventRepository& repository, IngestLimits limits);
 
-  absl::StatusOr<InsertOutcome> PushOne(Queue queue, NewEvent event);
+  using PushOneDone = std::function<void(absl::StatusOr<InsertOutcome>)>;
+  using PushManyDone = std::function<void(absl::StatusOr<std::vector<PushResult>>)>;
+
+  // The callbacks run exactly once, inline for refusals, else on a commit writer thread.
+  void PushOneAsync(Queue queue, NewEvent event, PushOneDone done);
   // `events` may carry per-event errors found while decoding them; they are reported as is.
+  void PushManyAsync(Queue queue, std::vector<absl::StatusOr<NewEvent>> events, PushManyDone done);
+
+  // Blocking forms of the above.
+  absl::StatusOr<InsertOutcome> PushOne(Queue queue, NewEvent event);
   absl::StatusOr<std::vector<PushResult>> PushMany(Queue queue,
                                                    std::vector<absl::StatusOr<NewEvent>> events);
   absl::StatusOr<StoredEvent> Get(int64_t id);

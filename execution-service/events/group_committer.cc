@@ -1,5 +1,7 @@
 #include "execution-service/events/group_committer.h"
 
+#include <future>
+
 #include "absl/strings/str_cat.h"
 
 namespace mc::execution {
@@ -25,17 +27,32 @@ void GroupCommitter::Stop() {
 
 absl::StatusOr<std::vector<InsertOutcome>> GroupCommitter::Submit(Queue queue,
                                                                   std::vector<NewEvent> events) {
-  if (events.empty()) return std::vector<InsertOutcome>{};
+  std::promise<absl::StatusOr<std::vector<InsertOutcome>>> promise;
+  auto result = promise.get_future();
+  SubmitAsync(queue, std::move(events), [&promise](absl::StatusOr<std::vector<InsertOutcome>> r) {
+    promise.set_value(std::move(r));
+  });
+  return result.get();
+}
+
+void GroupCommitter::SubmitAsync(Queue queue, std::vector<NewEvent> events, Done done) {
+  if (events.empty()) {
+    done(std::vector<InsertOutcome>{});
+    return;
+  }
   auto request = std::make_unique<Request>();
   request->events = std::move(events);
-  auto done = request->done.get_future();
+  request->done = std::move(done);
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_) return absl::UnavailableError("execution instance is shutting down");
+    std::unique_lock<std::mutex> lock(mu_);
+    if (stopping_) {
+      lock.unlock();
+      request->done(absl::UnavailableError("execution instance is shutting down"));
+      return;
+    }
     pending_[queue == Queue::kRealTime ? 0 : 1].push_back(std::move(request));
   }
   cv_.notify_one();
-  return done.get();
 }
 
 void GroupCommitter::WriterLoop() {
@@ -89,18 +106,18 @@ void GroupCommitter::Write(Queue queue, std::vector<std::unique_ptr<Request>>& g
     size_t offset = 0;
     for (size_t i = 0; i < group.size(); ++i) {
       auto slice = absl::MakeConstSpan(rows).subspan(offset, sizes[i]);
-      group[i]->done.set_value(repository_.InsertBatch(queue, slice));
+      group[i]->done(repository_.InsertBatch(queue, slice));
       offset += sizes[i];
     }
     return;
   }
   if (!result.ok()) {
-    for (auto& r : group) r->done.set_value(result.status());
+    for (auto& r : group) r->done(result.status());
     return;
   }
   size_t offset = 0;
   for (size_t i = 0; i < group.size(); ++i) {
-    group[i]->done.set_value(
+    group[i]->done(
         std::vector<InsertOutcome>(result->begin() + offset, result->begin() + offset + sizes[i]));
     offset += sizes[i];
   }

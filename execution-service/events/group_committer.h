@@ -1,8 +1,9 @@
 // GroupCommitter: turns many concurrent pushes into few transactions.
 //
 // Callers Submit() a list of validated events and block until their events are durable
-// (committed) or have failed. A few writer threads each take every request pending for one
-// queue (up to max_rows_per_commit rows, but never split a request) and store them with one
+// (committed) or have failed; or SubmitAsync() them with a callback, run on a writer thread once
+// they are (so no thread waits per call). A few writer threads each take every request pending for
+// one queue (up to max_rows_per_commit rows, but never split a request) and store them with one
 // EventRepository::InsertBatch, i.e. one statement and one commit. Under load, batches grow by
 // themselves; with one caller, latency is one round trip and one commit. The two queues are
 // served in turn, so neither starves the other.
@@ -15,7 +16,7 @@
 
 #include <condition_variable>
 #include <deque>
-#include <future>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -37,7 +38,11 @@ class GroupCommitter {
   GroupCommitter(EventRepository& repository, CommitterOptions options, log::Logger& logger);
   ~GroupCommitter();
 
+  using Done = std::function<void(absl::StatusOr<std::vector<InsertOutcome>>)>;
+
   absl::StatusOr<std::vector<InsertOutcome>> Submit(Queue queue, std::vector<NewEvent> events);
+  // `done` runs exactly once: on a writer thread, or inline when refused (after Stop) or empty.
+  void SubmitAsync(Queue queue, std::vector<NewEvent> events, Done done);
 
   // Refuses new requests, lets the writers finish every pending one, and joins them.
   void Stop();
@@ -45,7 +50,7 @@ class GroupCommitter {
  private:
   struct Request {
     std::vector<NewEvent> events;
-    std::promise<absl::StatusOr<std::vector<InsertOutcome>>> done;
+    Done done;
   };
   void WriterLoop();
   void Write(Queue queue, std::vector<std::unique_ptr<Request>>& group);
