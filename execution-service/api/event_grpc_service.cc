@@ -22,15 +22,17 @@ void EventGrpcService::Finish(grpc::ServerUnaryReactor* reactor, const absl::Sta
   reactor->Finish(ToGrpc(status));
 }
 
+absl::StatusOr<Queue> EventGrpcService::AdmitPush(const grpc::ServerContextBase& context,
+                                                  int queue) const {
+  if (absl::Status s = auth_.Check(context); !s.ok()) return s;
+  return QueueFromProto(queue);
+}
+
 grpc::ServerUnaryReactor* EventGrpcService::PushEvent(grpc::CallbackServerContext* context,
                                                       const v1::PushEventRequest* request,
                                                       v1::PushEventResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (absl::Status s = auth_.Check(*context); !s.ok()) {
-    Finish(reactor, s);
-    return reactor;
-  }
-  absl::StatusOr<Queue> queue = QueueFromProto(request->queue());
+  absl::StatusOr<Queue> queue = AdmitPush(*context, request->queue());
   if (!queue.ok()) {
     Finish(reactor, queue.status());
     return reactor;
@@ -55,11 +57,7 @@ grpc::ServerUnaryReactor* EventGrpcService::PushEvents(grpc::CallbackServerConte
                                                        const v1::PushEventsRequest* request,
                                                        v1::PushEventsResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (absl::Status s = auth_.Check(*context); !s.ok()) {
-    Finish(reactor, s);
-    return reactor;
-  }
-  absl::StatusOr<Queue> queue = QueueFromProto(request->queue());
+  absl::StatusOr<Queue> queue = AdmitPush(*context, request->queue());
   if (!queue.ok()) {
     Finish(reactor, queue.status());
     return reactor;

@@ -36,6 +36,8 @@ class EventGrpcService final : public EventServiceBase {
                           messagecenter::v1::ListEventsResponse* response) override;
 
  private:
+  // The caller's token, then the queue named by the request.
+  absl::StatusOr<Queue> AdmitPush(const grpc::ServerContextBase& context, int queue) const;
   // Finishes the reactor with `status`, logging failures that are not the caller's fault.
   void Finish(grpc::ServerUnaryReactor* reactor, const absl::Status& status);
 
