@@ -27,6 +27,28 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
   flags.Int("shutdown_grace_seconds", &c.shutdown_grace_seconds,
             "on SIGTERM, how long calls in flight may take to finish");
   flags.String("log_level", &c.log_level, "debug, info, warn or error");
+  flags.Bool("start_workflows", &c.start_workflows,
+             "start the three technical workflows at boot (else an operator starts them)");
+  flags.Int("processing_batch", &c.processing_batch, "events claimed per workflow run");
+  flags.Int("lease_seconds", &c.lease_seconds,
+            "how long a replica may hold claimed events before another one takes them over");
+  flags.Int("max_tries", &c.max_tries, "delivery tries before a soft failure becomes final");
+  flags.Int("retry_base_ms", &c.retry_base_ms, "first retry delay; doubles at each try");
+  flags.Int("workflow_refresh_ms", &c.workflow_refresh_ms,
+            "how often this replica re-reads the workflows' states");
+  flags.Int("batch_poll_ms", &c.batch_poll_ms, "batch lane: wait between empty runs");
+  flags.String("message_id_domain", &c.message_id_domain,
+               "domain of the Message-ID header (<ev-rt-<id>@domain>)");
+  flags.String("smtp_url", &c.smtp_url, "SMTP relay, smtp://host:port (smtps:// for TLS)");
+  flags.String("smtp_from", &c.smtp_from, "sender of every email");
+  flags.String("smtp_username", &c.smtp_username, "SMTP login (empty: none)");
+  flags.String("smtp_password", &c.smtp_password, "SMTP password (secret: prefer the variable)");
+  flags.Bool("smtp_starttls", &c.smtp_starttls, "require STARTTLS on the SMTP connection");
+  flags.Int("smtp_concurrency", &c.smtp_concurrency,
+            "SMTP connections per lane (real-time and batch each have their own)");
+  flags.String("sms_url", &c.sms_url, "SMS provider: URL receiving a JSON POST per message");
+  flags.String("sms_token", &c.sms_token, "bearer token for the SMS provider (secret)");
+  flags.Int("sms_concurrency", &c.sms_concurrency, "SMS connections per lane");
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) return s;
   c.help = flags.help_requested();
   c.usage = flags.Usage();
@@ -40,9 +62,17 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
     return absl::InvalidArgumentError("--pg_dsn (MC_PG_DSN) is required");
   }
   if (c.schema.empty()) return absl::InvalidArgumentError("--schema must not be empty");
-  if (c.pg_pool_size < 1 || c.commit_writers < 1 || c.commit_writers > c.pg_pool_size) {
+  if (c.commit_writers < 1 || c.pg_pool_size < c.commit_writers + 4) {
     return absl::InvalidArgumentError(
-        "--pg_pool_size must be >= 1 and --commit_writers between 1 and --pg_pool_size");
+        "--commit_writers must be >= 1 and --pg_pool_size at least --commit_writers + 4 (the "
+        "workflows and reads need connections too)");
+  }
+  if (c.processing_batch < 1 || c.lease_seconds < 1 || c.max_tries < 1 || c.retry_base_ms < 1 ||
+      c.smtp_concurrency < 1 || c.sms_concurrency < 1 || c.workflow_refresh_ms < 10 ||
+      c.batch_poll_ms < 10) {
+    return absl::InvalidArgumentError(
+        "--processing_batch, --lease_seconds, --max_tries, --retry_base_ms, --*_concurrency, "
+        "--workflow_refresh_ms and --batch_poll_ms must be positive");
   }
   if (c.max_events_per_call < 1 || c.max_ctx_bytes < 2 || c.commit_max_rows < 1) {
     return absl::InvalidArgumentError(

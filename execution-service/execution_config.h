@@ -14,7 +14,7 @@ struct ExecutionConfig {
   std::string port_file;
   std::string pg_dsn;
   std::string schema = "mc_exec";
-  int pg_pool_size = 8;
+  int pg_pool_size = 12;
   std::string auth_tokens;
   std::string auth_tokens_file;
   int max_events_per_call = 1000;
@@ -23,6 +23,24 @@ struct ExecutionConfig {
   int commit_max_rows = 5000;
   bool migrate = true;
   int shutdown_grace_seconds = 10;
+  // Technical workflows and delivery.
+  bool start_workflows = false;
+  int processing_batch = 500;
+  int lease_seconds = 60;
+  int max_tries = 5;
+  int retry_base_ms = 30000;
+  int workflow_refresh_ms = 500;
+  int batch_poll_ms = 1000;
+  std::string message_id_domain = "messagecenter.local";
+  std::string smtp_url = "smtp://127.0.0.1:25";
+  std::string smtp_from = "Message Center <noreply@messagecenter.local>";
+  std::string smtp_username;
+  std::string smtp_password;
+  bool smtp_starttls = false;
+  int smtp_concurrency = 8;
+  std::string sms_url;
+  std::string sms_token;
+  int sms_concurrency = 4;
   std::string log_level = "info";
   bool help = false;
   std::string usage;

@@ -1,5 +1,7 @@
 // execution-service: the composition root. Builds, in order: config, logger, schema, pool,
 // repositories, logic, gRPC server; then waits for SIGTERM/SIGINT and drains.
+#include <curl/curl.h>
+
 #include <fstream>
 #include <iostream>
 
@@ -9,16 +11,23 @@
 #include "common/pg/connection_pool.h"
 #include "common/pg/migrator.h"
 #include "common/process/signals.h"
+#include "execution-service/api/admin_grpc_services.h"
 #include "execution-service/api/event_grpc_service.h"
+#include "execution-service/delivery/sms_sender.h"
+#include "execution-service/delivery/smtp_sender.h"
 #include "execution-service/events/event_ingestion.h"
 #include "execution-service/events/event_repository.h"
 #include "execution-service/events/group_committer.h"
 #include "execution-service/execution_config.h"
 #include "execution-service/migrations/migrations.h"
+#include "execution-service/processing/event_processor.h"
+#include "execution-service/templates/template_publishing.h"
+#include "execution-service/workflows/workflow_control.h"
 
 int main(int argc, char** argv) {
   using namespace mc;
   process::BlockTerminationSignals();
+  curl_global_init(CURL_GLOBAL_DEFAULT);  // before any thread: libcurl's global state
   absl::StatusOr<execution::ExecutionConfig> config = execution::ParseExecutionConfig(argc, argv);
   if (!config.ok()) {
     std::cerr << "execution-service: " << config.status().message() << "\n";
@@ -59,8 +68,64 @@ int main(int argc, char** argv) {
        .max_ctx_bytes = static_cast<size_t>(config->max_ctx_bytes)});
   execution::EventGrpcService event_service(ingestion, *auth, logger);
 
-  absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server =
-      grpcutil::GrpcServer::Start({.listen = config->listen}, {&event_service});
+  // Technical workflows and templates.
+  execution::WorkflowRepository workflow_repository(pool);
+  execution::WorkflowStates workflow_states(
+      workflow_repository, absl::Milliseconds(config->workflow_refresh_ms), logger);
+  execution::WorkflowControl workflow_control(workflow_repository, workflow_states);
+  execution::TemplateRepository template_repository(pool);
+  execution::TemplateCatalog template_catalog(template_repository);
+  execution::TemplatePublishing publishing(template_repository, workflow_repository);
+  execution::TemplateGrpcService template_service(publishing, *auth);
+  execution::WorkflowGrpcService workflow_service(workflow_control, *auth);
+
+  // Delivery: each lane has its own connections, so batch traffic never queues real-time mail.
+  const execution::SmtpOptions smtp{.url = config->smtp_url,
+                                    .from = config->smtp_from,
+                                    .username = config->smtp_username,
+                                    .password = config->smtp_password,
+                                    .starttls = config->smtp_starttls};
+  const execution::SmsOptions sms{.url = config->sms_url, .bearer_token = config->sms_token};
+  auto smtp_factory = [&smtp] { return std::make_unique<execution::SmtpSender>(smtp); };
+  auto sms_factory = [&sms] { return std::make_unique<execution::SmsSender>(sms); };
+  execution::SenderPool rt_email(config->smtp_concurrency, smtp_factory);
+  execution::SenderPool rt_sms(config->sms_concurrency, sms_factory);
+  execution::SenderPool batch_email(config->smtp_concurrency, smtp_factory);
+  execution::SenderPool batch_sms(config->sms_concurrency, sms_factory);
+
+  execution::ProcessingRepository processing(pool);
+  execution::LocalSignal status_wake;
+  const execution::ProcessorOptions processor_options{
+      .batch_size = config->processing_batch,
+      .lease = absl::Seconds(config->lease_seconds),
+      .max_tries = config->max_tries,
+      .retry_base = absl::Milliseconds(config->retry_base_ms),
+      .message_id_domain = config->message_id_domain};
+  execution::EventProcessor rt_processor(
+      execution::Queue::kRealTime, processing, template_catalog, rt_email, rt_sms,
+      processor_options, std::make_unique<pg::Listener>(config->pg_dsn, "mc_rt_" + config->schema),
+      [&status_wake] { status_wake.Notify(); }, logger);
+  execution::EventProcessor batch_processor(
+      execution::Queue::kBatch, processing, template_catalog, batch_email, batch_sms,
+      processor_options, nullptr, [&status_wake] { status_wake.Notify(); }, logger);
+  execution::StatusUpdater status_updater(processing, config->processing_batch * 4, status_wake);
+
+  workflow_states.Refresh();
+  if (config->start_workflows) {
+    if (absl::Status s = workflow_control.StartAll(); !s.ok()) {
+      logger.Error("cannot start the technical workflows", {{"error", s.message()}});
+      return 1;
+    }
+  }
+  execution::WorkflowRunner rt_runner(execution::kRtEventsProcessing, rt_processor, workflow_states,
+                                      workflow_repository, logger);
+  execution::WorkflowRunner batch_runner(execution::kBatchEventsProcessing, batch_processor,
+                                         workflow_states, workflow_repository, logger);
+  execution::WorkflowRunner status_runner(execution::kUpdateEventStatus, status_updater,
+                                          workflow_states, workflow_repository, logger);
+
+  absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server = grpcutil::GrpcServer::Start(
+      {.listen = config->listen}, {&event_service, &template_service, &workflow_service});
   if (!server.ok()) {
     logger.Error("cannot start gRPC server", {{"error", server.status().message()}});
     return 1;
@@ -77,6 +142,10 @@ int main(int argc, char** argv) {
   logger.Info("draining", {{"signal", int64_t{sig}}});
   (*server)->Shutdown(absl::Seconds(config->shutdown_grace_seconds));
   committer.Stop();
+  rt_runner.Stop();
+  batch_runner.Stop();
+  status_runner.Stop();
+  workflow_states.Stop();
   logger.Info("stopped");
   return 0;
 }

@@ -12,6 +12,8 @@ PACKAGES=(
   libpqxx-dev libpq-dev postgresql-15 postgresql-client-15
   # JSON (nlohmann), SHA-256 for token digests (OpenSSL), tests (Catch2)
   nlohmann-json3-dev libssl-dev catch2
+  # email over SMTP and SMS over HTTP (libcurl with OpenSSL: STARTTLS, TLS)
+  libcurl4-openssl-dev
 )
 
 missing=()

@@ -1,0 +1,45 @@
+// TcpListener: a loopback TCP server that runs `serve(fd)` on its own thread for each accepted
+// connection. Binds 127.0.0.1 on the given port (0: a free one). Stop() closes the listening
+// socket and every open connection, then joins all threads. Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <list>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "absl/status/statusor.h"
+
+namespace mc::sinks {
+
+class TcpListener {
+ public:
+  using Serve = std::function<void(int fd)>;
+  TcpListener() = default;
+  ~TcpListener();
+  absl::Status Start(int port, Serve serve);
+  int port() const { return port_; }
+  void Stop();
+
+ private:
+  void AcceptLoop();
+
+  Serve serve_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::thread accept_thread_;
+  std::mutex mu_;
+  std::set<int> open_fds_;
+  std::list<std::thread> connections_;
+};
+
+// Reads one line ending in "\r\n" (returned without it) from fd through `buffer`; false at EOF.
+bool ReadLine(int fd, std::string& buffer, std::string* line);
+// Reads exactly n bytes (after what `buffer` holds); false at EOF.
+bool ReadBytes(int fd, std::string& buffer, size_t n, std::string* out);
+bool WriteAll(int fd, const std::string& data);
+
+}  // namespace mc::sinks

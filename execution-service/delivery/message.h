@@ -1,0 +1,33 @@
+// A message ready for its channel, and what became of it. Plain values.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace mc::execution {
+
+struct OutgoingMessage {
+  int channel = 0;         // Channel value
+  std::string address;     // email, phone number or device token
+  std::string message_id;  // "<ev-rt-42@domain>": stable per event, so a re-send is recognisable
+  std::string subject;
+  std::string html;
+  std::string text;
+  std::string sms;
+};
+
+struct SendOutcome {
+  enum class Kind { kSent, kHardFailure, kSoftFailure };
+  Kind kind = Kind::kSent;
+  std::string reason;  // the server's words on failure
+};
+
+// Sends one message at a time on its own connection(s). Not required to be thread-safe: each
+// sender belongs to one thread of a SenderPool.
+class MessageSender {
+ public:
+  virtual ~MessageSender() = default;
+  virtual SendOutcome Send(const OutgoingMessage& message) = 0;
+};
+
+}  // namespace mc::execution

@@ -1,0 +1,40 @@
+// SenderPool: a fixed number of threads, each with its own MessageSender (its own connection):
+// the delivery concurrency of one channel. SendAll() spreads a batch over them and returns when
+// every message has an outcome. Thread-safe; SendAll calls are served one after another.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "execution-service/delivery/message.h"
+
+namespace mc::execution {
+
+class SenderPool {
+ public:
+  using Factory = std::function<std::unique_ptr<MessageSender>()>;
+  SenderPool(int concurrency, const Factory& factory);
+  ~SenderPool();
+
+  // outcomes[i] is messages[i]'s outcome.
+  std::vector<SendOutcome> SendAll(const std::vector<const OutgoingMessage*>& messages);
+
+ private:
+  void Worker(MessageSender& sender);
+
+  std::mutex call_mu_;  // one SendAll at a time
+  std::mutex mu_;
+  std::condition_variable work_cv_, done_cv_;
+  const std::vector<const OutgoingMessage*>* batch_ = nullptr;
+  std::vector<SendOutcome>* outcomes_ = nullptr;
+  size_t next_ = 0, finished_ = 0;
+  bool stopping_ = false;
+  std::vector<std::unique_ptr<MessageSender>> senders_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace mc::execution

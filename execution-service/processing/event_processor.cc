@@ -1,0 +1,154 @@
+#include "execution-service/processing/event_processor.h"
+
+#include <future>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+
+namespace mc::execution {
+
+EventProcessor::EventProcessor(Queue queue, ProcessingRepository& repository,
+                               TemplateCatalog& templates, SenderPool& email, SenderPool& sms,
+                               ProcessorOptions options, std::unique_ptr<pg::Listener> listener,
+                               std::function<void()> delivered, log::Logger& logger)
+    : queue_(queue),
+      repository_(repository),
+      templates_(templates),
+      email_(email),
+      sms_(sms),
+      options_(std::move(options)),
+      listener_(std::move(listener)),
+      delivered_(std::move(delivered)),
+      logger_(logger) {}
+
+void EventProcessor::WaitForWork(absl::Duration max) {
+  if (listener_) {
+    listener_->Wait(max);
+  } else {
+    std::this_thread::sleep_for(absl::ToChronoMilliseconds(max));
+  }
+}
+
+absl::Duration EventProcessor::Backoff(int tries) const {
+  absl::Duration d = options_.retry_base * (int64_t{1} << std::min(tries, 20));
+  return std::min(d, absl::Hours(1));
+}
+
+absl::StatusOr<JobRun> EventProcessor::RunOnce() {
+  absl::StatusOr<RouteResult> routed =
+      repository_.ClaimAndRoute(queue_, options_.batch_size, options_.lease);
+  if (!routed.ok()) return routed.status();
+  JobRun run;
+  run.processed = routed->claimed;
+  run.more = routed->claimed == options_.batch_size ||
+             static_cast<int>(routed->to_deliver.size()) >= options_.batch_size;
+  if (routed->to_deliver.empty()) return run;
+
+  std::vector<DeliveryItem>& items = routed->to_deliver;
+  std::vector<OutgoingMessage> messages(items.size());
+  std::vector<DeliveryRecord> records;
+  std::vector<QuarantineEntry> quarantine;
+  std::vector<RetryEntry> retries;
+  std::vector<size_t> email_index, sms_index;
+  std::vector<const OutgoingMessage*> email_batch, sms_batch;
+
+  auto record = [&](const DeliveryItem& item, const OutgoingMessage& m, EventStatus status,
+                    std::string type, std::string reason) {
+    records.push_back({item.id, item.event.wished_channel, m.address, item.template_id,
+                       item.template_version, status, std::move(type), std::move(reason),
+                       item.tries + 1, m.message_id});
+  };
+
+  for (size_t i = 0; i < items.size(); ++i) {
+    const DeliveryItem& item = items[i];
+    const NewEvent& e = item.event;
+    OutgoingMessage& m = messages[i];
+    m.channel = e.wished_channel;
+    m.address = e.wished_channel == 0   ? e.email
+                : e.wished_channel == 1 ? e.mobile_phone
+                                        : e.device_token;
+    m.message_id =
+        absl::StrCat("<ev-", QueueName(queue_), "-", item.id, "@", options_.message_id_domain, ">");
+    if (item.quarantined) {
+      record(item, m, EventStatus::kIgnoredByDelivery, "", "address in quarantine or deny list");
+      continue;
+    }
+    if (item.expired) {
+      record(item, m, EventStatus::kDeliveryFailed, "soft",
+             absl::StrCat("expired after ", item.tries, " tries"));
+      continue;
+    }
+    absl::StatusOr<std::shared_ptr<const CompiledTemplate>> t = templates_.Get(item.template_id);
+    if (!t.ok()) {
+      if (t.status().code() == absl::StatusCode::kUnavailable) return t.status();
+      record(item, m, EventStatus::kDeliveryFailed, "hard",
+             absl::StrCat("template not usable: ", t.status().message()));
+      continue;
+    }
+    nlohmann::json ctx = nlohmann::json::parse(e.ctx_json, nullptr, /*allow_exceptions=*/false);
+    RenderedMessage r = (*t)->Render({.id = item.id, .event = &e, .ctx = &ctx});
+    m.subject = std::move(r.subject);
+    m.html = std::move(r.html);
+    m.text = std::move(r.text);
+    m.sms = std::move(r.sms);
+    if (m.channel == 0) {
+      email_index.push_back(i);
+      email_batch.push_back(&m);
+    } else if (m.channel == 1) {
+      sms_index.push_back(i);
+      sms_batch.push_back(&m);
+    } else {
+      record(item, m, EventStatus::kDeliveryFailed, "hard", "no push provider configured");
+    }
+  }
+
+  std::future<std::vector<SendOutcome>> sms_outcomes =
+      std::async(std::launch::async, [&] { return sms_.SendAll(sms_batch); });
+  std::vector<SendOutcome> email_outcomes = email_.SendAll(email_batch);
+  std::vector<SendOutcome> sms_results = sms_outcomes.get();
+
+  auto apply = [&](const std::vector<size_t>& index, const std::vector<SendOutcome>& outcomes) {
+    for (size_t k = 0; k < index.size(); ++k) {
+      const DeliveryItem& item = items[index[k]];
+      const OutgoingMessage& m = messages[index[k]];
+      const SendOutcome& o = outcomes[k];
+      switch (o.kind) {
+        case SendOutcome::Kind::kSent:
+          record(item, m, EventStatus::kSent, "", "");
+          break;
+        case SendOutcome::Kind::kHardFailure:
+          record(item, m, EventStatus::kDeliveryFailed, "hard", o.reason);
+          quarantine.push_back({m.channel, m.address, o.reason});
+          break;
+        case SendOutcome::Kind::kSoftFailure:
+          if (item.tries + 1 >= options_.max_tries) {
+            record(item, m, EventStatus::kDeliveryFailed, "soft",
+                   absl::StrCat("gave up after ", item.tries + 1, " tries: ", o.reason));
+          } else {
+            retries.push_back({item.id, Backoff(item.tries)});
+            ++run.errors;
+          }
+          break;
+      }
+    }
+  };
+  apply(email_index, email_outcomes);
+  apply(sms_index, sms_results);
+
+  if (absl::Status s = repository_.RecordOutcomes(queue_, records, quarantine, retries); !s.ok()) {
+    // The messages went out but their logs did not: the lease makes them go out again later
+    // (same Message-ID). Report the run as failed.
+    return s;
+  }
+  run.processed += static_cast<int64_t>(records.size());
+  if (!records.empty() && delivered_) delivered_();
+  return run;
+}
+
+absl::StatusOr<JobRun> StatusUpdater::RunOnce() {
+  absl::StatusOr<int64_t> n = repository_.ApplyDeliveryStatuses(batch_size_);
+  if (!n.ok()) return n.status();
+  return JobRun{.processed = *n, .more = *n >= batch_size_};
+}
+
+}  // namespace mc::execution

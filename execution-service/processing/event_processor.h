@@ -1,0 +1,80 @@
+// EventProcessor: the job of rtEventsProcessing and batchEventsProcessing, one per queue.
+//
+// One run: claim and route a batch (ProcessingRepository::ClaimAndRoute), render each routed
+// event with its template (compiled once, TemplateCatalog), hand the messages to their
+// channel's SenderPool (email and SMS at once), then record the outcomes in one transaction:
+//  - sent -> log "Sent";
+//  - address in quarantine or deny list -> log "Ignored by the delivery", nothing sent;
+//  - hard failure (permanent 5xx, provider refusal) -> log "Delivery failed" (hard) and the
+//    address goes into quarantine;
+//  - soft failure -> retried after a back-off (retry_base * 2^tries, at most an hour) until
+//    max_tries or the event's expiration, then log "Delivery failed" (soft, last reason).
+// Every event that reaches delivery ends with exactly one delivery log (the logs' unique key
+// wins any race between replicas). A replica killed mid-run leaves its events Pending delivery
+// under a lease: when it runs out, another replica delivers them again.
+// Thread-safe enough for its runner: RunOnce and WaitForWork are called from one thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "common/log/logger.h"
+#include "common/pg/listener.h"
+#include "execution-service/delivery/sender_pool.h"
+#include "execution-service/processing/processing_repository.h"
+#include "execution-service/templates/template_catalog.h"
+#include "execution-service/workflows/local_signal.h"
+#include "execution-service/workflows/workflow_runner.h"
+
+namespace mc::execution {
+
+struct ProcessorOptions {
+  int batch_size = 500;
+  absl::Duration lease = absl::Seconds(60);
+  int max_tries = 5;
+  absl::Duration retry_base = absl::Seconds(30);
+  std::string message_id_domain = "messagecenter.local";
+};
+
+class EventProcessor final : public WorkflowJob {
+ public:
+  // `listener` (may be null) wakes the job when events arrive; else it polls.
+  // `delivered` is called after outcomes are recorded (to wake updateEventStatus).
+  EventProcessor(Queue queue, ProcessingRepository& repository, TemplateCatalog& templates,
+                 SenderPool& email, SenderPool& sms, ProcessorOptions options,
+                 std::unique_ptr<pg::Listener> listener, std::function<void()> delivered,
+                 log::Logger& logger);
+
+  absl::StatusOr<JobRun> RunOnce() override;
+  void WaitForWork(absl::Duration max) override;
+
+ private:
+  absl::Duration Backoff(int tries) const;
+
+  const Queue queue_;
+  ProcessingRepository& repository_;
+  TemplateCatalog& templates_;
+  SenderPool& email_;
+  SenderPool& sms_;
+  const ProcessorOptions options_;
+  std::unique_ptr<pg::Listener> listener_;
+  std::function<void()> delivered_;
+  log::Logger& logger_;
+};
+
+// The job of updateEventStatus: copies delivery outcomes onto events, in batches.
+class StatusUpdater final : public WorkflowJob {
+ public:
+  StatusUpdater(ProcessingRepository& repository, int batch_size, LocalSignal& wake)
+      : repository_(repository), batch_size_(batch_size), wake_(wake) {}
+
+  absl::StatusOr<JobRun> RunOnce() override;
+  void WaitForWork(absl::Duration max) override { wake_.Wait(max); }
+
+ private:
+  ProcessingRepository& repository_;
+  const int batch_size_;
+  LocalSignal& wake_;
+};
+
+}  // namespace mc::execution

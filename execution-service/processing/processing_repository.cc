@@ -1,0 +1,230 @@
+#include "execution-service/processing/processing_repository.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "common/pg/array_literal.h"
+
+namespace mc::execution {
+namespace {
+
+// {T}: the queue's table, {Q}: its number. $1 limit, $2 lease (interval text).
+constexpr char kRouteSql[] = R"sql(
+WITH claimed AS (
+  SELECT e.id, t.id AS tid, t.version AS tver,
+         (e.expires_at IS NOT NULL AND e.expires_at <= now()) AS expired
+  FROM {T} e
+  LEFT JOIN LATERAL (
+    SELECT id, version FROM templates
+    WHERE queue = {Q} AND event_type = e.event_type AND channel = e.wished_channel
+      AND unpublished_at IS NULL
+    ORDER BY published_at DESC, id DESC LIMIT 1) t ON true
+  WHERE e.status = 0 AND (e.scheduled_at IS NULL OR e.scheduled_at <= now())
+  ORDER BY e.id
+  LIMIT $1
+  FOR UPDATE OF e SKIP LOCKED
+)
+UPDATE {T} e SET
+  status = CASE WHEN c.expired THEN 6 WHEN c.tid IS NULL THEN 5 ELSE 1 END,
+  template_id = c.tid, template_version = c.tver,
+  lease_until = CASE WHEN NOT c.expired AND c.tid IS NOT NULL THEN now() + $2::interval END,
+  updated_at = now()
+FROM claimed c WHERE e.id = c.id
+RETURNING {R})sql";
+
+constexpr char kReclaimSql[] = R"sql(
+WITH due AS (
+  SELECT e.id FROM {T} e
+  WHERE e.status = 1 AND e.lease_until <= now()
+    AND NOT EXISTS (SELECT 1 FROM delivery_logs l WHERE l.queue = {Q} AND l.event_id = e.id)
+  ORDER BY e.lease_until
+  LIMIT $1
+  FOR UPDATE OF e SKIP LOCKED
+)
+UPDATE {T} e SET lease_until = now() + $2::interval, updated_at = now()
+FROM due WHERE e.id = due.id
+RETURNING {R})sql";
+
+// What delivery needs of each event.
+constexpr char kReturning[] = R"sql(e.id, e.status, e.event_type, e.email, e.mobile_phone,
+  e.device_token, e.wished_channel, e.external_id, e.origin, e.language, e.country, e.ctx::text,
+  e.template_id, e.template_version, e.tries,
+  (e.expires_at IS NOT NULL AND e.expires_at <= now()),
+  EXISTS (SELECT 1 FROM quarantine q WHERE q.channel = e.wished_channel AND q.address =
+          CASE e.wished_channel WHEN 0 THEN e.email WHEN 1 THEN e.mobile_phone
+                                ELSE e.device_token END))sql";
+
+constexpr char kInsertLogsSql[] = R"sql(
+INSERT INTO delivery_logs (queue, event_id, channel, address, template_id, template_version,
+                           status, failure_type, failure_reason, tries, message_id)
+SELECT $1, * FROM unnest($2::bigint[], $3::smallint[], $4::text[], $5::bigint[], $6::int[],
+                         $7::smallint[], $8::text[], $9::text[], $10::int[], $11::text[])
+ON CONFLICT (queue, event_id) DO NOTHING)sql";
+
+constexpr char kQuarantineSql[] = R"sql(
+INSERT INTO quarantine (channel, address, reason)
+SELECT * FROM unnest($1::smallint[], $2::text[], $3::text[])
+ON CONFLICT (channel, address) DO NOTHING)sql";
+
+constexpr char kRetrySql[] = R"sql(
+UPDATE {T} e SET tries = e.tries + 1, errors = e.errors + 1,
+  lease_until = now() + r.delay_ms * interval '1 millisecond', updated_at = now()
+FROM unnest($1::bigint[], $2::bigint[]) AS r(id, delay_ms)
+WHERE e.id = r.id AND e.status = 1)sql";
+
+constexpr char kApplyStatusSql[] = R"sql(
+WITH done AS (
+  SELECT e.id, l.status FROM {T} e
+  JOIN delivery_logs l ON l.queue = {Q} AND l.event_id = e.id
+  WHERE e.status = 1
+  ORDER BY e.id
+  LIMIT $1
+  FOR UPDATE OF e SKIP LOCKED
+)
+UPDATE {T} e SET status = done.status, lease_until = NULL, updated_at = now()
+FROM done WHERE e.id = done.id)sql";
+
+std::string Suffix(Queue q) { return q == Queue::kRealTime ? "rt" : "batch"; }
+
+std::string Expand(const char* sql, Queue q) {
+  return absl::StrReplaceAll(sql, {{"{T}", q == Queue::kRealTime ? "rt_events" : "batch_events"},
+                                   {"{Q}", q == Queue::kRealTime ? "1" : "2"},
+                                   {"{R}", kReturning}});
+}
+
+std::string Text(const pqxx::field& f) { return f.is_null() ? "" : f.as<std::string>(); }
+
+DeliveryItem ItemFromRow(const pqxx::row& r) {
+  DeliveryItem d;
+  d.id = r[0].as<int64_t>();
+  NewEvent& e = d.event;
+  e.type = r[2].as<std::string>();
+  e.email = Text(r[3]);
+  e.mobile_phone = Text(r[4]);
+  e.device_token = Text(r[5]);
+  e.wished_channel = r[6].as<int>();
+  e.external_id = Text(r[7]);
+  e.origin = Text(r[8]);
+  e.language = Text(r[9]);
+  e.country = Text(r[10]);
+  e.ctx_json = r[11].as<std::string>();
+  d.template_id = r[12].is_null() ? 0 : r[12].as<int64_t>();
+  d.template_version = r[13].is_null() ? 0 : r[13].as<int>();
+  d.tries = r[14].as<int>();
+  d.expired = r[15].as<bool>();
+  d.quarantined = r[16].as<bool>();
+  return d;
+}
+
+std::string IntervalText(absl::Duration d) {
+  return absl::StrCat(absl::ToInt64Milliseconds(d), " milliseconds");
+}
+
+}  // namespace
+
+ProcessingRepository::ProcessingRepository(pg::ConnectionPool& pool) : pool_(pool) {
+  for (Queue q : {Queue::kRealTime, Queue::kBatch}) {
+    pool_.Prepare("route_" + Suffix(q), Expand(kRouteSql, q));
+    pool_.Prepare("reclaim_" + Suffix(q), Expand(kReclaimSql, q));
+    pool_.Prepare("retry_" + Suffix(q), Expand(kRetrySql, q));
+    pool_.Prepare("apply_status_" + Suffix(q), Expand(kApplyStatusSql, q));
+  }
+  pool_.Prepare("insert_logs", kInsertLogsSql);
+  pool_.Prepare("quarantine_add", kQuarantineSql);
+}
+
+absl::StatusOr<RouteResult> ProcessingRepository::ClaimAndRoute(Queue queue, int limit,
+                                                                absl::Duration lease) {
+  RouteResult out;
+  const std::string lease_text = IntervalText(lease);
+  absl::Status s = pool_.Run([&](pqxx::connection& c) {
+    out = RouteResult();
+    pqxx::work tx(c);
+    for (const pqxx::row& r : tx.exec_prepared("route_" + Suffix(queue), limit, lease_text)) {
+      ++out.claimed;
+      switch (r[1].as<int>()) {
+        case 1:
+          out.to_deliver.push_back(ItemFromRow(r));
+          break;
+        case 5:
+          ++out.not_taken;
+          break;
+        default:
+          ++out.expired;
+      }
+    }
+    for (const pqxx::row& r : tx.exec_prepared("reclaim_" + Suffix(queue), limit, lease_text)) {
+      out.to_deliver.push_back(ItemFromRow(r));
+    }
+    tx.commit();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::Status ProcessingRepository::RecordOutcomes(Queue queue,
+                                                  const std::vector<DeliveryRecord>& records,
+                                                  const std::vector<QuarantineEntry>& quarantine,
+                                                  const std::vector<RetryEntry>& retries) {
+  pg::IntArray ids, channels, template_ids, versions, statuses, tries;
+  pg::TextArray addresses, types, reasons, message_ids;
+  for (const DeliveryRecord& r : records) {
+    ids.Add(r.event_id);
+    channels.Add(r.channel);
+    addresses.Add(r.address);
+    template_ids.Add(r.template_id);
+    versions.Add(r.template_version);
+    statuses.Add(static_cast<int>(r.status));
+    types.AddOrNull(r.failure_type);
+    reasons.AddOrNull(r.failure_reason);
+    tries.Add(r.tries);
+    message_ids.AddOrNull(r.message_id);
+  }
+  pg::IntArray q_channels;
+  pg::TextArray q_addresses, q_reasons;
+  for (const QuarantineEntry& q : quarantine) {
+    q_channels.Add(q.channel);
+    q_addresses.Add(q.address);
+    q_reasons.Add(q.reason);
+  }
+  pg::IntArray retry_ids, retry_delays;
+  for (const RetryEntry& r : retries) {
+    retry_ids.Add(r.event_id);
+    retry_delays.Add(absl::ToInt64Milliseconds(r.delay));
+  }
+  return pool_.Run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    if (!records.empty()) {
+      tx.exec_prepared("insert_logs", static_cast<int>(queue), ids.Finish(), channels.Finish(),
+                       addresses.Finish(), template_ids.Finish(), versions.Finish(),
+                       statuses.Finish(), types.Finish(), reasons.Finish(), tries.Finish(),
+                       message_ids.Finish());
+    }
+    if (!quarantine.empty()) {
+      tx.exec_prepared("quarantine_add", q_channels.Finish(), q_addresses.Finish(),
+                       q_reasons.Finish());
+    }
+    if (!retries.empty()) {
+      tx.exec_prepared("retry_" + Suffix(queue), retry_ids.Finish(), retry_delays.Finish());
+    }
+    tx.commit();
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<int64_t> ProcessingRepository::ApplyDeliveryStatuses(int limit) {
+  int64_t n = 0;
+  absl::Status s = pool_.Run([&](pqxx::connection& c) {
+    n = 0;
+    pqxx::work tx(c);
+    for (Queue q : {Queue::kRealTime, Queue::kBatch}) {
+      n += tx.exec_prepared("apply_status_" + Suffix(q), limit).affected_rows();
+    }
+    tx.commit();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return n;
+}
+
+}  // namespace mc::execution

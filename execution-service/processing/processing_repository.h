@@ -1,0 +1,84 @@
+// ProcessingRepository: the set-wise statements of the technical workflows.
+//
+// ClaimAndRoute (rtEventsProcessing / batchEventsProcessing), one transaction:
+//  - claims up to `limit` due Pending events of the queue (FOR UPDATE SKIP LOCKED, id order;
+//    events scheduled for later are skipped), links each to the most recently published
+//    template for its (type, channel): Pending delivery with a delivery lease; no template:
+//    Event not taken into account; past its expiration: Expired;
+//  - re-claims Pending-delivery events whose lease ran out and that have no delivery log (a
+//    replica died while delivering, or a soft failure's retry time came).
+// RecordOutcomes, one transaction: the delivery logs (at most one per event, whoever writes
+// it), quarantined addresses, and the retry time of soft failures.
+// ApplyDeliveryStatuses (updateEventStatus): copies each delivery log's outcome onto its event,
+// in batches, both queues, one transaction.
+// Failure modes: UNAVAILABLE when PostgreSQL is unreachable (nothing of the call applied).
+// Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/pg/connection_pool.h"
+#include "execution-service/events/event.h"
+
+namespace mc::execution {
+
+struct DeliveryItem {
+  int64_t id = 0;
+  NewEvent event;
+  int64_t template_id = 0;
+  int template_version = 0;
+  int tries = 0;             // delivery tries already made
+  bool quarantined = false;  // the address is in quarantine or on the deny list
+  bool expired = false;      // past the event's expiration
+};
+
+struct RouteResult {
+  int64_t claimed = 0;  // Pending events taken by this run
+  int64_t not_taken = 0;
+  int64_t expired = 0;
+  std::vector<DeliveryItem> to_deliver;  // newly routed and re-claimed
+};
+
+struct DeliveryRecord {
+  int64_t event_id = 0;
+  int channel = 0;
+  std::string address;
+  int64_t template_id = 0;
+  int template_version = 0;
+  EventStatus status = EventStatus::kSent;  // kSent, kIgnoredByDelivery or kDeliveryFailed
+  std::string failure_type;                 // "", "hard" or "soft"
+  std::string failure_reason;
+  int tries = 0;
+  std::string message_id;
+};
+
+struct QuarantineEntry {
+  int channel = 0;
+  std::string address;
+  std::string reason;
+};
+
+struct RetryEntry {
+  int64_t event_id = 0;
+  absl::Duration delay;
+};
+
+class ProcessingRepository {
+ public:
+  explicit ProcessingRepository(pg::ConnectionPool& pool);
+
+  absl::StatusOr<RouteResult> ClaimAndRoute(Queue queue, int limit, absl::Duration lease);
+  absl::Status RecordOutcomes(Queue queue, const std::vector<DeliveryRecord>& records,
+                              const std::vector<QuarantineEntry>& quarantine,
+                              const std::vector<RetryEntry>& retries);
+  // Returns how many events got their final status.
+  absl::StatusOr<int64_t> ApplyDeliveryStatuses(int limit);
+
+ private:
+  pg::ConnectionPool& pool_;
+};
+
+}  // namespace mc::execution

@@ -1,0 +1,31 @@
+// TemplateRepository: published templates in PostgreSQL (table templates).
+//
+// Publish stores the real-time and the batch copy of one version in one transaction.
+// Failure modes: ALREADY_EXISTS when that version was published before; NOT_FOUND from
+// Unpublish (nothing published under that name) and Get; UNAVAILABLE when PostgreSQL is
+// unreachable. Thread-safe.
+#pragma once
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/pg/connection_pool.h"
+#include "execution-service/templates/template.h"
+
+namespace mc::execution {
+
+class TemplateRepository {
+ public:
+  explicit TemplateRepository(pg::ConnectionPool& pool);
+
+  absl::StatusOr<std::vector<PublishedTemplate>> Publish(const TemplateContent& content);
+  // Returns how many copies were unpublished.
+  absl::StatusOr<int> Unpublish(const std::string& internal_name);
+  absl::StatusOr<std::vector<PublishedTemplate>> List(bool include_unpublished);
+  absl::StatusOr<PublishedTemplate> Get(int64_t id);
+
+ private:
+  pg::ConnectionPool& pool_;
+};
+
+}  // namespace mc::execution

@@ -1,0 +1,53 @@
+// WorkflowRunner: runs one technical workflow's job on this replica while the workflow is
+// started: RunOnce() again at once while it reports more work, else WaitForWork() (a
+// notification, or the poll interval). Each run's counts and errors are recorded on the
+// workflow. A failing run is retried after a pause; it never stops the runner.
+// Stop() lets the current run finish, then joins. Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "common/log/logger.h"
+#include "execution-service/workflows/workflow_repository.h"
+#include "execution-service/workflows/workflow_states.h"
+
+namespace mc::execution {
+
+struct JobRun {
+  int64_t processed = 0;  // events handled by this run
+  int64_t errors = 0;     // events that failed in it (delivery failures are outcomes, not errors)
+  bool more = false;      // a full batch: run again without waiting
+};
+
+class WorkflowJob {
+ public:
+  virtual ~WorkflowJob() = default;
+  virtual absl::StatusOr<JobRun> RunOnce() = 0;
+  // Returns when work may be there, or after `max`.
+  virtual void WaitForWork(absl::Duration max) = 0;
+};
+
+class WorkflowRunner {
+ public:
+  WorkflowRunner(std::string name, WorkflowJob& job, WorkflowStates& states,
+                 WorkflowRepository& repository, log::Logger& logger);
+  ~WorkflowRunner();
+  void Stop();
+
+ private:
+  void Loop();
+
+  const std::string name_;
+  WorkflowJob& job_;
+  WorkflowStates& states_;
+  WorkflowRepository& repository_;
+  log::Logger& logger_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace mc::execution
