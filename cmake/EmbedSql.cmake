@@ -12,6 +12,8 @@ function(mc_embed_migrations target dir ns)
     set(name ${CMAKE_MATCH_2})
     math(EXPR version "${version} + 0")
     file(READ ${f} sql)
+    # Re-configure (and so re-embed) when the file's contents change.
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${f})
     string(APPEND body "      {${version}, \"${name}\", R\"mcsql(${sql})mcsql\"},\n")
   endforeach()
   file(CONFIGURE OUTPUT ${out} CONTENT

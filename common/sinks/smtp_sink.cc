@@ -112,6 +112,7 @@ void SmtpSink::Serve(int fd) {
           if (options_.keep_in_memory) mails_.push_back(mail);
         }
         cv_.notify_all();
+        if (options_.on_message) options_.on_message(mail);
         mail = ReceivedMail();
         reply = "250 2.0.0 OK queued\r\n";
       }

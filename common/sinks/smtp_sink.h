@@ -8,6 +8,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -29,6 +30,8 @@ struct SmtpSinkOptions {
   int port = 0;
   bool keep_in_memory = true;
   std::string store_dir;  // when set, each message is written there as <n>.eml
+  // Called (on the connection's thread) for each accepted message, e.g. to time it.
+  std::function<void(const ReceivedMail&)> on_message;
 };
 
 class SmtpSink {

@@ -66,8 +66,11 @@ CREATE TABLE delivery_logs (
   tries            integer NOT NULL,
   message_id       text,
   created_at       timestamptz NOT NULL DEFAULT now(),
+  -- Set by updateEventStatus once the outcome is on the event.
+  applied          boolean NOT NULL DEFAULT false,
   UNIQUE (queue, event_id)
 );
+CREATE INDEX delivery_logs_to_apply ON delivery_logs (id) WHERE NOT applied;
 
 -- Addresses that must not be sent to: hard bounces (kind 'quarantine') and the operator's deny
 -- list (kind 'deny'). A message to one of them is "Ignored by the delivery".

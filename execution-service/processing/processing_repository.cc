@@ -8,27 +8,35 @@ namespace mc::execution {
 namespace {
 
 // {T}: the queue's table, {Q}: its number. $1 limit, $2 lease (interval text).
+// The claim reads the pending index in id order. SET LOCAL enable_bitmapscan = off keeps the
+// planner from a bitmap scan of every pending event (plus a sort) when its statistics still
+// say the queue is small, as after a burst: that plan costs the whole backlog per batch.
+constexpr char kPlannerSql[] = "SET LOCAL enable_bitmapscan = off";
+
+// {T}: the queue's table, {Q}: its number. $1 limit, $2 lease (interval text).
 constexpr char kRouteSql[] = R"sql(
 WITH claimed AS (
-  SELECT e.id, t.id AS tid, t.version AS tver,
+  SELECT e.id, e.event_type, e.wished_channel,
          (e.expires_at IS NOT NULL AND e.expires_at <= now()) AS expired
   FROM {T} e
-  LEFT JOIN LATERAL (
-    SELECT id, version FROM templates
-    WHERE queue = {Q} AND event_type = e.event_type AND channel = e.wished_channel
-      AND unpublished_at IS NULL
-    ORDER BY published_at DESC, id DESC LIMIT 1) t ON true
   WHERE e.status = 0 AND (e.scheduled_at IS NULL OR e.scheduled_at <= now())
   ORDER BY e.id
   LIMIT $1
-  FOR UPDATE OF e SKIP LOCKED
+  FOR UPDATE SKIP LOCKED
+), routes AS (
+  SELECT DISTINCT ON (event_type, channel) id, version, event_type, channel
+  FROM templates
+  WHERE queue = {Q} AND unpublished_at IS NULL
+  ORDER BY event_type, channel, published_at DESC, id DESC
 )
 UPDATE {T} e SET
-  status = CASE WHEN c.expired THEN 6 WHEN c.tid IS NULL THEN 5 ELSE 1 END,
-  template_id = c.tid, template_version = c.tver,
-  lease_until = CASE WHEN NOT c.expired AND c.tid IS NOT NULL THEN now() + $2::interval END,
+  status = CASE WHEN c.expired THEN 6 WHEN r.id IS NULL THEN 5 ELSE 1 END,
+  template_id = r.id, template_version = r.version,
+  lease_until = CASE WHEN NOT c.expired AND r.id IS NOT NULL THEN now() + $2::interval END,
   updated_at = now()
-FROM claimed c WHERE e.id = c.id
+FROM claimed c
+LEFT JOIN routes r ON r.event_type = c.event_type AND r.channel = c.wished_channel
+WHERE e.id = c.id
 RETURNING {R})sql";
 
 constexpr char kReclaimSql[] = R"sql(
@@ -71,17 +79,18 @@ UPDATE {T} e SET tries = e.tries + 1, errors = e.errors + 1,
 FROM unnest($1::bigint[], $2::bigint[]) AS r(id, delay_ms)
 WHERE e.id = r.id AND e.status = 1)sql";
 
+// updateEventStatus, step 1: take a batch of logs not yet applied (whatever the order their
+// transactions committed in), step 2: copy their outcomes onto the events by primary key.
+constexpr char kTakeLogsSql[] = R"sql(
+UPDATE delivery_logs SET applied = true
+WHERE id IN (SELECT id FROM delivery_logs WHERE NOT applied ORDER BY id LIMIT $1
+             FOR UPDATE SKIP LOCKED)
+RETURNING queue, event_id, status)sql";
+
 constexpr char kApplyStatusSql[] = R"sql(
-WITH done AS (
-  SELECT e.id, l.status FROM {T} e
-  JOIN delivery_logs l ON l.queue = {Q} AND l.event_id = e.id
-  WHERE e.status = 1
-  ORDER BY e.id
-  LIMIT $1
-  FOR UPDATE OF e SKIP LOCKED
-)
-UPDATE {T} e SET status = done.status, lease_until = NULL, updated_at = now()
-FROM done WHERE e.id = done.id)sql";
+UPDATE {T} e SET status = u.status, lease_until = NULL, updated_at = now()
+FROM unnest($1::bigint[], $2::smallint[]) AS u(id, status)
+WHERE e.id = u.id AND e.status = 1)sql";
 
 std::string Suffix(Queue q) { return q == Queue::kRealTime ? "rt" : "batch"; }
 
@@ -129,6 +138,7 @@ ProcessingRepository::ProcessingRepository(pg::ConnectionPool& pool) : pool_(poo
     pool_.Prepare("apply_status_" + Suffix(q), Expand(kApplyStatusSql, q));
   }
   pool_.Prepare("insert_logs", kInsertLogsSql);
+  pool_.Prepare("take_logs", kTakeLogsSql);
   pool_.Prepare("quarantine_add", kQuarantineSql);
 }
 
@@ -139,6 +149,7 @@ absl::StatusOr<RouteResult> ProcessingRepository::ClaimAndRoute(Queue queue, int
   absl::Status s = pool_.Run([&](pqxx::connection& c) {
     out = RouteResult();
     pqxx::work tx(c);
+    tx.exec(kPlannerSql);
     for (const pqxx::row& r : tx.exec_prepared("route_" + Suffix(queue), limit, lease_text)) {
       ++out.claimed;
       switch (r[1].as<int>()) {
@@ -215,10 +226,20 @@ absl::Status ProcessingRepository::RecordOutcomes(Queue queue,
 absl::StatusOr<int64_t> ProcessingRepository::ApplyDeliveryStatuses(int limit) {
   int64_t n = 0;
   absl::Status s = pool_.Run([&](pqxx::connection& c) {
-    n = 0;
     pqxx::work tx(c);
+    tx.exec(kPlannerSql);
+    pg::IntArray ids[2], statuses[2];
+    pqxx::result logs = tx.exec_prepared("take_logs", limit);
+    n = static_cast<int64_t>(logs.size());
+    for (const pqxx::row& r : logs) {
+      int lane = r[0].as<int>() == 1 ? 0 : 1;
+      ids[lane].Add(r[1].as<int64_t>());
+      statuses[lane].Add(r[2].as<int>());
+    }
     for (Queue q : {Queue::kRealTime, Queue::kBatch}) {
-      n += tx.exec_prepared("apply_status_" + Suffix(q), limit).affected_rows();
+      int lane = q == Queue::kRealTime ? 0 : 1;
+      if (ids[lane].Finish() == "{}") continue;
+      tx.exec_prepared("apply_status_" + Suffix(q), ids[lane].Finish(), statuses[lane].Finish());
     }
     tx.commit();
     return absl::OkStatus();

@@ -1,0 +1,356 @@
+// End-to-end delivery benchmark (issue: workflows and delivery). In one run, on one throwaway
+// PostgreSQL with durable commits:
+//  (a) events/s from PushEvents (real-time queue, --streams streams of --batch) to status Sent,
+//      through the real service, its workflows and a real SMTP server on loopback (the bench's
+//      own sink: it accepts, counts and discards; the count must match);
+//  (b) PostgreSQL's ceiling for the same claim / delivery-log / status statements, run
+//      straight by the bench (ProcessingRepository, the service's own SQL) on preloaded events
+//      of an identical schema, two lanes at once as in the service;
+//  (c) real-time latency from PushEvent to the message handed to the SMTP server, at
+//      --rate events/s for --latency_seconds: p50 and p99.
+// Exit code 1 when a count does not match.
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <iostream>
+#include <latch>
+#include <map>
+#include <mutex>
+#include <pqxx/pqxx>
+#include <thread>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/config/flag_set.h"
+#include "common/log/logger.h"
+#include "common/pg/migrator.h"
+#include "common/pgcluster/temp_postgres.h"
+#include "common/process/service_process.h"
+#include "common/sinks/smtp_sink.h"
+#include "execution-service/events/event_repository.h"
+#include "execution-service/migrations/migrations.h"
+#include "execution-service/processing/processing_repository.h"
+#include "messagecenter/v1/events.grpc.pb.h"
+#include "messagecenter/v1/templates.grpc.pb.h"
+
+namespace {
+namespace v1 = messagecenter::v1;
+namespace ex = mc::execution;
+constexpr char kToken[] = "bench-token-0123456789abcdef";
+
+struct Options {
+  int events = 50000;
+  int batch = 500;
+  int streams = 4;
+  int rate = 5000;
+  int latency_seconds = 10;
+  std::string phases = "abc";
+};
+
+std::unique_ptr<grpc::ClientContext> Ctx() {
+  auto c = std::make_unique<grpc::ClientContext>();
+  c->AddMetadata("authorization", std::string("Bearer ") + kToken);
+  return c;
+}
+
+v1::Event MakeEvent(int64_t n) {
+  v1::Event e;
+  e.set_type("ORDER_SHIPPED");
+  e.set_email(absl::StrCat("user", n, "@example.com"));
+  auto& f = *e.mutable_ctx()->mutable_fields();
+  f["name"].set_string_value("Jane");
+  f["order"].mutable_struct_value()->mutable_fields()->operator[]("id").set_string_value(
+      absl::StrCat("A-", n));
+  return e;
+}
+
+int64_t Scalar(const std::string& dsn, const std::string& sql) {
+  pqxx::connection c(dsn);
+  pqxx::work tx(c);
+  return tx.exec(sql)[0][0].as<int64_t>();
+}
+
+// Event id from "Message-ID: <ev-rt-<id>@...>".
+int64_t EventIdOf(const std::string& data) {
+  size_t at = data.find("Message-ID: <ev-rt-");
+  if (at == std::string::npos) return 0;
+  at += 19;
+  int64_t id = 0;
+  (void)absl::SimpleAtoi(data.substr(at, data.find('@', at) - at), &id);
+  return id;
+}
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  mc::config::FlagSet flags("delivery_bench: push -> Sent through the workflows, vs PostgreSQL");
+  flags.Int("events", &o.events, "events for (a) and (b)");
+  flags.Int("batch", &o.batch, "events per PushEvents call in (a)");
+  flags.Int("streams", &o.streams, "client streams in (a)");
+  flags.Int("rate", &o.rate, "events/s pushed one by one in (c)");
+  flags.Int("latency_seconds", &o.latency_seconds, "duration of (c)");
+  flags.String("phases", &o.phases, "which of a, b, c to run");
+  if (auto s = flags.Parse(argc, argv); !s.ok() || flags.help_requested()) {
+    std::cerr << (s.ok() ? "" : std::string(s.message()) + "\n") << flags.Usage();
+    return s.ok() ? 0 : 2;
+  }
+  o.events -= o.events % (o.streams * o.batch);
+  if (o.events <= 0 || o.rate <= 0) {
+    std::cerr << "--events must be at least --streams x --batch, --rate positive\n";
+    return 2;
+  }
+
+  // Latency bookkeeping: when each rt event was pushed and when its mail arrived.
+  std::mutex mu;
+  std::map<int64_t, absl::Time> received;
+  auto smtp = mc::sinks::SmtpSink::Start(
+      {.keep_in_memory = false, .on_message = [&](const mc::sinks::ReceivedMail& m) {
+         absl::Time now = absl::Now();
+         int64_t id = EventIdOf(m.data);
+         std::lock_guard<std::mutex> lock(mu);
+         received.emplace(id, now);
+       }});
+  auto pg = mc::pgcluster::TempPostgres::Start({.durable = true});
+  if (!smtp.ok() || !pg.ok()) {
+    std::cerr << "cannot start the SMTP sink or PostgreSQL\n";
+    return 1;
+  }
+  const std::string dsn = (*pg)->Dsn();
+  auto service = mc::process::ServiceProcess::Start(
+      MC_EXECUTION_SERVICE_BIN,
+      {"serve", "--listen=127.0.0.1:0", "--pg_dsn=" + dsn, "--schema=bench_svc",
+       std::string("--auth_tokens=") + kToken, "--log_level=warn", "--start_workflows",
+       "--smtp_url=" + (*smtp)->url(), "--smtp_concurrency=8", "--pg_pool_size=12"},
+      (*pg)->data_dir() + "/execution.log");
+  if (!service.ok()) {
+    std::cerr << service.status() << "\n";
+    return 1;
+  }
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  auto channel =
+      grpc::CreateCustomChannel(service->address(), grpc::InsecureChannelCredentials(), args);
+  {
+    auto templates = v1::TemplateService::NewStub(channel);
+    v1::PublishTemplateRequest req;
+    v1::Template* t = req.mutable_template_();
+    t->set_internal_name("orderShipped");
+    t->set_event_type("ORDER_SHIPPED");
+    t->set_channel(v1::CHANNEL_EMAIL);
+    t->set_version(1);
+    t->set_subject("Order <%= rtEvent.ctx.order.id %> shipped");
+    t->set_html_body("<p>Hello <%= rtEvent.ctx.name %>, order <%= rtEvent.ctx.order.id %></p>");
+    t->set_text_body("Hello <%= rtEvent.ctx.name %>, order <%= rtEvent.ctx.order.id %>");
+    v1::PublishTemplateResponse resp;
+    grpc::Status s = templates->PublishTemplate(Ctx().get(), req, &resp);
+    if (!s.ok()) {
+      std::cerr << "publish: " << s.error_message() << "\n";
+      return 1;
+    }
+  }
+  std::printf("delivery_bench: PostgreSQL fsync=on; SMTP sink on loopback; %d events\n", o.events);
+  bool counts_ok = true;
+
+  if (o.phases.find('a') != std::string::npos) {
+    std::vector<std::vector<v1::PushEventsRequest>> requests(o.streams);
+    const int per_stream = o.events / o.streams;
+    for (int s = 0; s < o.streams; ++s) {
+      for (int done = 0; done < per_stream; done += o.batch) {
+        v1::PushEventsRequest r;
+        r.set_queue(v1::QUEUE_REAL_TIME);
+        for (int i = 0; i < o.batch; ++i) *r.add_events() = MakeEvent(s * per_stream + done + i);
+        requests[s].push_back(std::move(r));
+      }
+    }
+    const size_t mails_before = (*smtp)->accepted();
+    absl::Time start = absl::Now();
+    std::vector<std::thread> ts;
+    for (int s = 0; s < o.streams; ++s) {
+      ts.emplace_back([&, s] {
+        auto stub = v1::EventService::NewStub(grpc::CreateCustomChannel(
+            service->address(), grpc::InsecureChannelCredentials(), args));
+        for (const auto& req : requests[s]) {
+          v1::PushEventsResponse resp;
+          grpc::Status st = stub->PushEvents(Ctx().get(), req, &resp);
+          if (!st.ok()) std::cerr << "PushEvents: " << st.error_message() << "\n";
+        }
+      });
+    }
+    for (auto& t : ts) t.join();
+    absl::Time pushed = absl::Now();
+    int64_t sent = 0;
+    // Cheap to ask (two partial indexes): is anything still Pending or Pending delivery?
+    // Gives up after a minute without a new mail.
+    size_t last_mails = 0;
+    absl::Time last_progress = absl::Now();
+    while (absl::Now() - last_progress < absl::Seconds(60)) {
+      if (size_t m = (*smtp)->accepted(); m != last_mails) {
+        last_mails = m;
+        last_progress = absl::Now();
+      }
+      if (Scalar(dsn,
+                 "SELECT (EXISTS (SELECT 1 FROM bench_svc.rt_events WHERE status = 0) OR "
+                 "EXISTS (SELECT 1 FROM bench_svc.rt_events WHERE status = 1))::int") == 0) {
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+    sent = Scalar(dsn, "SELECT count(*) FROM bench_svc.rt_events WHERE status = 2");
+    size_t mails = (*smtp)->accepted() - mails_before;
+    std::printf(
+        "(a) PushEvents -> Sent: %d events in %.2f s: %.0f events/s (pushing took %.2f s; "
+        "SMTP sink received %zu)\n",
+        o.events, seconds, o.events / seconds, absl::ToDoubleSeconds(pushed - start), mails);
+    if (sent != o.events || mails != static_cast<size_t>(o.events)) {
+      std::printf("COUNT MISMATCH: %lld Sent, %zu mails, expected %d\n",
+                  static_cast<long long>(sent), mails, o.events);
+      counts_ok = false;
+    }
+    std::fflush(stdout);
+  }
+
+  if (o.phases.find('b') != std::string::npos) {
+    // The same statements, run straight: claim + route, delivery logs, status copy.
+    if (auto s = mc::pg::Migrate(dsn, "bench_raw", ex::Migrations()); !s.ok()) {
+      std::cerr << s << "\n";
+      return 1;
+    }
+    mc::pg::ConnectionPool pool({.dsn = dsn, .schema = "bench_raw", .size = 6});
+    ex::EventRepository events(pool);
+    ex::ProcessingRepository processing(pool);
+    {
+      pqxx::connection c(dsn);
+      pqxx::work tx(c);
+      tx.exec(
+          "INSERT INTO bench_raw.workflows SELECT * FROM bench_svc.workflows "
+          "ON CONFLICT DO NOTHING");
+      tx.exec("INSERT INTO bench_raw.templates SELECT * FROM bench_svc.templates");
+      tx.commit();
+    }
+    std::vector<ex::NewEvent> rows;
+    for (int i = 0; i < o.events; ++i) {
+      ex::NewEvent e;
+      e.type = "ORDER_SHIPPED";
+      e.email = absl::StrCat("user", i, "@example.com");
+      e.ctx_json = absl::StrCat(R"({"name":"Jane","order":{"id":"A-)", i, R"("}})");
+      rows.push_back(std::move(e));
+      if (rows.size() == 5000 || i + 1 == o.events) {
+        (void)events.InsertBatch(ex::Queue::kRealTime, rows);
+        (void)events.InsertBatch(ex::Queue::kBatch, rows);
+        rows.clear();
+      }
+    }
+    std::atomic<int64_t> done{0};
+    absl::Time start = absl::Now();
+    std::vector<std::thread> lanes;
+    for (ex::Queue q : {ex::Queue::kRealTime, ex::Queue::kBatch}) {
+      lanes.emplace_back([&, q] {
+        for (;;) {
+          auto routed = processing.ClaimAndRoute(q, 500, absl::Seconds(60));
+          if (!routed.ok() || routed->to_deliver.empty()) break;
+          std::vector<ex::DeliveryRecord> records;
+          for (const auto& item : routed->to_deliver) {
+            records.push_back({item.id, 0, item.event.email, item.template_id,
+                               item.template_version, ex::EventStatus::kSent, "", "", 1,
+                               absl::StrCat("<ev-", item.id, "@bench>")});
+          }
+          if (!processing.RecordOutcomes(q, records, {}, {}).ok()) break;
+          done += static_cast<int64_t>(records.size());
+        }
+      });
+    }
+    lanes.emplace_back([&] {
+      for (;;) {
+        auto n = processing.ApplyDeliveryStatuses(2000);
+        if (!n.ok()) break;
+        if (*n == 0 && done == 2 * o.events) break;
+      }
+    });
+    for (auto& t : lanes) t.join();
+    double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+    int64_t sent = Scalar(dsn,
+                          "SELECT (SELECT count(*) FROM bench_raw.rt_events WHERE status = 2) + "
+                          "(SELECT count(*) FROM bench_raw.batch_events WHERE status = 2)");
+    std::printf("(b) PostgreSQL ceiling, same statements run straight (2 lanes): %.0f events/s\n",
+                2.0 * o.events / seconds);
+    if (sent != 2LL * o.events) {
+      std::printf("COUNT MISMATCH: %lld Sent, expected %d\n", static_cast<long long>(sent),
+                  2 * o.events);
+      counts_ok = false;
+    }
+    std::fflush(stdout);
+  }
+
+  if (o.phases.find('c') != std::string::npos) {
+    // Paced single-event pushes; latency = mail received - push sent.
+    auto stub = v1::EventService::NewStub(channel);
+    std::map<int64_t, absl::Time> pushed_at;
+    std::mutex pushed_mu;
+    const int total = o.rate * o.latency_seconds;
+    std::latch all_done(total);
+    struct Call {
+      grpc::ClientContext ctx;
+      v1::PushEventRequest req;
+      v1::PushEventResponse resp;
+      absl::Time sent;
+    };
+    const absl::Duration period = absl::Seconds(1) / o.rate;
+    const absl::Time start = absl::Now();
+    for (int i = 0; i < total; ++i) {
+      absl::Time due = start + period * i;
+      absl::Time now = absl::Now();
+      if (due > now) std::this_thread::sleep_for(absl::ToChronoNanoseconds(due - now));
+      auto* call = new Call();
+      call->ctx.AddMetadata("authorization", std::string("Bearer ") + kToken);
+      call->req.set_queue(v1::QUEUE_REAL_TIME);
+      *call->req.mutable_event() = MakeEvent(1000000000LL + i);
+      call->sent = absl::Now();
+      stub->async()->PushEvent(&call->ctx, &call->req, &call->resp,
+                               [call, &pushed_at, &pushed_mu, &all_done](grpc::Status s) {
+                                 if (s.ok()) {
+                                   std::lock_guard<std::mutex> lock(pushed_mu);
+                                   pushed_at.emplace(call->resp.id(), call->sent);
+                                 }
+                                 delete call;
+                                 all_done.count_down();
+                               });
+    }
+    all_done.wait();
+    const double push_seconds = absl::ToDoubleSeconds(absl::Now() - start);
+    const absl::Time wait_until = absl::Now() + absl::Seconds(60);
+    std::vector<double> latencies_ms;
+    while (absl::Now() < wait_until) {
+      latencies_ms.clear();
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        for (const auto& [id, t] : pushed_at) {
+          auto it = received.find(id);
+          if (it != received.end())
+            latencies_ms.push_back(absl::ToDoubleMilliseconds(it->second - t));
+        }
+      }
+      if (latencies_ms.size() >= pushed_at.size()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    std::printf(
+        "(c) real-time latency at %d events/s (achieved %.0f/s) for %d s, push -> SMTP: "
+        "p50 %.1f ms, p99 %.1f ms, max %.1f ms (%zu of %zu delivered)\n",
+        o.rate, total / push_seconds, o.latency_seconds, Percentile(latencies_ms, 0.5),
+        Percentile(latencies_ms, 0.99), Percentile(latencies_ms, 1.0), latencies_ms.size(),
+        pushed_at.size());
+    if (latencies_ms.size() != static_cast<size_t>(total)) counts_ok = false;
+  }
+  service->Terminate();
+  return counts_ok ? 0 : 1;
+}
