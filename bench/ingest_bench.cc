@@ -252,7 +252,7 @@ int main(int argc, char** argv) {
   auto service = mc::process::ServiceProcess::Start(
       MC_EXECUTION_SERVICE_BIN,
       {"serve", "--listen=127.0.0.1:0", "--pg_dsn=" + dsn, "--schema=bench_svc",
-       std::string("--auth_tokens=") + kToken, "--log_level=warn", "--pg_pool_size=8",
+       std::string("--auth_tokens=") + kToken, "--log_level=warn", "--pg_pool_size=12",
        "--commit_writers=4"},
       (*pg)->data_dir() + "/execution.log");
   if (!service.ok()) {

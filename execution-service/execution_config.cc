@@ -30,6 +30,9 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
   flags.Bool("start_workflows", &c.start_workflows,
              "start the three technical workflows at boot (else an operator starts them)");
   flags.Int("processing_batch", &c.processing_batch, "events claimed per workflow run");
+  flags.Int("lane_workers", &c.lane_workers,
+            "concurrent runs per processing workflow on this replica (one claims and records "
+            "while another sends)");
   flags.Int("lease_seconds", &c.lease_seconds,
             "how long a replica may hold claimed events before another one takes them over");
   flags.Int("max_tries", &c.max_tries, "delivery tries before a soft failure becomes final");
@@ -62,14 +65,14 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
     return absl::InvalidArgumentError("--pg_dsn (MC_PG_DSN) is required");
   }
   if (c.schema.empty()) return absl::InvalidArgumentError("--schema must not be empty");
-  if (c.commit_writers < 1 || c.pg_pool_size < c.commit_writers + 4) {
+  if (c.commit_writers < 1 || c.pg_pool_size < c.commit_writers + 2 * c.lane_workers + 2) {
     return absl::InvalidArgumentError(
-        "--commit_writers must be >= 1 and --pg_pool_size at least --commit_writers + 4 (the "
-        "workflows and reads need connections too)");
+        "--commit_writers must be >= 1 and --pg_pool_size at least --commit_writers + "
+        "2 x --lane_workers + 2 (the workflows and reads need connections too)");
   }
-  if (c.processing_batch < 1 || c.lease_seconds < 1 || c.max_tries < 1 || c.retry_base_ms < 1 ||
-      c.smtp_concurrency < 1 || c.sms_concurrency < 1 || c.workflow_refresh_ms < 10 ||
-      c.batch_poll_ms < 10) {
+  if (c.processing_batch < 1 || c.lane_workers < 1 || c.lease_seconds < 1 || c.max_tries < 1 ||
+      c.retry_base_ms < 1 || c.smtp_concurrency < 1 || c.sms_concurrency < 1 ||
+      c.workflow_refresh_ms < 10 || c.batch_poll_ms < 10) {
     return absl::InvalidArgumentError(
         "--processing_batch, --lease_seconds, --max_tries, --retry_base_ms, --*_concurrency, "
         "--workflow_refresh_ms and --batch_poll_ms must be positive");

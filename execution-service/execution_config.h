@@ -26,6 +26,7 @@ struct ExecutionConfig {
   // Technical workflows and delivery.
   bool start_workflows = false;
   int processing_batch = 500;
+  int lane_workers = 2;
   int lease_seconds = 60;
   int max_tries = 5;
   int retry_base_ms = 30000;

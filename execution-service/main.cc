@@ -13,6 +13,7 @@
 #include "common/process/signals.h"
 #include "execution-service/api/admin_grpc_services.h"
 #include "execution-service/api/event_grpc_service.h"
+#include "execution-service/delivery/pipelining_smtp_sender.h"
 #include "execution-service/delivery/sms_sender.h"
 #include "execution-service/delivery/smtp_sender.h"
 #include "execution-service/events/event_ingestion.h"
@@ -86,13 +87,13 @@ int main(int argc, char** argv) {
                                     .password = config->smtp_password,
                                     .starttls = config->smtp_starttls};
   const execution::SmsOptions sms{.url = config->sms_url, .bearer_token = config->sms_token};
-  auto smtp_factory = [&smtp] { return std::make_unique<execution::SmtpSender>(smtp); };
+  auto smtp_factory = [&smtp]() -> std::unique_ptr<execution::MessageSender> {
+    if (execution::CanPipeline(smtp)) {
+      return std::make_unique<execution::PipeliningSmtpSender>(smtp);
+    }
+    return std::make_unique<execution::SmtpSender>(smtp);
+  };
   auto sms_factory = [&sms] { return std::make_unique<execution::SmsSender>(sms); };
-  execution::SenderPool rt_email(config->smtp_concurrency, smtp_factory);
-  execution::SenderPool rt_sms(config->sms_concurrency, sms_factory);
-  execution::SenderPool batch_email(config->smtp_concurrency, smtp_factory);
-  execution::SenderPool batch_sms(config->sms_concurrency, sms_factory);
-
   execution::ProcessingRepository processing(pool);
   execution::LocalSignal status_wake;
   const execution::ProcessorOptions processor_options{
@@ -101,13 +102,28 @@ int main(int argc, char** argv) {
       .max_tries = config->max_tries,
       .retry_base = absl::Milliseconds(config->retry_base_ms),
       .message_id_domain = config->message_id_domain};
-  execution::EventProcessor rt_processor(
-      execution::Queue::kRealTime, processing, template_catalog, rt_email, rt_sms,
-      processor_options, std::make_unique<pg::Listener>(config->pg_dsn, "mc_rt_" + config->schema),
-      [&status_wake] { status_wake.Notify(); }, logger);
-  execution::EventProcessor batch_processor(
-      execution::Queue::kBatch, processing, template_catalog, batch_email, batch_sms,
-      processor_options, nullptr, [&status_wake] { status_wake.Notify(); }, logger);
+  // Each lane worker has its own connections: batch traffic never queues real-time mail, and
+  // one worker sends while another claims or records.
+  struct LaneWorker {
+    std::unique_ptr<execution::SenderPool> email, sms;
+    std::unique_ptr<execution::EventProcessor> processor;
+  };
+  std::vector<LaneWorker> lane_workers;
+  for (execution::Queue queue : {execution::Queue::kRealTime, execution::Queue::kBatch}) {
+    for (int i = 0; i < config->lane_workers; ++i) {
+      LaneWorker w;
+      w.email = std::make_unique<execution::SenderPool>(config->smtp_concurrency, smtp_factory);
+      w.sms = std::make_unique<execution::SenderPool>(config->sms_concurrency, sms_factory);
+      std::unique_ptr<pg::Listener> listener;
+      if (queue == execution::Queue::kRealTime) {
+        listener = std::make_unique<pg::Listener>(config->pg_dsn, "mc_rt_" + config->schema);
+      }
+      w.processor = std::make_unique<execution::EventProcessor>(
+          queue, processing, template_catalog, *w.email, *w.sms, processor_options,
+          std::move(listener), [&status_wake] { status_wake.Notify(); }, logger);
+      lane_workers.push_back(std::move(w));
+    }
+  }
   execution::StatusUpdater status_updater(processing, config->processing_batch * 4, status_wake);
 
   workflow_states.Refresh();
@@ -117,12 +133,15 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  execution::WorkflowRunner rt_runner(execution::kRtEventsProcessing, rt_processor, workflow_states,
-                                      workflow_repository, logger);
-  execution::WorkflowRunner batch_runner(execution::kBatchEventsProcessing, batch_processor,
-                                         workflow_states, workflow_repository, logger);
-  execution::WorkflowRunner status_runner(execution::kUpdateEventStatus, status_updater,
-                                          workflow_states, workflow_repository, logger);
+  std::vector<std::unique_ptr<execution::WorkflowRunner>> runners;
+  for (size_t i = 0; i < lane_workers.size(); ++i) {
+    const bool rt = i < static_cast<size_t>(config->lane_workers);
+    runners.push_back(std::make_unique<execution::WorkflowRunner>(
+        rt ? execution::kRtEventsProcessing : execution::kBatchEventsProcessing,
+        *lane_workers[i].processor, workflow_states, workflow_repository, logger));
+  }
+  runners.push_back(std::make_unique<execution::WorkflowRunner>(
+      execution::kUpdateEventStatus, status_updater, workflow_states, workflow_repository, logger));
 
   absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server = grpcutil::GrpcServer::Start(
       {.listen = config->listen}, {&event_service, &template_service, &workflow_service});
@@ -142,9 +161,7 @@ int main(int argc, char** argv) {
   logger.Info("draining", {{"signal", int64_t{sig}}});
   (*server)->Shutdown(absl::Seconds(config->shutdown_grace_seconds));
   committer.Stop();
-  rt_runner.Stop();
-  batch_runner.Stop();
-  status_runner.Stop();
+  for (auto& runner : runners) runner->Stop();
   workflow_states.Stop();
   logger.Info("stopped");
   return 0;

@@ -62,7 +62,7 @@ void SmtpSink::Serve(int fd) {
     if (absl::StartsWith(absl::AsciiStrToUpper(line), "RCPT TO:")) verb = "RCPT";
     std::string reply;
     if (verb == "EHLO") {
-      reply = "250-mc-sink\r\n250-8BITMIME\r\n250 SIZE 52428800\r\n";
+      reply = "250-mc-sink\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE 52428800\r\n";
     } else if (verb == "HELO" || verb == "NOOP") {
       reply = "250 OK\r\n";
     } else if (verb == "RSET") {

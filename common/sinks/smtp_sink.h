@@ -3,7 +3,8 @@
 // cluster. Recipients drive failures, so every delivery outcome can be produced for real:
 //   bounce...@  -> "550 5.1.1 user unknown" at RCPT (a hard bounce)
 //   busy...@    -> "451 4.3.0 try again later" at RCPT (a soft failure)
-// Supports EHLO/HELO, MAIL, RCPT, DATA (dot-unstuffed), RSET, NOOP, QUIT; no TLS.
+// Supports EHLO/HELO, MAIL, RCPT, DATA (dot-unstuffed), RSET, NOOP, QUIT, and PIPELINING
+// (commands are answered in order as they are read); no TLS.
 // Thread-safe.
 #pragma once
 

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace mc::execution {
 
@@ -28,6 +29,13 @@ class MessageSender {
  public:
   virtual ~MessageSender() = default;
   virtual SendOutcome Send(const OutgoingMessage& message) = 0;
+  // Sends several messages; senders that can pipeline override it. outcomes[i] is messages[i]'s.
+  virtual std::vector<SendOutcome> SendMany(const std::vector<const OutgoingMessage*>& messages) {
+    std::vector<SendOutcome> out;
+    out.reserve(messages.size());
+    for (const OutgoingMessage* m : messages) out.push_back(Send(*m));
+    return out;
+  }
 };
 
 }  // namespace mc::execution

@@ -1,5 +1,7 @@
 #include "execution-service/delivery/sender_pool.h"
 
+#include <algorithm>
+
 namespace mc::execution {
 
 SenderPool::SenderPool(int concurrency, const Factory& factory) {
@@ -37,14 +39,20 @@ void SenderPool::Worker(MessageSender& sender) {
   for (;;) {
     work_cv_.wait(lock, [this] { return stopping_ || (batch_ && next_ < batch_->size()); });
     if (stopping_) return;
-    size_t i = next_++;
-    const OutgoingMessage* m = (*batch_)[i];
+    // A fair share of what is left, at most 32, at least 1.
+    const size_t left = batch_->size() - next_;
+    const size_t take = std::clamp<size_t>(left / senders_.size(), 1, 32);
+    const size_t first = next_;
+    next_ += take;
+    std::vector<const OutgoingMessage*> chunk(batch_->begin() + first,
+                                              batch_->begin() + first + take);
     std::vector<SendOutcome>* outcomes = outcomes_;
     lock.unlock();
-    SendOutcome o = sender.Send(*m);
+    std::vector<SendOutcome> results = sender.SendMany(chunk);
     lock.lock();
-    (*outcomes)[i] = std::move(o);
-    if (++finished_ == batch_->size()) done_cv_.notify_all();
+    for (size_t k = 0; k < take; ++k) (*outcomes)[first + k] = std::move(results[k]);
+    finished_ += take;
+    if (finished_ == batch_->size()) done_cv_.notify_all();
   }
 }
 

@@ -1,6 +1,7 @@
 // SenderPool: a fixed number of threads, each with its own MessageSender (its own connection):
-// the delivery concurrency of one channel. SendAll() spreads a batch over them and returns when
-// every message has an outcome. Thread-safe; SendAll calls are served one after another.
+// the delivery concurrency of one channel. SendAll() spreads a batch over them in chunks (so
+// a pipelining sender can chain a chunk's messages) and returns when every message has an
+// outcome. Thread-safe; SendAll calls are served one after another.
 #pragma once
 
 #include <condition_variable>

@@ -1,0 +1,55 @@
+// PipeliningSmtpSender: email over plain SMTP to a trusted relay, with command pipelining
+// (RFC 2920) so that a message costs one round trip instead of four: each message's
+// end-of-data travels with the next message's MAIL, RCPT and DATA. One connection, kept open,
+// reopened after an error. Used when the relay is smtp:// without STARTTLS or login; those go
+// through libcurl (SmtpSender). Falls back to one command at a time when the server does not
+// announce PIPELINING.
+//
+// Outcomes as SmtpSender: 2xx after DATA -> sent; 5xx -> hard failure with the server's reply;
+// 4xx, connection errors, timeouts -> soft failure. Not thread-safe: one per thread.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "execution-service/delivery/message.h"
+#include "execution-service/delivery/smtp_sender.h"
+
+namespace mc::execution {
+
+class PipeliningSmtpSender final : public MessageSender {
+ public:
+  // options.url must be smtp://host[:port].
+  explicit PipeliningSmtpSender(SmtpOptions options);
+  ~PipeliningSmtpSender() override;
+  PipeliningSmtpSender(const PipeliningSmtpSender&) = delete;
+  PipeliningSmtpSender& operator=(const PipeliningSmtpSender&) = delete;
+
+  SendOutcome Send(const OutgoingMessage& message) override;
+  std::vector<SendOutcome> SendMany(const std::vector<const OutgoingMessage*>& messages) override;
+
+ private:
+  struct Reply {
+    int code = 0;  // 0: connection lost or timed out
+    std::string text;
+  };
+  bool Connect(std::string* error);
+  void Close();
+  bool Write(const std::string& data);
+  Reply ReadReply();
+  std::string Envelope(const OutgoingMessage& m) const;
+  std::string Body(const OutgoingMessage& m) const;
+
+  SmtpOptions options_;
+  std::string host_;
+  int port_ = 25;
+  std::string envelope_from_;
+  int fd_ = -1;
+  bool pipelining_ = false;
+  std::string buffer_;
+};
+
+// True when the options can use PipeliningSmtpSender (plain smtp://, no login, no STARTTLS).
+bool CanPipeline(const SmtpOptions& options);
+
+}  // namespace mc::execution
