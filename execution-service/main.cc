@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "absl/synchronization/mutex.h"
 #include "common/grpc/bearer_auth.h"
 #include "common/grpc/grpc_server.h"
 #include "common/log/logger.h"
@@ -29,6 +30,9 @@ int main(int argc, char** argv) {
   using namespace mc;
   process::BlockTerminationSignals();
   curl_global_init(CURL_GLOBAL_DEFAULT);  // before any thread: libcurl's global state
+  // Debian's Abseil checks every mutex acquisition for lock-order cycles (a debugging aid);
+  // gRPC locks on every call, so it shows in profiles.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::StatusOr<execution::ExecutionConfig> config = execution::ParseExecutionConfig(argc, argv);
   if (!config.ok()) {
     std::cerr << "execution-service: " << config.status().message() << "\n";
