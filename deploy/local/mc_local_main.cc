@@ -1,8 +1,9 @@
 // mc-local: the local cluster (composition root of the README's main job).
 //
-// Starts a PostgreSQL kept under --data_dir, one execution instance in its own schema, pushes
-// demo events, prints them back with their ids and statuses, then serves until Ctrl-C (or exits
-// at once with --once). Everything it starts stops with it.
+// Starts a PostgreSQL kept under --data_dir, a local SMTP server (mails kept as .eml files) and
+// SMS sink, one execution instance in its own schema with its technical workflows started,
+// publishes demo templates, pushes demo events, waits for their outcomes and prints them, then
+// serves until Ctrl-C (or exits at once with --once). Everything it starts stops with it.
 #include <grpcpp/grpcpp.h>
 #include <unistd.h>
 
@@ -11,6 +12,9 @@
 #include <fstream>
 #include <iostream>
 #include <random>
+#include <thread>
+
+#include "absl/time/clock.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -18,6 +22,8 @@
 #include "common/pgcluster/temp_postgres.h"
 #include "common/process/service_process.h"
 #include "common/process/signals.h"
+#include "common/sinks/http_sink.h"
+#include "common/sinks/smtp_sink.h"
 #include "deploy/local/demo_events.h"
 #include "messagecenter/v1/events.grpc.pb.h"
 
@@ -56,6 +62,29 @@ const char* StatusName(int s) {
                                  "Event not taken into account",
                                  "Expired"};
   return s >= 0 && s <= 6 ? kNames[s] : "?";
+}
+
+// Polls until every event has a final status (or the timeout); returns how many have.
+int WaitFinal(v1::EventService::Stub& stub, const std::string& token,
+              const std::vector<int64_t>& ids, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  int done = 0;
+  for (int64_t id : ids) {
+    for (;;) {
+      grpc::ClientContext ctx;
+      ctx.AddMetadata("authorization", "Bearer " + token);
+      v1::GetEventRequest req;
+      req.set_id(id);
+      v1::StoredEvent e;
+      if (stub.GetEvent(&ctx, req, &e).ok() && e.status() >= v1::EVENT_STATUS_SENT) {
+        ++done;
+        break;
+      }
+      if (absl::Now() > deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  return done;
 }
 
 void PrintEvents(v1::EventService::Stub& stub, const std::string& token,
@@ -123,11 +152,25 @@ int main(int argc, char** argv) {
     std::printf("mc-local: using the PostgreSQL server of --pg_dsn\n");
   }
 
-  auto exec =
-      mc::process::ServiceProcess::Start(MC_EXECUTION_SERVICE_BIN,
-                                         {"serve", "--listen=" + o.listen, "--pg_dsn=" + dsn,
-                                          "--schema=mc_exec_1", "--auth_tokens=" + token},
-                                         (dir / "logs" / "execution-1.log").string());
+  // A local SMTP server keeping every mail as a .eml file, and an SMS provider stand-in.
+  fs::create_directories(dir / "mail");
+  auto smtp = mc::sinks::SmtpSink::Start(
+      {.keep_in_memory = false, .store_dir = (dir / "mail").string()});
+  auto sms = mc::sinks::HttpSink::Start();
+  if (!smtp.ok() || !sms.ok()) {
+    std::cerr << "mc-local: cannot start the local SMTP server or SMS sink\n";
+    return 1;
+  }
+  std::printf("mc-local: SMTP server on %s (mails in %s), SMS sink on %s\n",
+              (*smtp)->url().c_str(), (dir / "mail").c_str(), (*sms)->url().c_str());
+
+  auto exec = mc::process::ServiceProcess::Start(
+      MC_EXECUTION_SERVICE_BIN,
+      {"serve", "--listen=" + o.listen, "--pg_dsn=" + dsn, "--schema=mc_exec_1",
+       "--auth_tokens=" + token, "--start_workflows", "--smtp_url=" + (*smtp)->url(),
+       "--sms_url=" + (*sms)->url(), "--retry_base_ms=300", "--max_tries=3",
+       "--message_id_domain=mc.local", "--smtp_from=Demo Shop <shop@mc.local>"},
+      (dir / "logs" / "execution-1.log").string());
   if (!exec.ok()) {
     std::cerr << "mc-local: execution instance did not start: " << exec.status().message() << "\n";
     return 1;
@@ -137,17 +180,26 @@ int main(int argc, char** argv) {
 
   auto stub = v1::EventService::NewStub(
       grpc::CreateChannel(exec->address(), grpc::InsecureChannelCredentials()));
+  auto templates = v1::TemplateService::NewStub(
+      grpc::CreateChannel(exec->address(), grpc::InsecureChannelCredentials()));
+  std::string error = mc::local::PublishDemoTemplates(*templates, token);
   mc::local::DemoOutcome demo;
-  std::string error = mc::local::PushDemoEvents(*stub, token, o.events, &demo);
+  if (error.empty()) error = mc::local::PushDemoEvents(*stub, token, o.events, &demo);
   if (!error.empty()) {
     std::cerr << "mc-local: " << error << "\n";
     return 1;
   }
+  const int final_count = WaitFinal(*stub, token, demo.ids, absl::Seconds(60));
   PrintEvents(*stub, token, demo.ids);
+  std::printf("demo: %d of %zu events reached a final status; %zu mails in %s\n", final_count,
+              demo.ids.size(), (*smtp)->accepted(), (dir / "mail").c_str());
   std::printf("demo: %d events pushed, %d accepted, %d refused as expected (%s)\n", demo.pushed,
               demo.accepted, demo.refused, demo.refusal.c_str());
 
-  int rc = demo.accepted == demo.pushed && demo.refused == 1 ? 0 : 1;
+  int rc = demo.accepted == demo.pushed && demo.refused == 1 &&
+                   final_count == static_cast<int>(demo.ids.size())
+               ? 0
+               : 1;
   if (!o.once) {
     std::printf(
         "\nServing. Try it from another terminal (token in %s):\n"

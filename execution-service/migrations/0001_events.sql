@@ -2,7 +2,7 @@
 -- Real-time and batch events live in their own tables with the same columns. One sequence
 -- numbers both, so an event id is unique across the instance's queues.
 
-CREATE SEQUENCE event_id_seq AS bigint START 1 CACHE 100;
+CREATE SEQUENCE event_id_seq AS bigint START 1;
 
 -- status: 0 Pending, 1 Pending delivery, 2 Sent, 3 Ignored by the delivery, 4 Delivery failed,
 -- 5 Event not taken into account, 6 Expired. Stable numbers, never reordered.
