@@ -181,10 +181,10 @@ TEST_CASE("every event status is reached by a real scenario") {
   CHECK(Scalar(absl::StrCat("SELECT count(*) FROM delivery_logs WHERE event_id = ", bounced,
                             " AND failure_type = 'hard' AND failure_reason LIKE '%550%'")) == 1);
 
-  // Soft failures retried with back-off, then given up: Delivery failed (soft), 3 tries.
+  // Soft failures retried with back-off until the tries run out: Expired (soft), 3 tries.
   int64_t soft =
       client.Push(v1::QUEUE_REAL_TIME, Email("ORDER_SHIPPED", "busy-1@example.com", "Y"));
-  CHECK(client.WaitFinal(soft).status() == v1::EVENT_STATUS_DELIVERY_FAILED);
+  CHECK(client.WaitFinal(soft).status() == v1::EVENT_STATUS_EXPIRED);
   CHECK(Scalar(absl::StrCat("SELECT tries FROM delivery_logs WHERE event_id = ", soft,
                             " AND failure_type = 'soft'")) == 3);
 

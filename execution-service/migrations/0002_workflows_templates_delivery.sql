@@ -51,7 +51,8 @@ CREATE INDEX rt_events_delivering ON rt_events (lease_until) WHERE status = 1;
 CREATE INDEX batch_events_delivering ON batch_events (lease_until) WHERE status = 1;
 
 -- One delivery log per message (= per event that reached delivery), whatever the replicas do.
--- status uses the event status numbers it becomes: 2 Sent, 3 Ignored, 4 Delivery failed.
+-- status uses the event status numbers it becomes: 2 Sent, 3 Ignored, 4 Delivery failed,
+-- 6 Expired (soft failures until the tries or the event's expiration ran out).
 CREATE TABLE delivery_logs (
   id               bigserial PRIMARY KEY,
   queue            smallint NOT NULL,
@@ -60,7 +61,7 @@ CREATE TABLE delivery_logs (
   address          text NOT NULL,
   template_id      bigint,
   template_version integer,
-  status           smallint NOT NULL CHECK (status IN (2, 3, 4)),
+  status           smallint NOT NULL CHECK (status IN (2, 3, 4, 6)),
   failure_type     text CHECK (failure_type IN ('hard', 'soft')),
   failure_reason   text,
   tries            integer NOT NULL,

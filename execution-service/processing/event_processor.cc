@@ -74,8 +74,8 @@ absl::StatusOr<JobRun> EventProcessor::RunOnce() {
       continue;
     }
     if (item.expired) {
-      record(item, m, EventStatus::kDeliveryFailed, "soft",
-             absl::StrCat("expired after ", item.tries, " tries"));
+      record(item, m, EventStatus::kExpired, "soft",
+             absl::StrCat("expiration passed after ", item.tries, " tries"));
       continue;
     }
     absl::StatusOr<std::shared_ptr<const CompiledTemplate>> t = templates_.Get(item.template_id);
@@ -122,8 +122,8 @@ absl::StatusOr<JobRun> EventProcessor::RunOnce() {
           break;
         case SendOutcome::Kind::kSoftFailure:
           if (item.tries + 1 >= options_.max_tries) {
-            record(item, m, EventStatus::kDeliveryFailed, "soft",
-                   absl::StrCat("gave up after ", item.tries + 1, " tries: ", o.reason));
+            record(item, m, EventStatus::kExpired, "soft",
+                   absl::StrCat("tries exhausted (", item.tries + 1, "): ", o.reason));
           } else {
             retries.push_back({item.id, Backoff(item.tries)});
             ++run.errors;

@@ -8,7 +8,8 @@
 //  - hard failure (permanent 5xx, provider refusal) -> log "Delivery failed" (hard) and the
 //    address goes into quarantine;
 //  - soft failure -> retried after a back-off (retry_base * 2^tries, at most an hour) until
-//    max_tries or the event's expiration, then log "Delivery failed" (soft, last reason).
+//    max_tries or the event's expiration run out, then log "Expired" (soft, last reason), as
+//    DOMAIN.md defines Expired: tries exhausted or past its expiration.
 // Every event that reaches delivery ends with exactly one delivery log (the logs' unique key
 // wins any race between replicas). A replica killed mid-run leaves its events Pending delivery
 // under a lease: when it runs out, another replica delivers them again.

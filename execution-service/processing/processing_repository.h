@@ -48,7 +48,7 @@ struct DeliveryRecord {
   std::string address;
   int64_t template_id = 0;
   int template_version = 0;
-  EventStatus status = EventStatus::kSent;  // kSent, kIgnoredByDelivery or kDeliveryFailed
+  EventStatus status = EventStatus::kSent;  // kSent, kIgnoredByDelivery, kDeliveryFailed, kExpired
   std::string failure_type;                 // "", "hard" or "soft"
   std::string failure_reason;
   int tries = 0;
