@@ -230,7 +230,10 @@ int main(int argc, char** argv) {
       std::cerr << s << "\n";
       return 1;
     }
-    mc::pg::ConnectionPool pool({.dsn = dsn, .schema = "bench_raw", .size = 6});
+    mc::pg::ConnectionPool pool({.dsn = dsn,
+                                 .schema = "bench_raw",
+                                 .size = 6,
+                                 .session_settings = ex::ProcessingRepository::SessionSettings()});
     ex::EventRepository events(pool);
     ex::ProcessingRepository processing(pool);
     {

@@ -65,10 +65,10 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
     return absl::InvalidArgumentError("--pg_dsn (MC_PG_DSN) is required");
   }
   if (c.schema.empty()) return absl::InvalidArgumentError("--schema must not be empty");
-  if (c.commit_writers < 1 || c.pg_pool_size < c.commit_writers + 2 * c.lane_workers + 2) {
+  if (c.commit_writers < 1 || c.pg_pool_size < c.commit_writers + 2) {
     return absl::InvalidArgumentError(
-        "--commit_writers must be >= 1 and --pg_pool_size at least --commit_writers + "
-        "2 x --lane_workers + 2 (the workflows and reads need connections too)");
+        "--commit_writers must be >= 1 and --pg_pool_size at least --commit_writers + 2 (reads "
+        "need connections too; the workflows have their own, 2 x --lane_workers + 2)");
   }
   if (c.processing_batch < 1 || c.lane_workers < 1 || c.lease_seconds < 1 || c.max_tries < 1 ||
       c.retry_base_ms < 1 || c.smtp_concurrency < 1 || c.sms_concurrency < 1 ||

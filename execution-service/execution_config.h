@@ -14,7 +14,7 @@ struct ExecutionConfig {
   std::string port_file;
   std::string pg_dsn;
   std::string schema = "mc_exec";
-  int pg_pool_size = 12;
+  int pg_pool_size = 8;
   std::string auth_tokens;
   std::string auth_tokens_file;
   int max_events_per_call = 1000;

@@ -98,7 +98,14 @@ int main(int argc, char** argv) {
     return std::make_unique<execution::SmtpSender>(smtp);
   };
   auto sms_factory = [&sms] { return std::make_unique<execution::SmsSender>(sms); };
-  execution::ProcessingRepository processing(pool);
+  // The workflows have their own connections: ingestion never waits behind them, and they
+  // run with their own planner settings.
+  pg::ConnectionPool workflow_pool(
+      {.dsn = config->pg_dsn,
+       .schema = config->schema,
+       .size = 2 * config->lane_workers + 2,
+       .session_settings = execution::ProcessingRepository::SessionSettings()});
+  execution::ProcessingRepository processing(workflow_pool);
   execution::LocalSignal status_wake;
   const execution::ProcessorOptions processor_options{
       .batch_size = config->processing_batch,

@@ -21,9 +21,12 @@ void ConnectionPool::Prepare(std::string name, std::string sql) {
 
 std::unique_ptr<pqxx::connection> ConnectionPool::Connect() {
   auto conn = std::make_unique<pqxx::connection>(options_.dsn);
-  if (!options_.schema.empty()) {
+  {
     pqxx::nontransaction tx(*conn);
-    tx.exec("SET search_path TO " + tx.quote_name(options_.schema) + ", public");
+    if (!options_.schema.empty()) {
+      tx.exec("SET search_path TO " + tx.quote_name(options_.schema) + ", public");
+    }
+    for (const std::string& setting : options_.session_settings) tx.exec(setting);
   }
   std::vector<std::pair<std::string, std::string>> statements;
   {

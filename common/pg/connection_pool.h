@@ -34,6 +34,9 @@ struct PoolOptions {
   int size = 8;
   absl::Duration acquire_timeout = absl::Seconds(10);
   int max_attempts = 3;
+  // Run on every new connection, e.g. "SET enable_bitmapscan = off" for a pool whose
+  // statements all want the same planner settings.
+  std::vector<std::string> session_settings;
 };
 
 class ConnectionPool {

@@ -8,11 +8,13 @@ namespace mc::execution {
 namespace {
 
 // {T}: the queue's table, {Q}: its number. $1 limit, $2 lease (interval text).
-// The claim reads the pending index in id order. SET LOCAL enable_bitmapscan = off keeps the
-// planner from a bitmap scan of every pending event (plus a sort) when its statistics still
-// say the queue is small, as after a burst: that plan costs the whole backlog per batch.
-constexpr char kPlannerSql[] = "SET LOCAL enable_bitmapscan = off";
+// Every statement here runs alone, as its own transaction (one round trip, commit included).
+// The claims read the pending index in id order: the pool of these statements runs with
+// enable_bitmapscan off (kSessionSettings), which keeps the planner from a bitmap scan of every
+// pending event plus a sort when its statistics still say the queue is small, as after a burst:
+// that plan costs the whole backlog per batch.
 
+// Route new events and re-claim stale deliveries in one statement.
 // {T}: the queue's table, {Q}: its number. $1 limit, $2 lease (interval text).
 constexpr char kRouteSql[] = R"sql(
 WITH claimed AS (
@@ -28,29 +30,29 @@ WITH claimed AS (
   FROM templates
   WHERE queue = {Q} AND unpublished_at IS NULL
   ORDER BY event_type, channel, published_at DESC, id DESC
-)
-UPDATE {T} e SET
-  status = CASE WHEN c.expired THEN 6 WHEN r.id IS NULL THEN 5 ELSE 1 END,
-  template_id = r.id, template_version = r.version,
-  lease_until = CASE WHEN NOT c.expired AND r.id IS NOT NULL THEN now() + $2::interval END,
-  updated_at = now()
-FROM claimed c
-LEFT JOIN routes r ON r.event_type = c.event_type AND r.channel = c.wished_channel
-WHERE e.id = c.id
-RETURNING {R})sql";
-
-constexpr char kReclaimSql[] = R"sql(
-WITH due AS (
+), routed AS (
+  UPDATE {T} e SET
+    status = CASE WHEN c.expired THEN 6 WHEN r.id IS NULL THEN 5 ELSE 1 END,
+    template_id = r.id, template_version = r.version,
+    lease_until = CASE WHEN NOT c.expired AND r.id IS NOT NULL THEN now() + $2::interval END,
+    updated_at = now()
+  FROM claimed c
+  LEFT JOIN routes r ON r.event_type = c.event_type AND r.channel = c.wished_channel
+  WHERE e.id = c.id
+  RETURNING {R}, false AS reclaimed
+), due AS (
   SELECT e.id FROM {T} e
   WHERE e.status = 1 AND e.lease_until <= now()
     AND NOT EXISTS (SELECT 1 FROM delivery_logs l WHERE l.queue = {Q} AND l.event_id = e.id)
   ORDER BY e.lease_until
   LIMIT $1
   FOR UPDATE OF e SKIP LOCKED
+), reclaimed AS (
+  UPDATE {T} e SET lease_until = now() + $2::interval, updated_at = now()
+  FROM due WHERE e.id = due.id
+  RETURNING {R}, true AS reclaimed
 )
-UPDATE {T} e SET lease_until = now() + $2::interval, updated_at = now()
-FROM due WHERE e.id = due.id
-RETURNING {R})sql";
+SELECT * FROM routed UNION ALL SELECT * FROM reclaimed)sql";
 
 // What delivery needs of each event.
 constexpr char kReturning[] = R"sql(e.id, e.status, e.event_type, e.email, e.mobile_phone,
@@ -61,23 +63,30 @@ constexpr char kReturning[] = R"sql(e.id, e.status, e.event_type, e.email, e.mob
           CASE e.wished_channel WHEN 0 THEN e.email WHEN 1 THEN e.mobile_phone
                                 ELSE e.device_token END))sql";
 
-constexpr char kInsertLogsSql[] = R"sql(
-INSERT INTO delivery_logs (queue, event_id, channel, address, template_id, template_version,
-                           status, failure_type, failure_reason, tries, message_id)
-SELECT $1, * FROM unnest($2::bigint[], $3::smallint[], $4::text[], $5::bigint[], $6::int[],
-                         $7::smallint[], $8::text[], $9::text[], $10::int[], $11::text[])
-ON CONFLICT (queue, event_id) DO NOTHING)sql";
-
-constexpr char kQuarantineSql[] = R"sql(
-INSERT INTO quarantine (channel, address, reason)
-SELECT * FROM unnest($1::smallint[], $2::text[], $3::text[])
-ON CONFLICT (channel, address) DO NOTHING)sql";
-
-constexpr char kRetrySql[] = R"sql(
-UPDATE {T} e SET tries = e.tries + 1, errors = e.errors + 1,
-  lease_until = now() + r.delay_ms * interval '1 millisecond', updated_at = now()
-FROM unnest($1::bigint[], $2::bigint[]) AS r(id, delay_ms)
-WHERE e.id = r.id AND e.status = 1)sql";
+// Delivery logs (one per event: the first writer wins), quarantined addresses and the next
+// try of soft failures, in one statement.
+constexpr char kOutcomesSql[] = R"sql(
+WITH logs AS (
+  INSERT INTO delivery_logs (queue, event_id, channel, address, template_id, template_version,
+                             status, failure_type, failure_reason, tries, message_id)
+  SELECT {Q}, * FROM unnest($1::bigint[], $2::smallint[], $3::text[], $4::bigint[], $5::int[],
+                            $6::smallint[], $7::text[], $8::text[], $9::int[], $10::text[])
+  ON CONFLICT (queue, event_id) DO NOTHING
+  RETURNING 1
+), quarantined AS (
+  INSERT INTO quarantine (channel, address, reason)
+  SELECT * FROM unnest($11::smallint[], $12::text[], $13::text[])
+  ON CONFLICT (channel, address) DO NOTHING
+  RETURNING 1
+), retried AS (
+  UPDATE {T} e SET tries = e.tries + 1, errors = e.errors + 1,
+    lease_until = now() + r.delay_ms * interval '1 millisecond', updated_at = now()
+  FROM unnest($14::bigint[], $15::bigint[]) AS r(id, delay_ms)
+  WHERE e.id = r.id AND e.status = 1
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM logs), (SELECT count(*) FROM quarantined),
+       (SELECT count(*) FROM retried))sql";
 
 // updateEventStatus, step 1: take a batch of logs not yet applied (whatever the order their
 // transactions committed in), step 2: copy their outcomes onto the events by primary key.
@@ -133,13 +142,10 @@ std::string IntervalText(absl::Duration d) {
 ProcessingRepository::ProcessingRepository(pg::ConnectionPool& pool) : pool_(pool) {
   for (Queue q : {Queue::kRealTime, Queue::kBatch}) {
     pool_.Prepare("route_" + Suffix(q), Expand(kRouteSql, q));
-    pool_.Prepare("reclaim_" + Suffix(q), Expand(kReclaimSql, q));
-    pool_.Prepare("retry_" + Suffix(q), Expand(kRetrySql, q));
+    pool_.Prepare("outcomes_" + Suffix(q), Expand(kOutcomesSql, q));
     pool_.Prepare("apply_status_" + Suffix(q), Expand(kApplyStatusSql, q));
   }
-  pool_.Prepare("insert_logs", kInsertLogsSql);
   pool_.Prepare("take_logs", kTakeLogsSql);
-  pool_.Prepare("quarantine_add", kQuarantineSql);
 }
 
 absl::StatusOr<RouteResult> ProcessingRepository::ClaimAndRoute(Queue queue, int limit,
@@ -148,10 +154,10 @@ absl::StatusOr<RouteResult> ProcessingRepository::ClaimAndRoute(Queue queue, int
   const std::string lease_text = IntervalText(lease);
   absl::Status s = pool_.Run([&](pqxx::connection& c) {
     out = RouteResult();
-    pqxx::work tx(c);
-    tx.exec(kPlannerSql);
+    pqxx::nontransaction tx(c);
     for (const pqxx::row& r : tx.exec_prepared("route_" + Suffix(queue), limit, lease_text)) {
-      ++out.claimed;
+      const bool reclaimed = r[17].as<bool>();
+      if (!reclaimed) ++out.claimed;
       switch (r[1].as<int>()) {
         case 1:
           out.to_deliver.push_back(ItemFromRow(r));
@@ -163,10 +169,6 @@ absl::StatusOr<RouteResult> ProcessingRepository::ClaimAndRoute(Queue queue, int
           ++out.expired;
       }
     }
-    for (const pqxx::row& r : tx.exec_prepared("reclaim_" + Suffix(queue), limit, lease_text)) {
-      out.to_deliver.push_back(ItemFromRow(r));
-    }
-    tx.commit();
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -204,21 +206,12 @@ absl::Status ProcessingRepository::RecordOutcomes(Queue queue,
     retry_delays.Add(absl::ToInt64Milliseconds(r.delay));
   }
   return pool_.Run([&](pqxx::connection& c) {
-    pqxx::work tx(c);
-    if (!records.empty()) {
-      tx.exec_prepared("insert_logs", static_cast<int>(queue), ids.Finish(), channels.Finish(),
-                       addresses.Finish(), template_ids.Finish(), versions.Finish(),
-                       statuses.Finish(), types.Finish(), reasons.Finish(), tries.Finish(),
-                       message_ids.Finish());
-    }
-    if (!quarantine.empty()) {
-      tx.exec_prepared("quarantine_add", q_channels.Finish(), q_addresses.Finish(),
-                       q_reasons.Finish());
-    }
-    if (!retries.empty()) {
-      tx.exec_prepared("retry_" + Suffix(queue), retry_ids.Finish(), retry_delays.Finish());
-    }
-    tx.commit();
+    pqxx::nontransaction tx(c);
+    tx.exec_prepared("outcomes_" + Suffix(queue), ids.Finish(), channels.Finish(),
+                     addresses.Finish(), template_ids.Finish(), versions.Finish(),
+                     statuses.Finish(), types.Finish(), reasons.Finish(), tries.Finish(),
+                     message_ids.Finish(), q_channels.Finish(), q_addresses.Finish(),
+                     q_reasons.Finish(), retry_ids.Finish(), retry_delays.Finish());
     return absl::OkStatus();
   });
 }
@@ -227,7 +220,6 @@ absl::StatusOr<int64_t> ProcessingRepository::ApplyDeliveryStatuses(int limit) {
   int64_t n = 0;
   absl::Status s = pool_.Run([&](pqxx::connection& c) {
     pqxx::work tx(c);
-    tx.exec(kPlannerSql);
     pg::IntArray ids[2], statuses[2];
     pqxx::result logs = tx.exec_prepared("take_logs", limit);
     n = static_cast<int64_t>(logs.size());

@@ -1,16 +1,17 @@
 // ProcessingRepository: the set-wise statements of the technical workflows.
 //
-// ClaimAndRoute (rtEventsProcessing / batchEventsProcessing), one transaction:
+// Each call is one statement, its own transaction. The pool must have kSessionSettings.
+// ClaimAndRoute (rtEventsProcessing / batchEventsProcessing):
 //  - claims up to `limit` due Pending events of the queue (FOR UPDATE SKIP LOCKED, id order;
 //    events scheduled for later are skipped), links each to the most recently published
 //    template for its (type, channel): Pending delivery with a delivery lease; no template:
 //    Event not taken into account; past its expiration: Expired;
 //  - re-claims Pending-delivery events whose lease ran out and that have no delivery log (a
 //    replica died while delivering, or a soft failure's retry time came).
-// RecordOutcomes, one transaction: the delivery logs (at most one per event, whoever writes
+// RecordOutcomes: the delivery logs (at most one per event, whoever writes
 // it), quarantined addresses, and the retry time of soft failures.
 // ApplyDeliveryStatuses (updateEventStatus): copies each delivery log's outcome onto its event,
-// in batches, both queues, one transaction.
+// in batches, both queues, one transaction (three statements).
 // Failure modes: UNAVAILABLE when PostgreSQL is unreachable (nothing of the call applied).
 // Thread-safe.
 #pragma once
@@ -68,6 +69,9 @@ struct RetryEntry {
 
 class ProcessingRepository {
  public:
+  // For the pool's PoolOptions::session_settings: claims must read indexes in order.
+  static std::vector<std::string> SessionSettings() { return {"SET enable_bitmapscan = off"}; }
+
   explicit ProcessingRepository(pg::ConnectionPool& pool);
 
   absl::StatusOr<RouteResult> ClaimAndRoute(Queue queue, int limit, absl::Duration lease);
