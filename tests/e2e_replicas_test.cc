@@ -81,8 +81,9 @@ TEST_CASE("a replica killed mid-run loses nothing and duplicates no delivery log
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   REQUIRE(final_count == kEvents);
-  CHECK(Scalar(schema, "SELECT (SELECT count(*) FROM rt_events WHERE status = 2) + "
-                       "(SELECT count(*) FROM batch_events WHERE status = 2)") == kEvents);
+  CHECK(Scalar(schema,
+               "SELECT (SELECT count(*) FROM rt_events WHERE status = 2) + "
+               "(SELECT count(*) FROM batch_events WHERE status = 2)") == kEvents);
   CHECK(Scalar(schema, "SELECT count(*) FROM delivery_logs") == kEvents);
   CHECK(Scalar(schema, "SELECT count(DISTINCT (queue, event_id)) FROM delivery_logs") == kEvents);
   CHECK(Scalar(schema, "SELECT count(*) FROM delivery_logs WHERE status <> 2") == 0);

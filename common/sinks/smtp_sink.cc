@@ -120,7 +120,7 @@ void SmtpSink::Serve(int fd) {
       WriteAll(fd, "221 bye\r\n");
       return;
     } else {
-      reply = "502 5.5.2 command not implemented\r\n";
+      reply = "502 5.5.2 command unrecognized\r\n";
     }
     if (!WriteAll(fd, reply)) return;
   }

@@ -14,10 +14,9 @@
 #include <random>
 #include <thread>
 
-#include "absl/time/clock.h"
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "common/config/flag_set.h"
 #include "common/pgcluster/temp_postgres.h"
 #include "common/process/service_process.h"
@@ -154,15 +153,15 @@ int main(int argc, char** argv) {
 
   // A local SMTP server keeping every mail as a .eml file, and an SMS provider stand-in.
   fs::create_directories(dir / "mail");
-  auto smtp = mc::sinks::SmtpSink::Start(
-      {.keep_in_memory = false, .store_dir = (dir / "mail").string()});
+  auto smtp =
+      mc::sinks::SmtpSink::Start({.keep_in_memory = false, .store_dir = (dir / "mail").string()});
   auto sms = mc::sinks::HttpSink::Start();
   if (!smtp.ok() || !sms.ok()) {
     std::cerr << "mc-local: cannot start the local SMTP server or SMS sink\n";
     return 1;
   }
-  std::printf("mc-local: SMTP server on %s (mails in %s), SMS sink on %s\n",
-              (*smtp)->url().c_str(), (dir / "mail").c_str(), (*sms)->url().c_str());
+  std::printf("mc-local: SMTP server on %s (mails in %s), SMS sink on %s\n", (*smtp)->url().c_str(),
+              (dir / "mail").c_str(), (*sms)->url().c_str());
 
   auto exec = mc::process::ServiceProcess::Start(
       MC_EXECUTION_SERVICE_BIN,
