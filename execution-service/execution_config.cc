@@ -1,5 +1,7 @@
 #include "execution-service/execution_config.h"
 
+#include <cctype>
+
 #include "absl/strings/str_cat.h"
 #include "common/config/flag_set.h"
 
@@ -64,7 +66,14 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
   if (c.pg_dsn.empty()) {
     return absl::InvalidArgumentError("--pg_dsn (MC_PG_DSN) is required");
   }
-  if (c.schema.empty()) return absl::InvalidArgumentError("--schema must not be empty");
+  // The schema names the instance's notification channel too ("mc_rt_<schema>", at most 63
+  // bytes): lower-case letters, digits and '_', starting with a letter, at most 50.
+  bool schema_ok = !c.schema.empty() && c.schema.size() <= 50 && std::islower(c.schema[0]);
+  for (char ch : c.schema) schema_ok &= std::islower(ch) || std::isdigit(ch) || ch == '_';
+  if (!schema_ok) {
+    return absl::InvalidArgumentError(
+        "--schema: lower-case letters, digits and '_', starting with a letter, at most 50");
+  }
   if (c.commit_writers < 1 || c.pg_pool_size < c.commit_writers + 2) {
     return absl::InvalidArgumentError(
         "--commit_writers must be >= 1 and --pg_pool_size at least --commit_writers + 2 (reads "

@@ -172,6 +172,7 @@ int main(int argc, char** argv) {
   logger.Info("draining", {{"signal", int64_t{sig}}});
   (*server)->Shutdown(absl::Seconds(config->shutdown_grace_seconds));
   committer.Stop();
+  for (auto& runner : runners) runner->RequestStop();  // all finish their runs at once
   for (auto& runner : runners) runner->Stop();
   workflow_states.Stop();
   logger.Info("stopped");

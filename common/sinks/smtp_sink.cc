@@ -62,7 +62,9 @@ void SmtpSink::Serve(int fd) {
     if (absl::StartsWith(absl::AsciiStrToUpper(line), "RCPT TO:")) verb = "RCPT";
     std::string reply;
     if (verb == "EHLO") {
-      reply = "250-mc-sink\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE 52428800\r\n";
+      reply =
+          absl::StrCat("250-mc-sink\r\n", options_.advertise_pipelining ? "250-PIPELINING\r\n" : "",
+                       "250-8BITMIME\r\n250 SIZE 52428800\r\n");
     } else if (verb == "HELO" || verb == "NOOP") {
       reply = "250 OK\r\n";
     } else if (verb == "RSET") {

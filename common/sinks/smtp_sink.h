@@ -31,6 +31,7 @@ struct SmtpSinkOptions {
   int port = 0;
   bool keep_in_memory = true;
   std::string store_dir;  // when set, each message is written there as <n>.eml
+  bool advertise_pipelining = true;
   // Called (on the connection's thread) for each accepted message, e.g. to time it.
   std::function<void(const ReceivedMail&)> on_message;
 };

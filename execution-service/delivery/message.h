@@ -21,6 +21,9 @@ struct SendOutcome {
   enum class Kind { kSent, kHardFailure, kSoftFailure };
   Kind kind = Kind::kSent;
   std::string reason;  // the server's words on failure
+  // A hard failure that names the address itself (SMTP 5xx to RCPT, a refused phone number):
+  // only then does the address go into quarantine.
+  bool address_rejected = false;
 };
 
 // Sends one message at a time on its own connection(s). Not required to be thread-safe: each

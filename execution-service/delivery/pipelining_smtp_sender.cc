@@ -1,5 +1,6 @@
 #include "execution-service/delivery/pipelining_smtp_sender.h"
 
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -20,10 +21,13 @@
 namespace mc::execution {
 namespace {
 
-SendOutcome FromReply(int code, const std::string& text) {
-  if (code >= 200 && code < 400) return {SendOutcome::Kind::kSent, ""};
+bool Positive(int code) { return code >= 200 && code < 400; }
+
+// `recipient`: the reply was to RCPT, so a 5xx rejects the address itself.
+SendOutcome FromReply(int code, const std::string& text, bool recipient = false) {
+  if (Positive(code)) return {SendOutcome::Kind::kSent, ""};
   std::string reason = code == 0 ? "SMTP connection lost: " + text : absl::StrCat("SMTP ", text);
-  if (code >= 500) return {SendOutcome::Kind::kHardFailure, reason};
+  if (code >= 500) return {SendOutcome::Kind::kHardFailure, reason, recipient};
   return {SendOutcome::Kind::kSoftFailure, reason};
 }
 
@@ -126,8 +130,23 @@ bool PipeliningSmtpSender::Connect(std::string* error) {
     return false;
   }
   for (addrinfo* a = res; a != nullptr && fd_ < 0; a = a->ai_next) {
-    fd_ = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
-    if (fd_ >= 0 && connect(fd_, a->ai_addr, a->ai_addrlen) != 0) Close();
+    fd_ = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK, a->ai_protocol);
+    if (fd_ < 0) continue;
+    // Connect within the timeout, then switch to blocking I/O bounded by SO_*TIMEO.
+    if (connect(fd_, a->ai_addr, a->ai_addrlen) != 0) {
+      pollfd p{fd_, POLLOUT, 0};
+      int err = 0;
+      socklen_t len = sizeof err;
+      if (errno != EINPROGRESS || poll(&p, 1, options_.timeout_ms) <= 0 ||
+          getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err != 0) {
+        if (err != 0) errno = err;
+        Close();
+        continue;
+      }
+    }
+    fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) & ~O_NONBLOCK);
+    timeval tv{options_.timeout_ms / 1000, (options_.timeout_ms % 1000) * 1000};
+    setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   }
   freeaddrinfo(res);
   if (fd_ < 0) {
@@ -169,44 +188,55 @@ std::vector<SendOutcome> PipeliningSmtpSender::SendMany(
   std::vector<SendOutcome> out(messages.size());
   const SendOutcome lost{SendOutcome::Kind::kSoftFailure, "SMTP connection lost"};
   size_t i = 0;
+  size_t retried = messages.size();  // the message already retried on a new connection
   while (i < messages.size()) {
     std::string error;
-    if (fd_ < 0 && !Connect(&error)) {
+    const bool reused = fd_ >= 0 && retried != i;
+    if (!reused && !Connect(&error)) {
       for (; i < messages.size(); ++i) out[i] = {SendOutcome::Kind::kSoftFailure, error};
       return out;
     }
-    if (!Write(Envelope(*messages[i]))) {
+    // Without PIPELINING, one command at a time; with it, the three in one write.
+    Reply mail, rcpt, data;
+    const OutgoingMessage& m = *messages[i];
+    const std::string from_cmd = absl::StrCat("MAIL FROM:<", envelope_from_, ">\r\n");
+    const std::string rcpt_cmd = absl::StrCat("RCPT TO:<", m.address, ">\r\n");
+    if (pipelining_) {
+      if (Write(Envelope(m))) {
+        mail = ReadReply();
+        if (mail.code != 0) rcpt = ReadReply();
+        if (rcpt.code != 0) data = ReadReply();
+      }
+    } else if (Write(from_cmd) && Positive((mail = ReadReply()).code) && Write(rcpt_cmd) &&
+               Positive((rcpt = ReadReply()).code) && Write("DATA\r\n")) {
+      data = ReadReply();
+    }
+    if (reused && (mail.code == 0 || mail.code == 421)) {
+      Close();  // the relay dropped the idle connection: this message again, on a new one
+      retried = i;
+      continue;
+    }
+    if (data.code != 354) {
+      if (!Positive(mail.code)) {
+        out[i] = FromReply(mail.code, mail.text);
+      } else if (!Positive(rcpt.code)) {
+        out[i] = FromReply(rcpt.code, rcpt.text, /*recipient=*/true);
+      } else {
+        out[i] = FromReply(data.code == 354 ? 0 : data.code, data.text);
+      }
+      ++i;
+      const bool unusable = mail.code == 0 || rcpt.code == 0 || data.code == 0;
+      if (unusable || !Write("RSET\r\n") || ReadReply().code != 250) Close();
+      continue;
+    }
+    if (!Write(Body(m))) {
       Close();
       out[i++] = lost;
       continue;
     }
-    // Message i's envelope is on the wire; each body carries the next message's envelope.
-    for (;;) {
-      Reply mail = ReadReply();
-      Reply rcpt = mail.code != 0 ? ReadReply() : mail;
-      Reply data = rcpt.code != 0 ? ReadReply() : rcpt;
-      if (data.code != 354) {
-        const Reply& why = mail.code != 250 ? mail : rcpt.code != 250 ? rcpt : data;
-        out[i++] = FromReply(why.code, why.text);
-        if (data.code == 0 || !Write("RSET\r\n") || ReadReply().code != 250) Close();
-        break;  // the next message starts afresh (on a new connection if this one broke)
-      }
-      const bool chain = pipelining_ && i + 1 < messages.size();
-      std::string payload = Body(*messages[i]);
-      if (chain) payload += Envelope(*messages[i + 1]);
-      if (!Write(payload)) {
-        Close();
-        out[i++] = lost;
-        break;
-      }
-      Reply done = ReadReply();
-      out[i++] = FromReply(done.code, done.text);
-      if (done.code == 0) {
-        Close();  // a chained envelope went down with it: the outer loop sends it again
-        break;
-      }
-      if (!chain) break;
-    }
+    Reply done = ReadReply();
+    out[i++] = FromReply(done.code, done.text);
+    if (done.code == 0) Close();
   }
   return out;
 }

@@ -1,12 +1,13 @@
 // PipeliningSmtpSender: email over plain SMTP to a trusted relay, with command pipelining
-// (RFC 2920) so that a message costs one round trip instead of four: each message's
-// end-of-data travels with the next message's MAIL, RCPT and DATA. One connection, kept open,
-// reopened after an error. Used when the relay is smtp:// without STARTTLS or login; those go
-// through libcurl (SmtpSender). Falls back to one command at a time when the server does not
-// announce PIPELINING.
+// (RFC 2920): MAIL, RCPT and DATA go in one write, so a message costs two round trips instead
+// of four. One connection, kept open; reopened after an error, or when the relay dropped it
+// while idle (the message is then tried on the new connection). Connect and I/O are bounded by
+// the timeout. Used when the relay is smtp:// without STARTTLS or login; those go through
+// libcurl (SmtpSender). One command at a time when the server does not announce PIPELINING.
 //
-// Outcomes as SmtpSender: 2xx after DATA -> sent; 5xx -> hard failure with the server's reply;
-// 4xx, connection errors, timeouts -> soft failure. Not thread-safe: one per thread.
+// Outcomes: 2xx after DATA -> sent; 5xx -> hard failure with the server's reply (marked
+// address_rejected only when the reply was to RCPT); 4xx, connection errors, timeouts -> soft
+// failure. Not thread-safe: one per thread.
 #pragma once
 
 #include <string>

@@ -55,7 +55,7 @@ SendOutcome SmsSender::Send(const OutgoingMessage& m) {
   if (status >= 200 && status < 300) return {SendOutcome::Kind::kSent, ""};
   std::string reason = absl::StrCat("SMS provider HTTP ", status, ": ", body);
   if (status >= 400 && status < 500 && status != 408 && status != 429) {
-    return {SendOutcome::Kind::kHardFailure, reason};
+    return {SendOutcome::Kind::kHardFailure, reason, /*address_rejected=*/status == 400};
   }
   return {SendOutcome::Kind::kSoftFailure, reason};
 }

@@ -70,7 +70,10 @@ SendOutcome SmtpSender::Send(const OutgoingMessage& m) {
   if (rc == CURLE_OK) return {SendOutcome::Kind::kSent, ""};
   std::string reason = absl::StrCat("SMTP ", reply > 0 ? absl::StrCat(reply, " ") : "",
                                     error[0] ? error : curl_easy_strerror(rc));
-  if (reply >= 500 && reply < 600) return {SendOutcome::Kind::kHardFailure, reason};
+  if (reply >= 500 && reply < 600) {
+    // 550/551/553: mailbox unavailable, not local, name not allowed: the address itself.
+    return {SendOutcome::Kind::kHardFailure, reason, reply == 550 || reply == 551 || reply == 553};
+  }
   return {SendOutcome::Kind::kSoftFailure, reason};
 }
 

@@ -240,9 +240,9 @@ absl::StatusOr<std::vector<InsertOutcome>> EventRepository::InsertBatch(
   std::vector<InsertOutcome> out(events.size());
   absl::Status status = pool_.Run([&](pqxx::connection& c) -> absl::Status {
     if (events.size() < kCopyThreshold) {
-      // One statement is its own transaction: one round trip, commit included. The lookup
-      // of duplicates (if any) reads committed rows afterwards.
-      return UpsertBatch<pqxx::nontransaction>(c, queue, events, out);
+      // An explicit transaction: a connection lost before COMMIT is retried safely, one lost
+      // during COMMIT is "outcome unknown" (in_doubt_error), never silently written twice.
+      return UpsertBatch<pqxx::work>(c, queue, events, out);
     }
     if (CopyBatch(c, queue, events, out)) return absl::OkStatus();
     return UpsertBatch<pqxx::work>(c, queue, events, out);

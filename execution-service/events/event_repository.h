@@ -3,7 +3,7 @@
 //
 // InsertBatch() stores many events of one queue in ONE transaction and one commit:
 //  - fewer than kCopyThreshold events: one prepared multi-row INSERT ... ON CONFLICT DO NOTHING
-//    (arrays + unnest), sent as a single autocommit statement: one round trip in all;
+//    (arrays + unnest) in its transaction;
 //  - more: reserve the batch's ids in one statement, then COPY the rows (PostgreSQL's cheapest
 //    way in: multi-row heap inserts). If an external id is already taken (unique violation) or
 //    racing batches deadlock, that transaction rolls back and the INSERT above stores the batch.

@@ -15,14 +15,14 @@ GroupCommitter::GroupCommitter(EventRepository& repository, CommitterOptions opt
 GroupCommitter::~GroupCommitter() { Stop(); }
 
 void GroupCommitter::Stop() {
+  std::vector<std::thread> writers;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_ && writers_.empty()) return;
     stopping_ = true;
+    writers.swap(writers_);  // a concurrent Stop() finds none left to join
   }
   cv_.notify_all();
-  for (std::thread& t : writers_) t.join();
-  writers_.clear();
+  for (std::thread& t : writers) t.join();
 }
 
 absl::StatusOr<std::vector<InsertOutcome>> GroupCommitter::Submit(Queue queue,

@@ -102,10 +102,21 @@ absl::StatusOr<JobRun> EventProcessor::RunOnce() {
     }
   }
 
-  std::future<std::vector<SendOutcome>> sms_outcomes =
-      std::async(std::launch::async, [&] { return sms_.SendAll(sms_batch); });
-  std::vector<SendOutcome> email_outcomes = email_.SendAll(email_batch);
-  std::vector<SendOutcome> sms_results = sms_outcomes.get();
+  // Email and SMS at once; each pool has its own threads.
+  std::vector<SendOutcome> email_outcomes, sms_results;
+  if (!sms_batch.empty() && !email_batch.empty()) {
+    std::future<std::vector<SendOutcome>> sms_outcomes;
+    try {
+      sms_outcomes = std::async(std::launch::async, [&] { return sms_.SendAll(sms_batch); });
+    } catch (const std::system_error& e) {
+      return absl::ResourceExhaustedError(absl::StrCat("cannot start a thread: ", e.what()));
+    }
+    email_outcomes = email_.SendAll(email_batch);
+    sms_results = sms_outcomes.get();
+  } else {
+    email_outcomes = email_.SendAll(email_batch);
+    sms_results = sms_.SendAll(sms_batch);
+  }
 
   auto apply = [&](const std::vector<size_t>& index, const std::vector<SendOutcome>& outcomes) {
     for (size_t k = 0; k < index.size(); ++k) {
@@ -118,7 +129,7 @@ absl::StatusOr<JobRun> EventProcessor::RunOnce() {
           break;
         case SendOutcome::Kind::kHardFailure:
           record(item, m, EventStatus::kDeliveryFailed, "hard", o.reason);
-          quarantine.push_back({m.channel, m.address, o.reason});
+          if (o.address_rejected) quarantine.push_back({m.channel, m.address, o.reason});
           break;
         case SendOutcome::Kind::kSoftFailure:
           if (item.tries + 1 >= options_.max_tries) {

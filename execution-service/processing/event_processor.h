@@ -5,8 +5,8 @@
 // channel's SenderPool (email and SMS at once), then record the outcomes in one transaction:
 //  - sent -> log "Sent";
 //  - address in quarantine or deny list -> log "Ignored by the delivery", nothing sent;
-//  - hard failure (permanent 5xx, provider refusal) -> log "Delivery failed" (hard) and the
-//    address goes into quarantine;
+//  - hard failure (permanent 5xx, provider refusal) -> log "Delivery failed" (hard); when the
+//    refusal names the address (5xx to RCPT, a refused number) it goes into quarantine;
 //  - soft failure -> retried after a back-off (retry_base * 2^tries, at most an hour) until
 //    max_tries or the event's expiration run out, then log "Expired" (soft, last reason), as
 //    DOMAIN.md defines Expired: tries exhausted or past its expiration.

@@ -36,6 +36,9 @@ class WorkflowRunner {
   WorkflowRunner(std::string name, WorkflowJob& job, WorkflowStates& states,
                  WorkflowRepository& repository, log::Logger& logger);
   ~WorkflowRunner();
+  // Asks the runner to stop after its current run, without waiting.
+  void RequestStop() { stopping_ = true; }
+  // RequestStop, then waits for the current run to end.
   void Stop();
 
  private:
