@@ -9,16 +9,10 @@ using status::ToGrpc;
 
 namespace {
 
-void ToProto(absl::Time t, google::protobuf::Timestamp* ts) {
-  int64_t us = absl::ToUnixMicros(t);
-  ts->set_seconds(us / 1000000);
-  ts->set_nanos(static_cast<int32_t>(us % 1000000) * 1000);
-}
-
 void ToProto(const PublishedTemplate& t, v1::PublishedTemplate* p) {
   p->set_id(t.id);
   p->set_queue(QueueToProto(t.queue));
-  ToProto(t.published, p->mutable_published());
+  TimeToProto(t.published, p->mutable_published());
   v1::Template* c = p->mutable_template_();
   c->set_internal_name(t.content.internal_name);
   c->set_label(t.content.label);
@@ -38,7 +32,7 @@ void ToProto(const WorkflowInfo& w, v1::Workflow* p) {
   p->set_state(w.state == WorkflowState::kStarted  ? v1::WORKFLOW_STATE_STARTED
                : w.state == WorkflowState::kPaused ? v1::WORKFLOW_STATE_PAUSED
                                                    : v1::WORKFLOW_STATE_STOPPED);
-  if (w.last_run) ToProto(*w.last_run, p->mutable_last_run());
+  if (w.last_run) TimeToProto(*w.last_run, p->mutable_last_run());
   p->set_processed(w.processed);
   p->set_errors(w.errors);
   p->set_last_error(w.last_error);

@@ -131,14 +131,14 @@ grpc::Status EventGrpcService::ListEvents(grpc::ServerContext* context,
     filter.status = static_cast<EventStatus>(request->status());
   }
   filter.type = request->type();
-  if (request->has_created_after()) {
-    filter.created_after = absl::FromUnixSeconds(request->created_after().seconds()) +
-                           absl::Nanoseconds(request->created_after().nanos());
-  }
-  if (request->has_created_before()) {
-    filter.created_before = absl::FromUnixSeconds(request->created_before().seconds()) +
-                            absl::Nanoseconds(request->created_before().nanos());
-  }
+  absl::StatusOr<std::optional<absl::Time>> after =
+      TimeFromProto("created_after", request->has_created_after(), request->created_after());
+  absl::StatusOr<std::optional<absl::Time>> before =
+      TimeFromProto("created_before", request->has_created_before(), request->created_before());
+  if (!after.ok()) return ToGrpc(after.status());
+  if (!before.ok()) return ToGrpc(before.status());
+  filter.created_after = *after;
+  filter.created_before = *before;
   filter.page_size = request->page_size();
   if (!request->page_token().empty() &&
       (!absl::SimpleAtoi(request->page_token(), &filter.before_id) || filter.before_id <= 0)) {

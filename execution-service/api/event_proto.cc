@@ -10,8 +10,6 @@ namespace mc::execution {
 namespace v1 = messagecenter::v1;
 using google::protobuf::Timestamp;
 
-namespace {
-
 absl::StatusOr<std::optional<absl::Time>> TimeFromProto(const char* field, bool has,
                                                         const Timestamp& ts) {
   if (!has) return std::optional<absl::Time>();
@@ -35,8 +33,6 @@ void TimeToProto(absl::Time t, Timestamp* ts) {
   ts->set_seconds(secs);
   ts->set_nanos(static_cast<int32_t>(rem * 1000));
 }
-
-}  // namespace
 
 absl::StatusOr<Queue> QueueFromProto(int queue) {
   switch (queue) {

@@ -8,6 +8,11 @@
 
 namespace mc::execution {
 
+// Timestamps: nullopt when `has` is false; INVALID_ARGUMENT "<field>: timestamp out of range".
+absl::StatusOr<std::optional<absl::Time>> TimeFromProto(const char* field, bool has,
+                                                        const google::protobuf::Timestamp& ts);
+void TimeToProto(absl::Time t, google::protobuf::Timestamp* ts);
+
 // INVALID_ARGUMENT "queue: ..." for QUEUE_UNSPECIFIED or an unknown value.
 absl::StatusOr<Queue> QueueFromProto(int queue);
 messagecenter::v1::Queue QueueToProto(Queue q);
