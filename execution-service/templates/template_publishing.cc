@@ -1,58 +1,14 @@
 #include "execution-service/templates/template_publishing.h"
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "execution-service/templates/compiled_template.h"
+#include "execution-service/templates/template_validation.h"
 
 namespace mc::execution {
-namespace {
-
-bool ValidName(const std::string& s) {
-  if (s.empty() || s.size() > 64 || !absl::ascii_isalpha(static_cast<unsigned char>(s[0]))) {
-    return false;
-  }
-  for (char c : s) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') {
-      return false;
-    }
-  }
-  return true;
-}
-
-absl::Status Validate(const TemplateContent& c) {
-  if (!ValidName(c.internal_name)) {
-    return absl::InvalidArgumentError(
-        "internal_name: required; a letter then letters, digits, '_', '-' or '.' (at most 64)");
-  }
-  if (!ValidName(c.event_type)) {
-    return absl::InvalidArgumentError(
-        "event_type: required; a letter then letters, digits, '_', '-' or '.' (at most 64)");
-  }
-  if (!IsKnownChannel(c.channel)) {
-    return absl::InvalidArgumentError(absl::StrCat("channel: unknown value ", c.channel));
-  }
-  if (c.version <= 0) return absl::InvalidArgumentError("version: must be positive");
-  if (c.channel == static_cast<int>(Channel::kEmail)) {
-    if (c.subject.empty()) return absl::InvalidArgumentError("subject: required for email");
-    if (c.html_body.empty() && c.text_body.empty()) {
-      return absl::InvalidArgumentError("html_body: an HTML or a text body is required for email");
-    }
-  } else if (c.channel == static_cast<int>(Channel::kSms) && c.sms_text.empty()) {
-    return absl::InvalidArgumentError("sms_text: required for SMS");
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 absl::StatusOr<std::vector<PublishedTemplate>> TemplatePublishing::Publish(
     const TemplateContent& content) {
-  if (absl::Status s = Validate(content); !s.ok()) return s;
-  if (absl::StatusOr<CompiledTemplate> compiled = CompiledTemplate::Compile({.content = content});
-      !compiled.ok()) {
-    return compiled.status();
-  }
+  if (absl::Status s = ValidateTemplate(content); !s.ok()) return s;
   absl::StatusOr<std::vector<WorkflowInfo>> workflows = workflows_.List();
   if (!workflows.ok()) return workflows.status();
   std::vector<std::string> not_started;
