@@ -1,0 +1,47 @@
+// Account: an execution-instance external account as the control instance keeps it (DOMAIN.md
+// section 2), and the validation of what an operator may write into one.
+//
+// The credential is a secret: it is only ever written through an Account, never read back by
+// the API (AccountRepository::Get leaves it empty; only GetCredential returns it, for the
+// control's own calls). Plain values; thread-compatible.
+#pragma once
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+
+namespace mc::control {
+
+enum class ConnectionMethod { kInsecure = 0, kTls = 1 };
+
+struct Account {
+  std::string internal_name;
+  std::string label;
+  bool enabled = true;
+  std::string endpoint;
+  ConnectionMethod connection_method = ConnectionMethod::kInsecure;
+  std::string credential;  // write-only
+  bool has_credential = false;
+  std::string instance_id;
+  absl::Time created, updated;
+};
+
+// What the control needs to call an execution instance.
+struct ExecutionTarget {
+  std::string account;
+  std::string endpoint;
+  ConnectionMethod connection_method = ConnectionMethod::kInsecure;
+  std::string credential;
+  std::string instance_id;
+};
+
+// INVALID_ARGUMENT naming the field: internal name (letters, digits, '_', starting with a
+// letter, at most 40), endpoint (host:port with a port 1..65535), credential (required on
+// creation: `require_credential`), label (at most 255).
+absl::Status ValidateAccount(const Account& account, bool require_credential);
+
+// INVALID_ARGUMENT unless `endpoint` is host:port ("[::1]:50051" for IPv6).
+absl::Status ValidateEndpoint(const std::string& endpoint);
+
+}  // namespace mc::control

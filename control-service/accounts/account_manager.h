@@ -1,0 +1,48 @@
+// AccountManager: the operations on execution-instance external accounts (DOMAIN.md section
+// 2): create, read, update, disable, delete, test the connection, initialize the connection.
+//
+// Failure modes: INVALID_ARGUMENT naming the field; ALREADY_EXISTS for a duplicate internal
+// name; NOT_FOUND for an unknown account; the ExecutionClient's statuses (UNAVAILABLE naming
+// the address, FAILED_PRECONDITION for a refused credential) for test and initialize.
+// Thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "control-service/accounts/account_repository.h"
+#include "control-service/accounts/execution_client.h"
+
+namespace mc::control {
+
+struct ConnectionReport {
+  std::string endpoint;
+  InstanceSummary instance;
+  absl::Duration round_trip;
+};
+
+class AccountManager {
+ public:
+  AccountManager(AccountRepository& repository, const ExecutionClient& client)
+      : repository_(repository), client_(client) {}
+
+  absl::StatusOr<Account> Create(const Account& account);
+  absl::StatusOr<Account> Get(const std::string& name) { return repository_.Get(name); }
+  absl::StatusOr<std::vector<Account>> List() { return repository_.List(); }
+  absl::StatusOr<Account> Update(const Account& account);
+  absl::StatusOr<Account> Disable(const std::string& name);
+  absl::Status Delete(const std::string& name) { return repository_.Delete(name); }
+
+  absl::StatusOr<ConnectionReport> TestConnection(const std::string& name);
+  // Assigns `instance_id` (or the account's current one, or "<name>-<8 hex digits>") to the
+  // account, then stamps it on the execution instance. Safe to repeat after a failure.
+  absl::StatusOr<Account> InitializeConnection(const std::string& name,
+                                               const std::string& instance_id, bool force);
+
+ private:
+  AccountRepository& repository_;
+  const ExecutionClient& client_;
+};
+
+}  // namespace mc::control

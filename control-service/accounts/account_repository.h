@@ -1,0 +1,42 @@
+// AccountRepository: the external accounts in the control's schema.
+//
+// Failure modes: NOT_FOUND naming the account; ALREADY_EXISTS for a duplicate internal name or
+// execution-instance identifier; UNAVAILABLE when PostgreSQL cannot be reached. Reads never
+// return the credential, except GetTarget (for the control's own calls). Thread-safe.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/pg/connection_pool.h"
+#include "control-service/accounts/account.h"
+
+namespace mc::control {
+
+class AccountRepository {
+ public:
+  explicit AccountRepository(pg::ConnectionPool& pool);
+
+  absl::StatusOr<Account> Create(const Account& account);
+  absl::StatusOr<Account> Get(const std::string& name);
+  absl::StatusOr<std::vector<Account>> List();
+  // Replaces label, enabled, endpoint, connection method; the credential when non-empty.
+  absl::StatusOr<Account> Update(const Account& account);
+  absl::StatusOr<Account> SetEnabled(const std::string& name, bool enabled);
+  absl::Status Delete(const std::string& name);
+  absl::StatusOr<Account> SetInstanceId(const std::string& name, const std::string& instance_id);
+
+  absl::StatusOr<ExecutionTarget> GetTarget(const std::string& name);
+  // Every enabled account, ordered by name.
+  absl::StatusOr<std::vector<ExecutionTarget>> EnabledTargets();
+
+ private:
+  // Runs a statement returning one account row; NOT_FOUND naming `name` when none.
+  absl::StatusOr<Account> One(const std::string& name,
+                              const std::function<pqxx::result(pqxx::work&)>& exec);
+  pg::ConnectionPool& pool_;
+};
+
+}  // namespace mc::control

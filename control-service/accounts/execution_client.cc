@@ -1,0 +1,225 @@
+#include "control-service/accounts/execution_client.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "common/grpc/timestamps.h"
+#include "common/status/grpc_status.h"
+#include "messagecenter/v1/instance.grpc.pb.h"
+#include "messagecenter/v1/templates.grpc.pb.h"
+
+namespace mc::control {
+namespace {
+
+namespace pb = messagecenter::v1;
+
+std::shared_ptr<grpc::Channel> MakeChannel(const ExecutionTarget& t) {
+  grpc::ChannelArguments args;
+  // Notice a peer that went away without closing (network cut) within seconds.
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 10000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 5000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  args.SetMaxReceiveMessageSize(64 << 20);
+  std::shared_ptr<grpc::ChannelCredentials> creds =
+      t.connection_method == ConnectionMethod::kTls
+          ? grpc::SslCredentials(grpc::SslCredentialsOptions())
+          : grpc::InsecureChannelCredentials();
+  return grpc::CreateCustomChannel(t.endpoint, creds, args);
+}
+
+std::unique_ptr<grpc::ClientContext> MakeContext(const ExecutionTarget& t, absl::Duration d) {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->AddMetadata("authorization", "Bearer " + t.credential);
+  ctx->set_deadline(std::chrono::system_clock::now() +
+                    std::chrono::microseconds(absl::ToInt64Microseconds(d)));
+  return ctx;
+}
+
+// The instance's status, said from the control's side: which instance, and what to do.
+absl::Status Explain(const ExecutionTarget& t, const grpc::Status& s) {
+  const std::string who = absl::StrCat("execution instance '", t.account, "' at ", t.endpoint);
+  switch (s.error_code()) {
+    case grpc::StatusCode::OK:
+      return absl::OkStatus();
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return absl::UnavailableError(absl::StrCat(who, " is unreachable: ", s.error_message()));
+    case grpc::StatusCode::UNAUTHENTICATED:
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return absl::FailedPreconditionError(
+          absl::StrCat(who, " refused the account's credential: update the account's credential"));
+    default:
+      return absl::Status(status::FromGrpc(s).code(), absl::StrCat(who, ": ", s.error_message()));
+  }
+}
+
+InstanceSummary Summary(const pb::InstanceInfo& info) {
+  InstanceSummary s{.version = info.version(),
+                    .instance_id = info.instance_id(),
+                    .workflows_started = info.workflows_started()};
+  for (const pb::Workflow& w : info.workflows()) {
+    const char* state = w.state() == pb::WORKFLOW_STATE_STARTED  ? "started"
+                        : w.state() == pb::WORKFLOW_STATE_PAUSED ? "paused"
+                                                                 : "stopped";
+    s.workflows.emplace_back(w.internal_name(), state);
+  }
+  return s;
+}
+
+ArchiveCursor CursorFromProto(const pb::ArchiveCursor& c) {
+  return {.xid = c.xid(), .queue = static_cast<int>(c.queue()), .id = c.id()};
+}
+
+ArchivedEvent EventFromProto(const pb::ArchivedEvent& e) {
+  ArchivedEvent a{.id = e.id(),
+                  .queue = static_cast<int>(e.queue()),
+                  .event_type = e.event_type(),
+                  .channel = static_cast<int>(e.channel()),
+                  .address = e.address(),
+                  .external_id = e.external_id(),
+                  .status = static_cast<int>(e.status()),
+                  .template_name = e.template_internal_name(),
+                  .template_version = e.template_version(),
+                  .tries = e.tries(),
+                  .created = grpcutil::FromTimestamp(e.created()),
+                  .finished = grpcutil::FromTimestamp(e.finished())};
+  if (e.has_routed()) a.routed = grpcutil::FromTimestamp(e.routed());
+  if (e.has_delivery_log()) {
+    const pb::ArchivedDeliveryLog& l = e.delivery_log();
+    a.log = ArchivedDeliveryLog{.id = l.id(),
+                                .channel = static_cast<int>(l.channel()),
+                                .address = l.address(),
+                                .status = static_cast<int>(l.status()),
+                                .failure_type = l.failure_type(),
+                                .failure_reason = l.failure_reason(),
+                                .tries = l.tries(),
+                                .message_id = l.message_id(),
+                                .template_version = l.template_version(),
+                                .logged = grpcutil::FromTimestamp(l.logged())};
+  }
+  return a;
+}
+
+}  // namespace
+
+absl::StatusOr<InstanceSummary> ExecutionClient::GetInfo(const ExecutionTarget& target) const {
+  auto stub = pb::InstanceService::NewStub(MakeChannel(target));
+  auto ctx = MakeContext(target, deadline_);
+  pb::InstanceInfo info;
+  grpc::Status s = stub->GetInstanceInfo(ctx.get(), pb::GetInstanceInfoRequest(), &info);
+  if (!s.ok()) return Explain(target, s);
+  return Summary(info);
+}
+
+absl::StatusOr<InstanceSummary> ExecutionClient::Initialize(const ExecutionTarget& target,
+                                                            const std::string& instance_id,
+                                                            bool force) const {
+  auto stub = pb::InstanceService::NewStub(MakeChannel(target));
+  auto ctx = MakeContext(target, deadline_);
+  pb::InitializeInstanceRequest request;
+  request.set_instance_id(instance_id);
+  request.set_force(force);
+  pb::InstanceInfo info;
+  grpc::Status s = stub->InitializeInstance(ctx.get(), request, &info);
+  if (!s.ok()) return Explain(target, s);
+  return Summary(info);
+}
+
+absl::Status ExecutionClient::Publish(const ExecutionTarget& target,
+                                      const TemplatePublication& t) const {
+  auto stub = pb::TemplateService::NewStub(MakeChannel(target));
+  auto ctx = MakeContext(target, deadline_);
+  pb::PublishTemplateRequest request;
+  pb::Template* p = request.mutable_template_();
+  p->set_internal_name(t.internal_name);
+  p->set_label(t.label);
+  p->set_event_type(t.event_type);
+  p->set_channel(static_cast<pb::Channel>(t.channel));
+  p->set_version(t.version);
+  p->set_subject(t.subject);
+  p->set_html_body(t.html_body);
+  p->set_text_body(t.text_body);
+  p->set_sms_text(t.sms_text);
+  pb::PublishTemplateResponse response;
+  return Explain(target, stub->PublishTemplate(ctx.get(), request, &response));
+}
+
+absl::Status ExecutionClient::Unpublish(const ExecutionTarget& target,
+                                        const std::string& internal_name) const {
+  auto stub = pb::TemplateService::NewStub(MakeChannel(target));
+  auto ctx = MakeContext(target, deadline_);
+  pb::UnpublishTemplateRequest request;
+  request.set_internal_name(internal_name);
+  pb::UnpublishTemplateResponse response;
+  grpc::Status s = stub->UnpublishTemplate(ctx.get(), request, &response);
+  if (s.error_code() == grpc::StatusCode::NOT_FOUND) return absl::OkStatus();
+  return Explain(target, s);
+}
+
+absl::Status ExecutionClient::Export(const ExecutionTarget& target, const ArchiveCursor& after,
+                                     int page_size, int max_pages,
+                                     const std::function<absl::Status(ArchivePage&)>& on_page,
+                                     absl::Duration stream_deadline) const {
+  auto stub = pb::InstanceService::NewStub(MakeChannel(target));
+  auto ctx = MakeContext(target, stream_deadline);
+  pb::ExportArchiveRequest request;
+  request.mutable_after()->set_xid(after.xid);
+  request.mutable_after()->set_queue(static_cast<pb::Queue>(after.queue));
+  request.mutable_after()->set_id(after.id);
+  request.set_page_size(page_size);
+  request.set_max_pages(max_pages);
+  std::unique_ptr<grpc::ClientReader<pb::ExportArchivePage>> reader =
+      stub->ExportArchive(ctx.get(), request);
+  pb::ExportArchivePage proto;
+  absl::Status handler_status;
+  while (reader->Read(&proto)) {
+    ArchivePage page{.instance_id = proto.instance_id(),
+                     .next = CursorFromProto(proto.next()),
+                     .caught_up = proto.caught_up()};
+    page.events.reserve(proto.events_size());
+    for (const pb::ArchivedEvent& e : proto.events()) page.events.push_back(EventFromProto(e));
+    handler_status = on_page(page);
+    if (!handler_status.ok()) {
+      ctx->TryCancel();
+      break;
+    }
+  }
+  grpc::Status s = reader->Finish();
+  if (!handler_status.ok()) return handler_status;
+  return Explain(target, s);
+}
+
+absl::Status ExecutionClient::ExportQuarantine(
+    const ExecutionTarget& target, int page_size,
+    const std::function<absl::Status(std::vector<QuarantinedAddress>&)>& on_page) const {
+  auto stub = pb::InstanceService::NewStub(MakeChannel(target));
+  auto ctx = MakeContext(target, absl::Minutes(10));
+  pb::ExportQuarantineRequest request;
+  request.set_page_size(page_size);
+  auto reader = stub->ExportQuarantine(ctx.get(), request);
+  pb::ExportQuarantinePage proto;
+  absl::Status handler_status;
+  while (reader->Read(&proto)) {
+    std::vector<QuarantinedAddress> page;
+    for (const pb::QuarantinedAddress& q : proto.addresses()) {
+      page.push_back({.channel = static_cast<int>(q.channel()),
+                      .address = q.address(),
+                      .kind = q.kind(),
+                      .reason = q.reason(),
+                      .created = grpcutil::FromTimestamp(q.created())});
+    }
+    handler_status = on_page(page);
+    if (!handler_status.ok()) {
+      ctx->TryCancel();
+      break;
+    }
+  }
+  grpc::Status s = reader->Finish();
+  if (!handler_status.ok()) return handler_status;
+  return Explain(target, s);
+}
+
+}  // namespace mc::control

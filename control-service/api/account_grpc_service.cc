@@ -1,0 +1,85 @@
+#include "control-service/api/account_grpc_service.h"
+
+#include "common/status/grpc_status.h"
+#include "control-service/api/control_proto.h"
+
+namespace mc::control {
+namespace pb = messagecenter::control::v1;
+using status::ToGrpc;
+
+namespace {
+
+grpc::Status Reply(const absl::StatusOr<Account>& a, pb::Account* resp) {
+  if (!a.ok()) return ToGrpc(a.status());
+  AccountToProto(*a, resp);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status AccountGrpcService::CreateAccount(Ctx* ctx, const pb::CreateAccountRequest* req,
+                                               pb::Account* resp) {
+  if (absl::Status s = auth_.Check(*ctx); !s.ok()) return ToGrpc(s);
+  return Reply(accounts_.Create(AccountFromProto(req->account())), resp);
+}
+
+grpc::Status AccountGrpcService::GetAccount(Ctx* ctx, const pb::GetAccountRequest* req,
+                                            pb::Account* resp) {
+  if (absl::Status s = auth_.Check(*ctx); !s.ok()) return ToGrpc(s);
+  return Reply(accounts_.Get(req->internal_name()), resp);
+}
+
+grpc::Status AccountGrpcService::ListAccounts(Ctx* ctx, const pb::ListAccountsRequest* req,
+                                              pb::ListAccountsResponse* resp) {
+  if (absl::Status s = auth_.Check(*ctx); !s.ok()) return ToGrpc(s);
+  absl::StatusOr<std::vector<Account>> list = accounts_.List();
+  if (!list.ok()) return ToGrpc(list.status());
+  for (const Account& a : *list) AccountToProto(a, resp->add_accounts());
+  return grpc::Status::OK;
+}
+
+grpc::Status AccountGrpcService::UpdateAccount(Ctx* ctx, const pb::UpdateAccountRequest* req,
+                                               pb::Account* resp) {
+  if (absl::Status s = auth_.Check(*ctx); !s.ok()) return ToGrpc(s);
+  return Reply(accounts_.Update(AccountFromProto(req->account())), resp);
+}
+
+grpc::Status AccountGrpcService::DisableAccount(Ctx* ctx, const pb::DisableAccountRequest* req,
+                                                pb::Account* resp) {
+  if (absl::Status s = auth_.Check(*ctx); !s.ok()) return ToGrpc(s);
+  return Reply(accounts_.Disable(req->internal_name()), resp);
+}
+
+grpc::Status AccountGrpcService::DeleteAccount(Ctx* ctx, const pb::DeleteAccountRequest* req,
+                                               pb::DeleteAccountResponse* resp) {
+  if (absl::Status s = auth_.Check(*ctx); !s.ok()) return ToGrpc(s);
+  return ToGrpc(accounts_.Delete(req->internal_name()));
+}
+
+grpc::Status AccountGrpcService::TestConnection(Ctx* ctx, const pb::TestConnectionRequest* req,
+                                                pb::TestConnectionResponse* resp) {
+  if (absl::Status s = auth_.Check(*ctx); !s.ok()) return ToGrpc(s);
+  absl::StatusOr<ConnectionReport> r = accounts_.TestConnection(req->internal_name());
+  if (!r.ok()) return ToGrpc(r.status());
+  resp->set_endpoint(r->endpoint);
+  resp->set_version(r->instance.version);
+  resp->set_instance_id(r->instance.instance_id);
+  resp->set_workflows_started(r->instance.workflows_started);
+  for (const auto& [name, state] : r->instance.workflows) {
+    pb::WorkflowStatus* w = resp->add_workflows();
+    w->set_internal_name(name);
+    w->set_state(state);
+  }
+  resp->set_round_trip_ms(absl::ToInt64Milliseconds(r->round_trip));
+  return grpc::Status::OK;
+}
+
+grpc::Status AccountGrpcService::InitializeConnection(Ctx* ctx,
+                                                      const pb::InitializeConnectionRequest* req,
+                                                      pb::Account* resp) {
+  if (absl::Status s = auth_.Check(*ctx); !s.ok()) return ToGrpc(s);
+  return Reply(
+      accounts_.InitializeConnection(req->internal_name(), req->instance_id(), req->force()), resp);
+}
+
+}  // namespace mc::control

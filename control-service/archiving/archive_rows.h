@@ -1,0 +1,62 @@
+// What an archiving run copies from an execution instance (DOMAIN.md section 6): final events
+// with their delivery log, quarantined addresses, and the export cursor. Plain values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace mc::control {
+
+// A place in the execution instance's export order (xid, queue, id); zero is the beginning.
+struct ArchiveCursor {
+  uint64_t xid = 0;
+  int queue = 0;
+  int64_t id = 0;
+};
+
+struct ArchivedDeliveryLog {
+  int64_t id = 0;
+  int channel = 0;
+  std::string address;
+  int status = 0;
+  std::string failure_type, failure_reason;
+  int tries = 0;
+  std::string message_id;
+  int template_version = 0;
+  absl::Time logged;
+};
+
+struct ArchivedEvent {
+  int64_t id = 0;
+  int queue = 0;
+  std::string event_type;
+  int channel = 0;
+  std::string address, external_id;
+  int status = 0;
+  std::string template_name;
+  int template_version = 0;
+  int tries = 0;
+  absl::Time created;
+  std::optional<absl::Time> routed;
+  absl::Time finished;
+  std::optional<ArchivedDeliveryLog> log;
+};
+
+struct ArchivePage {
+  std::string instance_id;
+  std::vector<ArchivedEvent> events;
+  ArchiveCursor next;
+  bool caught_up = false;
+};
+
+struct QuarantinedAddress {
+  int channel = 0;
+  std::string address, kind, reason;
+  absl::Time created;
+};
+
+}  // namespace mc::control

@@ -1,0 +1,72 @@
+#include "control-service/archiving/archiver.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/pg/advisory_lock.h"
+
+namespace mc::control {
+
+absl::StatusOr<ArchiveRun> Archiver::Run(const std::string& name) {
+  absl::StatusOr<std::unique_ptr<pg::AdvisoryLock>> lock =
+      pg::AdvisoryLock::TryAcquire(options_.lock_dsn, absl::StrCat(options_.schema, ".", name));
+  if (!lock.ok()) {
+    if (absl::IsAborted(lock.status())) {
+      return absl::AbortedError(absl::StrCat(name, " is running on another replica"));
+    }
+    return lock.status();
+  }
+  absl::StatusOr<ArchivingWorkflow> workflow = archive_.Get(name);
+  if (!workflow.ok()) return workflow.status();
+  absl::StatusOr<ExecutionTarget> target = accounts_.GetTarget(workflow->account);
+  if (!target.ok()) return target.status();
+  if (target->instance_id.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        name, ": account '", target->account, "' is not initialized (run Initialize connection)"));
+  }
+  absl::StatusOr<int64_t> run_id = archive_.StartRun(name);
+  if (!run_id.ok()) return run_id.status();
+  logger_.Info("archiving run started", {{"workflow", name}, {"run", *run_id}});
+  const absl::Status copied = Copy(*workflow, *target, *run_id);
+  absl::StatusOr<ArchiveRun> run =
+      archive_.FinishRun(*run_id, copied.ok() ? "" : std::string(copied.message()));
+  if (!run.ok()) return run.status();
+  if (copied.ok()) {
+    logger_.Info("archiving run ended", {{"workflow", name},
+                                         {"run", run->id},
+                                         {"events", run->events_copied},
+                                         {"delivery_logs", run->delivery_logs_copied},
+                                         {"quarantine", run->quarantine_copied}});
+  } else {
+    logger_.Warn("archiving run failed", {{"workflow", name},
+                                          {"run", run->id},
+                                          {"events", run->events_copied},
+                                          {"error", copied.message()}});
+  }
+  return run;
+}
+
+absl::Status Archiver::Copy(const ArchivingWorkflow& workflow, const ExecutionTarget& target,
+                            int64_t run_id) {
+  ArchiveCursor cursor = workflow.cursor;
+  // Each stream acknowledges the cursor it starts from (the instance may then purge what is
+  // archived); the run ends with a stream that finds nothing new, acknowledging everything.
+  for (int stream = 0; stream < options_.max_streams; ++stream) {
+    size_t events = 0;
+    absl::Status s = client_.Export(
+        target, cursor, options_.page_size, 0, [&](ArchivePage& page) -> absl::Status {
+          absl::StatusOr<CopiedRows> stored =
+              archive_.StorePage(workflow.internal_name, run_id, target.account, page);
+          if (!stored.ok()) return stored.status();
+          cursor = page.next;
+          events += page.events.size();
+          return absl::OkStatus();
+        });
+    if (!s.ok()) return s;
+    if (events == 0) break;
+  }
+  return client_.ExportQuarantine(
+      target, options_.page_size, [&](std::vector<QuarantinedAddress>& page) -> absl::Status {
+        return archive_.StoreQuarantine(run_id, target.account, page).status();
+      });
+}
+
+}  // namespace mc::control

@@ -1,0 +1,62 @@
+// ArchivingRepository: the archiving workflows, their runs, and the archive itself (events,
+// delivery logs, quarantined addresses keyed by (account, remote id)) in the control's schema.
+//
+// StorePage writes a page and moves the workflow's cursor in one statement (one transaction),
+// so a run cut off anywhere resumes exactly after the last stored page; rows already archived
+// are skipped, and the cursor never moves back. Failure modes: NOT_FOUND naming the workflow
+// or account; ALREADY_EXISTS for a second workflow of an account; UNAVAILABLE when PostgreSQL
+// cannot be reached. Thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/pg/connection_pool.h"
+#include "control-service/archiving/archiving_workflow.h"
+
+namespace mc::control {
+
+struct CopiedRows {
+  int64_t events = 0, delivery_logs = 0;
+};
+
+struct PurgedRows {
+  int64_t events = 0, delivery_logs = 0;
+};
+
+class ArchivingRepository {
+ public:
+  explicit ArchivingRepository(pg::ConnectionPool& pool);
+
+  absl::StatusOr<ArchivingWorkflow> Create(const std::string& account, int64_t schedule_seconds);
+  absl::StatusOr<bool> HasWorkflowFor(const std::string& account);
+  absl::StatusOr<ArchivingWorkflow> Get(const std::string& name);
+  absl::StatusOr<std::vector<ArchivingWorkflow>> List();
+  // A started workflow is due now; the others wait until started again.
+  absl::StatusOr<ArchivingWorkflow> SetState(const std::string& name, ArchivingState state);
+  absl::StatusOr<ArchivingWorkflow> SetSchedule(const std::string& name, int64_t seconds);
+  // Started workflows whose next run is due.
+  absl::StatusOr<std::vector<std::string>> Due();
+
+  // Closes runs of `name` left open by a replica that died, then opens one.
+  absl::StatusOr<int64_t> StartRun(const std::string& name);
+  // Ends the run and schedules the workflow's next one.
+  absl::StatusOr<ArchiveRun> FinishRun(int64_t run_id, const std::string& error);
+  absl::StatusOr<std::vector<ArchiveRun>> ListRuns(const std::string& name, int limit);
+
+  absl::StatusOr<CopiedRows> StorePage(const std::string& workflow, int64_t run_id,
+                                       const std::string& account, const ArchivePage& page);
+  absl::StatusOr<int64_t> StoreQuarantine(int64_t run_id, const std::string& account,
+                                          const std::vector<QuarantinedAddress>& addresses);
+
+  // Deletes archived events (with their logs) received before `before`, `batch` at a time.
+  absl::StatusOr<PurgedRows> Purge(absl::Time before, int batch = 5000);
+
+ private:
+  absl::StatusOr<ArchivingWorkflow> One(const std::string& name, const char* statement,
+                                        const std::function<pqxx::result(pqxx::work&)>& exec);
+  pg::ConnectionPool& pool_;
+};
+
+}  // namespace mc::control

@@ -1,0 +1,66 @@
+#include "control-service/control_config.h"
+
+#include <cctype>
+
+#include "absl/strings/str_cat.h"
+#include "common/config/flag_set.h"
+
+namespace mc::control {
+
+absl::StatusOr<ControlConfig> ParseControlConfig(int argc, const char* const* argv) {
+  ControlConfig c;
+  config::FlagSet flags(
+      "control-service [serve|migrate] [flags]\n"
+      "Message Center control instance: external accounts, templates, archiving, reports.\n"
+      "  serve    apply migrations (unless --nomigrate) and serve gRPC (default)\n"
+      "  migrate  apply the schema migrations and exit");
+  flags.String("listen", &c.listen, "gRPC listen address host:port (port 0: any free port)");
+  flags.String("port_file", &c.port_file, "write the bound gRPC port to this file once serving");
+  flags.String("pg_dsn", &c.pg_dsn, "PostgreSQL connection string (libpq key=value or URI)");
+  flags.String("schema", &c.schema, "PostgreSQL schema of the control instance");
+  flags.Int("pg_pool_size", &c.pg_pool_size, "PostgreSQL connections in the pool");
+  flags.String("auth_tokens", &c.auth_tokens, "comma-separated bearer tokens accepted");
+  flags.String("auth_tokens_file", &c.auth_tokens_file, "file of bearer tokens, one per line");
+  flags.Bool("migrate", &c.migrate, "apply schema migrations at start-up");
+  flags.Int("shutdown_grace_seconds", &c.shutdown_grace_seconds,
+            "on SIGTERM, how long calls in flight may take to finish");
+  flags.String("log_level", &c.log_level, "debug, info, warn or error");
+  flags.Bool("archiving_scheduler", &c.archiving_scheduler,
+             "run the archiving workflows on their schedule from this replica");
+  flags.Int("archiving_poll_ms", &c.archiving_poll_ms,
+            "how often the scheduler looks for archiving workflows that are due");
+  flags.Int("archive_page_size", &c.archive_page_size, "events per archived page (1..5000)");
+  flags.Int("execution_deadline_seconds", &c.execution_deadline_seconds,
+            "deadline of each call to an execution instance (archive streams excepted)");
+  flags.Int("archive_retention_days", &c.archive_retention_days,
+            "archived events older than this are purged");
+  flags.Int("purge_interval_seconds", &c.purge_interval_seconds,
+            "how often the archive purge runs (0: never)");
+  if (absl::Status s = flags.Parse(argc, argv); !s.ok()) return s;
+  c.help = flags.help_requested();
+  c.usage = flags.Usage();
+  if (c.help) return c;
+  if (!flags.positional().empty()) c.command = flags.positional()[0];
+  if (c.command != "serve" && c.command != "migrate") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown command '", c.command, "' (serve or migrate)"));
+  }
+  if (c.pg_dsn.empty()) return absl::InvalidArgumentError("--pg_dsn (MC_PG_DSN) is required");
+  bool schema_ok = !c.schema.empty() && c.schema.size() <= 50 && std::islower(c.schema[0]);
+  for (char ch : c.schema) schema_ok &= std::islower(ch) || std::isdigit(ch) || ch == '_';
+  if (!schema_ok) {
+    return absl::InvalidArgumentError(
+        "--schema: lower-case letters, digits and '_', starting with a letter, at most 50");
+  }
+  if (c.pg_pool_size < 2 || c.archiving_poll_ms < 10 || c.archive_page_size < 1 ||
+      c.archive_page_size > 5000 || c.execution_deadline_seconds < 1 ||
+      c.archive_retention_days < 1 || c.purge_interval_seconds < 0) {
+    return absl::InvalidArgumentError(
+        "--pg_pool_size >= 2, --archiving_poll_ms >= 10, --archive_page_size 1..5000, "
+        "--execution_deadline_seconds >= 1, --archive_retention_days >= 1, "
+        "--purge_interval_seconds >= 0");
+  }
+  return c;
+}
+
+}  // namespace mc::control

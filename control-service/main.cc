@@ -1,0 +1,106 @@
+// control-service: the composition root. Builds, in order: config, logger, schema, pool,
+// repositories, logic, gRPC server, archiving scheduler; then waits for SIGTERM/SIGINT and
+// drains.
+#include <fstream>
+#include <iostream>
+
+#include "absl/synchronization/mutex.h"
+#include "common/grpc/bearer_auth.h"
+#include "common/grpc/grpc_server.h"
+#include "common/log/logger.h"
+#include "common/pg/connection_pool.h"
+#include "common/pg/migrator.h"
+#include "common/process/signals.h"
+#include "control-service/api/account_grpc_service.h"
+#include "control-service/api/archiving_grpc_service.h"
+#include "control-service/api/report_grpc_service.h"
+#include "control-service/api/template_grpc_service.h"
+#include "control-service/archiving/archiving_scheduler.h"
+#include "control-service/control_config.h"
+#include "control-service/migrations/migrations.h"
+
+int main(int argc, char** argv) {
+  using namespace mc;
+  process::BlockTerminationSignals();
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  absl::StatusOr<control::ControlConfig> config = control::ParseControlConfig(argc, argv);
+  if (!config.ok()) {
+    std::cerr << "control-service: " << config.status().message() << "\n";
+    return 2;
+  }
+  if (config->help) {
+    std::cout << config->usage;
+    return 0;
+  }
+  log::Logger logger("control", log::ParseLevel(config->log_level), std::cerr);
+
+  if (config->migrate || config->command == "migrate") {
+    absl::Status migrated = pg::Migrate(config->pg_dsn, config->schema, control::Migrations());
+    if (!migrated.ok()) {
+      logger.Error("migration failed", {{"schema", config->schema}, {"error", migrated.message()}});
+      return 1;
+    }
+    logger.Info("schema up to date", {{"schema", config->schema}});
+    if (config->command == "migrate") return 0;
+  }
+
+  absl::StatusOr<grpcutil::BearerAuth> auth =
+      grpcutil::BearerAuth::FromConfig(config->auth_tokens, config->auth_tokens_file);
+  if (!auth.ok()) {
+    logger.Error("authentication not configured", {{"error", auth.status().message()}});
+    return 2;
+  }
+
+  pg::ConnectionPool pool(
+      {.dsn = config->pg_dsn, .schema = config->schema, .size = config->pg_pool_size});
+  control::AccountRepository accounts(pool);
+  control::TemplateRepository templates(pool);
+  control::ArchivingRepository archive(pool);
+  control::ReportRepository reports(pool);
+
+  const control::ExecutionClient client(absl::Seconds(config->execution_deadline_seconds));
+  control::AccountManager account_manager(accounts, client);
+  control::TemplateAuthoring authoring(templates, accounts, archive, client);
+  control::Archiver archiver(archive, accounts, client,
+                             {.lock_dsn = config->pg_dsn,
+                              .schema = config->schema,
+                              .page_size = config->archive_page_size},
+                             logger);
+  control::ArchivingControl archiving(archive, archiver,
+                                      absl::Hours(24) * config->archive_retention_days);
+
+  control::AccountGrpcService account_service(account_manager, *auth);
+  control::TemplateGrpcService template_service(authoring, *auth);
+  control::ArchivingGrpcService archiving_service(archiving, *auth);
+  control::ReportGrpcService report_service(reports, *auth);
+  absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server = grpcutil::GrpcServer::Start(
+      {.listen = config->listen},
+      {&account_service, &template_service, &archiving_service, &report_service});
+  if (!server.ok()) {
+    logger.Error("cannot start gRPC server", {{"error", server.status().message()}});
+    return 1;
+  }
+  (*server)->SetServing(true);
+  if (!config->port_file.empty()) {
+    std::string tmp = config->port_file + ".tmp";
+    std::ofstream(tmp) << (*server)->port() << "\n";
+    std::rename(tmp.c_str(), config->port_file.c_str());
+  }
+  logger.Info("serving", {{"port", int64_t{(*server)->port()}}, {"schema", config->schema}});
+
+  std::unique_ptr<control::ArchivingScheduler> scheduler;
+  if (config->archiving_scheduler) {
+    scheduler = std::make_unique<control::ArchivingScheduler>(
+        archive, archiver, archiving,
+        control::SchedulerOptions{.poll = absl::Milliseconds(config->archiving_poll_ms),
+                                  .purge_interval = absl::Seconds(config->purge_interval_seconds)},
+        logger);
+  }
+
+  int sig = process::WaitForTerminationSignal();
+  logger.Info("draining", {{"signal", int64_t{sig}}});
+  (*server)->Shutdown(absl::Seconds(config->shutdown_grace_seconds));
+  if (scheduler) scheduler->Stop();  // a run in progress ends at its next page boundary
+  logger.Info("stopped");
+  return 0;
+}

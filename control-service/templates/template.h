@@ -1,0 +1,39 @@
+// The control instance's authored template (DOMAIN.md section 5): what an operator writes,
+// its seed addresses with test data, and where its publications stand. Plain values.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace mc::control {
+
+struct Seed {
+  std::string address;
+  std::string ctx_json = "{}";  // a JSON object
+};
+
+enum class TemplateStatus { kEditing = 0, kPublished = 1 };
+
+struct AuthoredTemplate {
+  std::string internal_name, label, event_type;
+  int channel = 0;
+  std::string subject, html_body, text_body, sms_text;
+  std::vector<Seed> seeds;
+  // Read-only: kept by the control instance.
+  TemplateStatus status = TemplateStatus::kEditing;
+  int version = 0;
+  std::optional<absl::Time> published;
+  absl::Time updated;
+};
+
+// One execution instance's answer to a publication or unpublication.
+struct InstanceOutcome {
+  std::string account, instance_id;
+  int code = 0;  // absl::StatusCode
+  std::string message;
+};
+
+}  // namespace mc::control

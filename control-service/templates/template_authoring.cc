@@ -1,0 +1,192 @@
+#include "control-service/templates/template_authoring.h"
+
+#include <future>
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "execution-service/templates/compiled_template.h"
+#include "execution-service/templates/template_validation.h"
+
+namespace mc::control {
+namespace {
+
+execution::TemplateContent Content(const AuthoredTemplate& t, int version) {
+  return {.internal_name = t.internal_name,
+          .label = t.label,
+          .event_type = t.event_type,
+          .channel = t.channel,
+          .version = version,
+          .subject = t.subject,
+          .html_body = t.html_body,
+          .text_body = t.text_body,
+          .sms_text = t.sms_text};
+}
+
+absl::Status Validate(const AuthoredTemplate& t) {
+  if (absl::Status s = execution::ValidateTemplate(Content(t, 1)); !s.ok()) return s;
+  if (t.label.size() > 255) return absl::InvalidArgumentError("label: at most 255 characters");
+  for (size_t i = 0; i < t.seeds.size(); ++i) {
+    const nlohmann::json ctx = nlohmann::json::parse(t.seeds[i].ctx_json, nullptr, false);
+    if (!ctx.is_object()) {
+      return absl::InvalidArgumentError(absl::StrCat("seeds[", i, "].ctx: a JSON object"));
+    }
+    if (t.seeds[i].address.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("seeds[", i, "].address: required"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::string Who(const ExecutionTarget& t) {
+  return absl::StrCat("execution instance '", t.account, "' at ", t.endpoint);
+}
+
+}  // namespace
+
+absl::StatusOr<AuthoredTemplate> TemplateAuthoring::Create(const AuthoredTemplate& t) {
+  if (absl::Status s = Validate(t); !s.ok()) return s;
+  return templates_.Create(t);
+}
+
+absl::StatusOr<AuthoredTemplate> TemplateAuthoring::Update(const AuthoredTemplate& t) {
+  if (absl::Status s = Validate(t); !s.ok()) return s;
+  return templates_.Update(t);
+}
+
+absl::StatusOr<RenderedPreview> TemplateAuthoring::Preview(const std::string& name,
+                                                           int seed_index) {
+  absl::StatusOr<AuthoredTemplate> t = templates_.Get(name);
+  if (!t.ok()) return t.status();
+  if (t->seeds.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("template '", name, "' has no seed address: add one with test data"));
+  }
+  if (seed_index < 0 || static_cast<size_t>(seed_index) >= t->seeds.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("seed_index: ", seed_index, " (the template has ", t->seeds.size(), ")"));
+  }
+  absl::StatusOr<execution::CompiledTemplate> compiled =
+      execution::CompiledTemplate::Compile({.content = Content(*t, std::max(t->version, 1))});
+  if (!compiled.ok()) return compiled.status();
+  const Seed& seed = t->seeds[seed_index];
+  execution::NewEvent event;
+  event.type = t->event_type;
+  event.wished_channel = t->channel;
+  (t->channel == static_cast<int>(execution::Channel::kSms) ? event.mobile_phone : event.email) =
+      seed.address;
+  const nlohmann::json ctx = nlohmann::json::parse(seed.ctx_json, nullptr, false);
+  execution::RenderedMessage m = compiled->Render({.id = 0, .event = &event, .ctx = &ctx});
+  return RenderedPreview{.address = seed.address,
+                         .subject = m.subject,
+                         .html_body = m.html,
+                         .text_body = m.text,
+                         .sms_text = m.sms};
+}
+
+absl::Status TemplateAuthoring::CheckReady(const ExecutionTarget& target) {
+  std::vector<std::string> missing;
+  if (target.instance_id.empty()) {
+    missing.push_back("no execution-instance identifier (run Initialize connection)");
+  }
+  absl::StatusOr<bool> has_archiving = archiving_.HasWorkflowFor(target.account);
+  if (!has_archiving.ok()) return has_archiving.status();
+  if (!*has_archiving) {
+    missing.push_back(absl::StrCat("no archiving workflow (create mcSynch_", target.account, ")"));
+  }
+  absl::StatusOr<InstanceSummary> info = client_.GetInfo(target);
+  if (!info.ok()) return info.status();
+  std::vector<std::string> not_started;
+  for (const auto& [workflow, state] : info->workflows) {
+    if (state != "started") not_started.push_back(absl::StrCat(workflow, " (", state, ")"));
+  }
+  if (!not_started.empty()) {
+    missing.insert(missing.begin(), absl::StrCat("technical workflows not started: ",
+                                                 absl::StrJoin(not_started, ", ")));
+  }
+  if (missing.empty()) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat(Who(target), " cannot take publications: ", absl::StrJoin(missing, "; ")));
+}
+
+absl::StatusOr<PublicationResult> TemplateAuthoring::Publish(const std::string& name) {
+  absl::StatusOr<std::vector<ExecutionTarget>> targets = accounts_.EnabledTargets();
+  if (!targets.ok()) return targets.status();
+  if (targets->empty()) {
+    return absl::FailedPreconditionError(
+        "no enabled execution instance: create and enable an external account first");
+  }
+  absl::StatusOr<AuthoredTemplate> t = templates_.ReserveVersion(name);
+  if (!t.ok()) return t.status();
+  const execution::TemplateContent content = Content(*t, t->version);
+  const TemplatePublication publication{.internal_name = content.internal_name,
+                                        .label = content.label,
+                                        .event_type = content.event_type,
+                                        .channel = content.channel,
+                                        .version = content.version,
+                                        .subject = content.subject,
+                                        .html_body = content.html_body,
+                                        .text_body = content.text_body,
+                                        .sms_text = content.sms_text};
+  std::vector<std::future<absl::Status>> calls;
+  for (const ExecutionTarget& target : *targets) {
+    calls.push_back(std::async(std::launch::async, [this, &target, &publication] {
+      if (absl::Status s = CheckReady(target); !s.ok()) return s;
+      return client_.Publish(target, publication);
+    }));
+  }
+  PublicationResult result{.version = t->version};
+  bool any = false;
+  std::vector<std::string> reasons;
+  for (size_t i = 0; i < calls.size(); ++i) {
+    const absl::Status s = calls[i].get();
+    any |= s.ok();
+    if (!s.ok()) reasons.emplace_back(s.message());
+    result.outcomes.push_back({.account = (*targets)[i].account,
+                               .instance_id = (*targets)[i].instance_id,
+                               .code = static_cast<int>(s.code()),
+                               .message = std::string(s.message())});
+  }
+  absl::StatusOr<AuthoredTemplate> recorded =
+      templates_.RecordPublication(name, t->version, result.outcomes, any);
+  if (!recorded.ok()) return recorded.status();
+  if (!any) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "template '", name, "' was published nowhere: ", absl::StrJoin(reasons, " | ")));
+  }
+  result.template_ = *std::move(recorded);
+  return result;
+}
+
+absl::StatusOr<PublicationResult> TemplateAuthoring::Unpublish(const std::string& name) {
+  absl::StatusOr<AuthoredTemplate> t = templates_.Get(name);
+  if (!t.ok()) return t.status();
+  absl::StatusOr<std::vector<ExecutionTarget>> targets = accounts_.EnabledTargets();
+  if (!targets.ok()) return targets.status();
+  std::vector<std::future<absl::Status>> calls;
+  for (const ExecutionTarget& target : *targets) {
+    calls.push_back(std::async(std::launch::async,
+                               [this, &target, &name] { return client_.Unpublish(target, name); }));
+  }
+  PublicationResult result{.version = t->version};
+  std::vector<std::string> reasons;
+  for (size_t i = 0; i < calls.size(); ++i) {
+    const absl::Status s = calls[i].get();
+    if (!s.ok()) reasons.emplace_back(s.message());
+    result.outcomes.push_back({.account = (*targets)[i].account,
+                               .instance_id = (*targets)[i].instance_id,
+                               .code = static_cast<int>(s.code()),
+                               .message = std::string(s.message())});
+  }
+  // The template stays published while an instance may still route to it.
+  if (!reasons.empty()) {
+    return absl::UnavailableError(absl::StrCat(
+        "template '", name, "' is still published somewhere: ", absl::StrJoin(reasons, " | ")));
+  }
+  absl::StatusOr<AuthoredTemplate> unpublished = templates_.MarkUnpublished(name);
+  if (!unpublished.ok()) return unpublished.status();
+  result.template_ = *std::move(unpublished);
+  return result;
+}
+
+}  // namespace mc::control

@@ -1,0 +1,60 @@
+// TemplateAuthoring: the control instance's template operations (DOMAIN.md section 5): author,
+// preview with a seed's test data, publish to every enabled execution instance (each
+// publication a new version), unpublish everywhere.
+//
+// Failure modes: INVALID_ARGUMENT naming the field or the personalisation fault's position;
+// NOT_FOUND; ALREADY_EXISTS; FAILED_PRECONDITION for deleting a published template, previewing
+// without a seed, or a publication no instance took (the message lists each instance's
+// reason). Per instance, a publication is refused with FAILED_PRECONDITION naming the instance
+// and what is missing: identifier, started technical workflows, archiving workflow.
+// Thread-safe; a publication calls the instances in parallel.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "control-service/accounts/account_repository.h"
+#include "control-service/accounts/execution_client.h"
+#include "control-service/archiving/archiving_repository.h"
+#include "control-service/templates/template_repository.h"
+
+namespace mc::control {
+
+struct RenderedPreview {
+  std::string address, subject, html_body, text_body, sms_text;
+};
+
+struct PublicationResult {
+  AuthoredTemplate template_;
+  int version = 0;
+  std::vector<InstanceOutcome> outcomes;
+};
+
+class TemplateAuthoring {
+ public:
+  TemplateAuthoring(TemplateRepository& templates, AccountRepository& accounts,
+                    ArchivingRepository& archiving, const ExecutionClient& client)
+      : templates_(templates), accounts_(accounts), archiving_(archiving), client_(client) {}
+
+  absl::StatusOr<AuthoredTemplate> Create(const AuthoredTemplate& t);
+  absl::StatusOr<AuthoredTemplate> Update(const AuthoredTemplate& t);
+  absl::StatusOr<AuthoredTemplate> Get(const std::string& name) { return templates_.Get(name); }
+  absl::StatusOr<std::vector<AuthoredTemplate>> List() { return templates_.List(); }
+  absl::Status Delete(const std::string& name) { return templates_.Delete(name); }
+
+  absl::StatusOr<RenderedPreview> Preview(const std::string& name, int seed_index);
+  absl::StatusOr<PublicationResult> Publish(const std::string& name);
+  absl::StatusOr<PublicationResult> Unpublish(const std::string& name);
+
+ private:
+  // OK, or FAILED_PRECONDITION naming the instance and everything it lacks.
+  absl::Status CheckReady(const ExecutionTarget& target);
+
+  TemplateRepository& templates_;
+  AccountRepository& accounts_;
+  ArchivingRepository& archiving_;
+  const ExecutionClient& client_;
+};
+
+}  // namespace mc::control

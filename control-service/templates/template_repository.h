@@ -1,0 +1,44 @@
+// TemplateRepository: authored templates and their publications in the control's schema.
+//
+// Failure modes: NOT_FOUND naming the template; ALREADY_EXISTS for a duplicate internal name;
+// FAILED_PRECONDITION when deleting a published template; UNAVAILABLE when PostgreSQL cannot
+// be reached. Thread-safe.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/pg/connection_pool.h"
+#include "control-service/templates/template.h"
+
+namespace mc::control {
+
+class TemplateRepository {
+ public:
+  explicit TemplateRepository(pg::ConnectionPool& pool);
+
+  absl::StatusOr<AuthoredTemplate> Create(const AuthoredTemplate& t);
+  // Replaces the authored fields (not status, version, publication time).
+  absl::StatusOr<AuthoredTemplate> Update(const AuthoredTemplate& t);
+  absl::StatusOr<AuthoredTemplate> Get(const std::string& name);
+  absl::StatusOr<std::vector<AuthoredTemplate>> List();
+  absl::Status Delete(const std::string& name);
+
+  // Takes the next version number for a publication and returns the template with it.
+  absl::StatusOr<AuthoredTemplate> ReserveVersion(const std::string& name);
+  // Records each instance's outcome of `version`; the template becomes published when
+  // `published` (at least one instance took it).
+  absl::StatusOr<AuthoredTemplate> RecordPublication(const std::string& name, int version,
+                                                     const std::vector<InstanceOutcome>& outcomes,
+                                                     bool published);
+  absl::StatusOr<AuthoredTemplate> MarkUnpublished(const std::string& name);
+
+ private:
+  absl::StatusOr<AuthoredTemplate> One(const std::string& name,
+                                       const std::function<pqxx::result(pqxx::work&)>& exec);
+  pg::ConnectionPool& pool_;
+};
+
+}  // namespace mc::control
