@@ -14,6 +14,9 @@ namespace {
 // pending event plus a sort when its statistics still say the queue is small, as after a burst:
 // that plan costs the whole backlog per batch.
 
+// Every statement that sets a final status (2 to 6) stamps final_xid with its transaction id:
+// the archive export's order (execution-service/archive/).
+
 // Route new events and re-claim stale deliveries in one statement.
 // {T}: the queue's table, {Q}: its number. $1 limit, $2 lease (interval text).
 constexpr char kRouteSql[] = R"sql(
@@ -33,6 +36,8 @@ WITH claimed AS (
 ), routed AS (
   UPDATE {T} e SET
     status = CASE WHEN c.expired THEN 6 WHEN r.id IS NULL THEN 5 ELSE 1 END,
+    final_xid = CASE WHEN c.expired OR r.id IS NULL THEN pg_current_xact_id() END,
+    routed_at = COALESCE(e.routed_at, now()),
     template_id = r.id, template_version = r.version,
     lease_until = CASE WHEN NOT c.expired AND r.id IS NOT NULL THEN now() + $2::interval END,
     updated_at = now()
@@ -97,7 +102,8 @@ WHERE id IN (SELECT id FROM delivery_logs WHERE NOT applied ORDER BY id LIMIT $1
 RETURNING queue, event_id, status)sql";
 
 constexpr char kApplyStatusSql[] = R"sql(
-UPDATE {T} e SET status = u.status, lease_until = NULL, updated_at = now()
+UPDATE {T} e SET status = u.status, final_xid = pg_current_xact_id(), lease_until = NULL,
+  updated_at = now()
 FROM unnest($1::bigint[], $2::smallint[]) AS u(id, status)
 WHERE e.id = u.id AND e.status = 1)sql";
 

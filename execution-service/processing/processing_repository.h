@@ -5,13 +5,16 @@
 //  - claims up to `limit` due Pending events of the queue (FOR UPDATE SKIP LOCKED, id order;
 //    events scheduled for later are skipped), links each to the most recently published
 //    template for its (type, channel): Pending delivery with a delivery lease; no template:
-//    Event not taken into account; past its expiration: Expired;
+//    Event not taken into account; past its expiration: Expired; records when each was first
+//    taken up (routed_at);
 //  - re-claims Pending-delivery events whose lease ran out and that have no delivery log (a
 //    replica died while delivering, or a soft failure's retry time came).
 // RecordOutcomes: the delivery logs (at most one per event, whoever writes
 // it), quarantined addresses, and the retry time of soft failures.
 // ApplyDeliveryStatuses (updateEventStatus): copies each delivery log's outcome onto its event,
 // in batches, both queues, one transaction (three statements).
+// A final status (2 to 6) is always set together with final_xid, the setting transaction's id
+// (see execution-service/archive/archive_repository.h).
 // Failure modes: UNAVAILABLE when PostgreSQL is unreachable (nothing of the call applied).
 // Thread-safe.
 #pragma once
