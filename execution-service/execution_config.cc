@@ -54,6 +54,11 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
   flags.String("sms_url", &c.sms_url, "SMS provider: URL receiving a JSON POST per message");
   flags.String("sms_token", &c.sms_token, "bearer token for the SMS provider (secret)");
   flags.Int("sms_concurrency", &c.sms_concurrency, "SMS connections per lane");
+  flags.Int("purge_retention_hours", &c.purge_retention_hours,
+            "final events archived by the control instance are purged this long after they "
+            "finished");
+  flags.Int("purge_interval_seconds", &c.purge_interval_seconds,
+            "background purge: at start, then this often (0: off; the Purge RPC still works)");
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) return s;
   c.help = flags.help_requested();
   c.usage = flags.Usage();
@@ -85,6 +90,10 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
     return absl::InvalidArgumentError(
         "--processing_batch, --lease_seconds, --max_tries, --retry_base_ms, --*_concurrency, "
         "--workflow_refresh_ms and --batch_poll_ms must be positive");
+  }
+  if (c.purge_retention_hours < 0 || c.purge_interval_seconds < 0) {
+    return absl::InvalidArgumentError(
+        "--purge_retention_hours and --purge_interval_seconds must not be negative");
   }
   if (c.max_events_per_call < 1 || c.max_ctx_bytes < 2 || c.commit_max_rows < 1) {
     return absl::InvalidArgumentError(

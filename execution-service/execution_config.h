@@ -42,6 +42,9 @@ struct ExecutionConfig {
   std::string sms_url;
   std::string sms_token;
   int sms_concurrency = 4;
+  // Archiving: acknowledged final events older than the retention are purged, every interval.
+  int purge_retention_hours = 168;
+  int purge_interval_seconds = 86400;  // 0: no background purge (the Purge RPC still works)
   std::string log_level = "info";
   bool help = false;
   std::string usage;

@@ -14,6 +14,13 @@
 #include "common/process/signals.h"
 #include "execution-service/api/admin_grpc_services.h"
 #include "execution-service/api/event_grpc_service.h"
+#include "execution-service/api/instance_grpc_service.h"
+#include "execution-service/archive/archive_export.h"
+#include "execution-service/archive/archive_purge.h"
+#include "execution-service/archive/archive_repository.h"
+#include "execution-service/archive/identity_repository.h"
+#include "execution-service/archive/instance_identity.h"
+#include "execution-service/archive/purge_scheduler.h"
 #include "execution-service/delivery/pipelining_smtp_sender.h"
 #include "execution-service/delivery/sms_sender.h"
 #include "execution-service/delivery/smtp_sender.h"
@@ -83,6 +90,18 @@ int main(int argc, char** argv) {
   execution::TemplatePublishing publishing(template_repository, workflow_repository);
   execution::TemplateGrpcService template_service(publishing, *auth);
   execution::WorkflowGrpcService workflow_service(workflow_control, *auth);
+
+  // Archiving: the identity the control instance stamps, the export it pulls, the purge.
+  execution::ArchiveRepository archive_repository(pool);
+  execution::IdentityRepository identity_repository(pool);
+  execution::InstanceIdentity instance_identity(identity_repository, workflow_repository,
+                                                {.version = MC_VERSION, .schema = config->schema},
+                                                logger);
+  execution::ArchiveExport archive_export(archive_repository, identity_repository);
+  execution::ArchivePurge archive_purge(
+      archive_repository, {.retention = absl::Hours(config->purge_retention_hours)}, logger);
+  execution::InstanceGrpcService instance_service(instance_identity, archive_export, archive_purge,
+                                                  *auth, logger);
 
   // Delivery: each lane has its own connections, so batch traffic never queues real-time mail.
   const execution::SmtpOptions smtp{.url = config->smtp_url,
@@ -155,7 +174,8 @@ int main(int argc, char** argv) {
       execution::kUpdateEventStatus, status_updater, workflow_states, workflow_repository, logger));
 
   absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server = grpcutil::GrpcServer::Start(
-      {.listen = config->listen}, {&event_service, &template_service, &workflow_service});
+      {.listen = config->listen},
+      {&event_service, &template_service, &workflow_service, &instance_service});
   if (!server.ok()) {
     logger.Error("cannot start gRPC server", {{"error", server.status().message()}});
     return 1;
@@ -166,12 +186,20 @@ int main(int argc, char** argv) {
     std::ofstream(tmp) << (*server)->port() << "\n";
     std::rename(tmp.c_str(), config->port_file.c_str());
   }
-  logger.Info("serving", {{"port", int64_t{(*server)->port()}}, {"schema", config->schema}});
+  logger.Info(
+      "serving",
+      {{"port", int64_t{(*server)->port()}}, {"schema", config->schema}, {"version", MC_VERSION}});
+  std::unique_ptr<execution::PurgeScheduler> purge_scheduler;
+  if (config->purge_interval_seconds > 0) {
+    purge_scheduler = std::make_unique<execution::PurgeScheduler>(
+        archive_purge, absl::Seconds(config->purge_interval_seconds));
+  }
 
   int sig = process::WaitForTerminationSignal();
   logger.Info("draining", {{"signal", int64_t{sig}}});
   (*server)->Shutdown(absl::Seconds(config->shutdown_grace_seconds));
   committer.Stop();
+  if (purge_scheduler) purge_scheduler->Stop();
   for (auto& runner : runners) runner->RequestStop();  // all finish their runs at once
   for (auto& runner : runners) runner->Stop();
   workflow_states.Stop();

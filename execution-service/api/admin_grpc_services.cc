@@ -2,6 +2,7 @@
 
 #include "common/status/grpc_status.h"
 #include "execution-service/api/event_proto.h"
+#include "execution-service/api/workflow_proto.h"
 
 namespace mc::execution {
 namespace v1 = messagecenter::v1;
@@ -23,19 +24,6 @@ void ToProto(const PublishedTemplate& t, v1::PublishedTemplate* p) {
   c->set_html_body(t.content.html_body);
   c->set_text_body(t.content.text_body);
   c->set_sms_text(t.content.sms_text);
-}
-
-void ToProto(const WorkflowInfo& w, v1::Workflow* p) {
-  p->set_internal_name(w.internal_name);
-  p->set_label(w.label);
-  p->set_folder(w.folder);
-  p->set_state(w.state == WorkflowState::kStarted  ? v1::WORKFLOW_STATE_STARTED
-               : w.state == WorkflowState::kPaused ? v1::WORKFLOW_STATE_PAUSED
-                                                   : v1::WORKFLOW_STATE_STOPPED);
-  if (w.last_run) TimeToProto(*w.last_run, p->mutable_last_run());
-  p->set_processed(w.processed);
-  p->set_errors(w.errors);
-  p->set_last_error(w.last_error);
 }
 
 }  // namespace
@@ -87,7 +75,7 @@ grpc::Status WorkflowGrpcService::ListWorkflows(grpc::ServerContext* context,
   if (absl::Status s = auth_.Check(*context); !s.ok()) return ToGrpc(s);
   absl::StatusOr<std::vector<WorkflowInfo>> list = control_.List();
   if (!list.ok()) return ToGrpc(list.status());
-  for (const WorkflowInfo& w : *list) ToProto(w, response->add_workflows());
+  for (const WorkflowInfo& w : *list) WorkflowToProto(w, response->add_workflows());
   return grpc::Status::OK;
 }
 
@@ -96,7 +84,7 @@ grpc::Status WorkflowGrpcService::Change(grpc::ServerContext* context, const std
   if (absl::Status s = auth_.Check(*context); !s.ok()) return ToGrpc(s);
   absl::StatusOr<WorkflowInfo> w = control_.Change(name, state);
   if (!w.ok()) return ToGrpc(w.status());
-  ToProto(*w, response);
+  WorkflowToProto(*w, response);
   return grpc::Status::OK;
 }
 

@@ -1,0 +1,84 @@
+#include "execution-service/api/archive_proto.h"
+
+#include "execution-service/api/event_proto.h"
+#include "execution-service/api/workflow_proto.h"
+
+namespace mc::execution {
+namespace v1 = messagecenter::v1;
+
+ArchiveCursor ArchiveCursorFromProto(const v1::ArchiveCursor& p) {
+  return {.xid = p.xid(), .queue = p.queue(), .id = p.id()};
+}
+
+void ArchiveCursorToProto(const ArchiveCursor& c, v1::ArchiveCursor* p) {
+  p->set_xid(c.xid);
+  p->set_queue(static_cast<v1::Queue>(c.queue));
+  p->set_id(c.id);
+}
+
+ArchiveExportRequest ArchiveExportRequestFromProto(const v1::ExportArchiveRequest& p) {
+  return {.after = ArchiveCursorFromProto(p.after()),
+          .page_size = p.page_size(),
+          .max_pages = p.max_pages()};
+}
+
+void ArchivedEventToProto(const ArchivedEvent& e, v1::ArchivedEvent* p) {
+  p->set_id(e.id);
+  p->set_queue(QueueToProto(e.queue));
+  p->set_event_type(e.event_type);
+  p->set_channel(static_cast<v1::Channel>(e.channel));
+  p->set_address(e.address);
+  p->set_external_id(e.external_id);
+  p->set_status(static_cast<v1::EventStatus>(e.status));
+  p->set_template_internal_name(e.template_internal_name);
+  p->set_template_version(e.template_version);
+  p->set_tries(e.tries);
+  TimeToProto(e.created, p->mutable_created());
+  if (e.routed) TimeToProto(*e.routed, p->mutable_routed());
+  TimeToProto(e.finished, p->mutable_finished());
+  if (e.delivery_log) {
+    const ArchivedDeliveryLog& l = *e.delivery_log;
+    v1::ArchivedDeliveryLog* pl = p->mutable_delivery_log();
+    pl->set_id(l.id);
+    pl->set_channel(static_cast<v1::Channel>(l.channel));
+    pl->set_address(l.address);
+    pl->set_status(static_cast<v1::EventStatus>(l.status));
+    pl->set_failure_type(l.failure_type);
+    pl->set_failure_reason(l.failure_reason);
+    pl->set_tries(l.tries);
+    pl->set_message_id(l.message_id);
+    pl->set_template_version(l.template_version);
+    TimeToProto(l.logged, pl->mutable_logged());
+  }
+  ArchiveCursorToProto(e.cursor, p->mutable_cursor());
+}
+
+void ArchivePageToProto(const ArchivePage& page, v1::ExportArchivePage* p) {
+  p->set_instance_id(page.instance_id);
+  p->mutable_events()->Reserve(static_cast<int>(page.events.size()));
+  for (const ArchivedEvent& e : page.events) ArchivedEventToProto(e, p->add_events());
+  ArchiveCursorToProto(page.next, p->mutable_next());
+  p->set_caught_up(page.caught_up);
+}
+
+void QuarantinePageToProto(const QuarantinePage& page, v1::ExportQuarantinePage* p) {
+  p->set_instance_id(page.instance_id);
+  for (const QuarantinedAddress& a : page.addresses) {
+    v1::QuarantinedAddress* pa = p->add_addresses();
+    pa->set_channel(static_cast<v1::Channel>(a.channel));
+    pa->set_address(a.address);
+    pa->set_kind(a.kind);
+    pa->set_reason(a.reason);
+    TimeToProto(a.created, pa->mutable_created());
+  }
+}
+
+void InstanceInfoToProto(const InstanceInfo& info, v1::InstanceInfo* p) {
+  p->set_version(info.version);
+  p->set_instance_id(info.instance_id);
+  p->set_schema(info.schema);
+  for (const WorkflowInfo& w : info.workflows) WorkflowToProto(w, p->add_workflows());
+  p->set_workflows_started(info.workflows_started);
+}
+
+}  // namespace mc::execution
