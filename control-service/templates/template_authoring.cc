@@ -116,9 +116,11 @@ absl::StatusOr<PublicationResult> TemplateAuthoring::Publish(const std::string& 
     return absl::FailedPreconditionError(
         "no enabled execution instance: create and enable an external account first");
   }
-  absl::StatusOr<AuthoredTemplate> t = templates_.ReserveVersion(name);
+  absl::StatusOr<AuthoredTemplate> t = templates_.Get(name);
   if (!t.ok()) return t.status();
-  const execution::TemplateContent content = Content(*t, t->version);
+  // A version is spent only by a publication that some instance took.
+  const int version = t->version + 1;
+  const execution::TemplateContent content = Content(*t, version);
   const TemplatePublication publication{.internal_name = content.internal_name,
                                         .label = content.label,
                                         .event_type = content.event_type,
@@ -135,7 +137,7 @@ absl::StatusOr<PublicationResult> TemplateAuthoring::Publish(const std::string& 
       return client_.Publish(target, publication);
     }));
   }
-  PublicationResult result{.version = t->version};
+  PublicationResult result{.version = version};
   bool any = false;
   std::vector<std::string> reasons;
   for (size_t i = 0; i < calls.size(); ++i) {
@@ -148,7 +150,7 @@ absl::StatusOr<PublicationResult> TemplateAuthoring::Publish(const std::string& 
                                .message = std::string(s.message())});
   }
   absl::StatusOr<AuthoredTemplate> recorded =
-      templates_.RecordPublication(name, t->version, result.outcomes, any);
+      templates_.RecordPublication(name, version, result.outcomes, any);
   if (!recorded.ok()) return recorded.status();
   if (!any) {
     return absl::FailedPreconditionError(absl::StrCat(

@@ -26,8 +26,6 @@ constexpr char kList[] = "SELECT {C} FROM templates ORDER BY internal_name";
 // Only a template being edited may go; the second statement tells why not.
 constexpr char kDelete[] = "DELETE FROM templates WHERE internal_name = $1 AND status = 0";
 constexpr char kExists[] = "SELECT status FROM templates WHERE internal_name = $1";
-constexpr char kReserve[] =
-    "UPDATE templates SET version = version + 1 WHERE internal_name = $1 RETURNING {C}";
 constexpr char kRecordOutcome[] =
     "INSERT INTO publications (template, version, account, code, message) "
     "SELECT $1, $2, a, c, m FROM unnest($3::text[], $4::int[], $5::text[]) AS u(a, c, m) "
@@ -35,6 +33,7 @@ constexpr char kRecordOutcome[] =
     "message = excluded.message, published_at = now()";
 constexpr char kMarkPublished[] =
     "UPDATE templates SET status = CASE WHEN $2 THEN 1 ELSE status END, "
+    "version = CASE WHEN $2 THEN $3 ELSE version END, "
     "published_at = CASE WHEN $2 THEN now() ELSE published_at END "
     "WHERE internal_name = $1 RETURNING {C}";
 constexpr char kMarkUnpublished[] =
@@ -88,7 +87,6 @@ TemplateRepository::TemplateRepository(pg::ConnectionPool& pool) : pool_(pool) {
   pool_.Prepare("templates_list", WithColumns(kList));
   pool_.Prepare("templates_delete", kDelete);
   pool_.Prepare("templates_exists", kExists);
-  pool_.Prepare("templates_reserve", WithColumns(kReserve));
   pool_.Prepare("templates_record_outcome", kRecordOutcome);
   pool_.Prepare("templates_mark_published", WithColumns(kMarkPublished));
   pool_.Prepare("templates_mark_unpublished", WithColumns(kMarkUnpublished));
@@ -161,10 +159,6 @@ absl::Status TemplateRepository::Delete(const std::string& name) {
   });
 }
 
-absl::StatusOr<AuthoredTemplate> TemplateRepository::ReserveVersion(const std::string& name) {
-  return One(name, [&](pqxx::work& tx) { return tx.exec_prepared("templates_reserve", name); });
-}
-
 absl::StatusOr<AuthoredTemplate> TemplateRepository::RecordPublication(
     const std::string& name, int version, const std::vector<InstanceOutcome>& outcomes,
     bool published) {
@@ -178,7 +172,7 @@ absl::StatusOr<AuthoredTemplate> TemplateRepository::RecordPublication(
   return One(name, [&](pqxx::work& tx) {
     tx.exec_prepared("templates_record_outcome", name, version, accounts.Finish(), codes.Finish(),
                      messages.Finish());
-    return tx.exec_prepared("templates_mark_published", name, published);
+    return tx.exec_prepared("templates_mark_published", name, published, version);
   });
 }
 

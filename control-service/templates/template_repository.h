@@ -26,10 +26,8 @@ class TemplateRepository {
   absl::StatusOr<std::vector<AuthoredTemplate>> List();
   absl::Status Delete(const std::string& name);
 
-  // Takes the next version number for a publication and returns the template with it.
-  absl::StatusOr<AuthoredTemplate> ReserveVersion(const std::string& name);
-  // Records each instance's outcome of `version`; the template becomes published when
-  // `published` (at least one instance took it).
+  // Records each instance's outcome of `version`; when `published` (at least one instance took
+  // it) the template becomes published at that version.
   absl::StatusOr<AuthoredTemplate> RecordPublication(const std::string& name, int version,
                                                      const std::vector<InstanceOutcome>& outcomes,
                                                      bool published);

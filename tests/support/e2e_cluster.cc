@@ -31,6 +31,20 @@ process::ServiceProcess StartExecution(const std::string& dsn, const std::string
   return std::move(*s);
 }
 
+process::ServiceProcess StartControl(const std::string& dsn, const std::string& schema,
+                                     std::vector<std::string> extra_flags) {
+  std::vector<std::string> args = {"serve",
+                                   "--listen=127.0.0.1:0",
+                                   "--pg_dsn=" + dsn,
+                                   "--schema=" + schema,
+                                   std::string("--auth_tokens=") + kToken,
+                                   "--log_level=warn"};
+  args.insert(args.end(), extra_flags.begin(), extra_flags.end());
+  auto s = process::ServiceProcess::Start(MC_CONTROL_SERVICE_BIN, args, LogPath("control"));
+  if (!s.ok()) FAIL("control-service did not start: " << s.status().ToString());
+  return std::move(*s);
+}
+
 std::shared_ptr<grpc::Channel> Channel(const std::string& address) {
   return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
 }

@@ -19,6 +19,10 @@ inline constexpr char kToken[] = "e2e-test-token-0123456789";
 process::ServiceProcess StartExecution(const std::string& dsn, const std::string& schema,
                                        std::vector<std::string> extra_flags = {});
 
+// Starts control-service on 127.0.0.1:0 with `schema` on `dsn`. Extra flags appended.
+process::ServiceProcess StartControl(const std::string& dsn, const std::string& schema,
+                                     std::vector<std::string> extra_flags = {});
+
 std::shared_ptr<grpc::Channel> Channel(const std::string& address);
 
 // A client context carrying the bearer token (or none when token is empty), 10 s deadline.
