@@ -99,7 +99,7 @@ TEST_CASE("execution instance killed during the export, then the run again: exac
   auto exec = std::make_unique<process::ServiceProcess>(StartExecution(dsn, exec_schema));
   SeedFinalEvents(exec_schema);
   process::ServiceProcess control =
-      StartControl(dsn, control_schema, {"--noarchiving_scheduler", "--archive_page_size=20"});
+      StartControl(dsn, control_schema, {"--noarchiving_scheduler", "--archive_page_size=10"});
   ControlClient client(control.address());
   Register(client, "cut", exec->address());
 
@@ -138,7 +138,7 @@ TEST_CASE("control instance killed during a run, then the run again: exact archi
   process::ServiceProcess exec = StartExecution(dsn, exec_schema);
   SeedFinalEvents(exec_schema);
   auto control = std::make_unique<process::ServiceProcess>(
-      StartControl(dsn, control_schema, {"--noarchiving_scheduler", "--archive_page_size=20"}));
+      StartControl(dsn, control_schema, {"--noarchiving_scheduler", "--archive_page_size=10"}));
   auto client = std::make_unique<ControlClient>(control->address());
   Register(*client, "ctl", exec.address());
 
@@ -179,8 +179,9 @@ TEST_CASE("a second control replica never runs a workflow another one is running
   const std::string control_schema = testing::FreshSchema("control_two");
   process::ServiceProcess exec = StartExecution(dsn, exec_schema);
   SeedFinalEvents(exec_schema);
+  // One event per page: the first replica's run lasts seconds.
   process::ServiceProcess one =
-      StartControl(dsn, control_schema, {"--noarchiving_scheduler", "--archive_page_size=20"});
+      StartControl(dsn, control_schema, {"--noarchiving_scheduler", "--archive_page_size=1"});
   process::ServiceProcess two = StartControl(dsn, control_schema, {"--noarchiving_scheduler"});
   ControlClient first(one.address()), second(two.address());
   Register(first, "two", exec.address());
@@ -195,6 +196,47 @@ TEST_CASE("a second control replica never runs a workflow another one is running
   CHECK(busy.error_code() == grpc::StatusCode::ABORTED);
   CHECK(busy.error_message() == "mcSynch_two is running on another replica");
   ExpectExactArchive(control_schema, "two", exec_schema);
+}
+
+TEST_CASE("the scheduler runs started archiving workflows, never paused ones") {
+  const std::string dsn = testing::SharedPostgresDsn();
+  const std::string exec_schema = testing::FreshSchema("exec_sched");
+  const std::string control_schema = testing::FreshSchema("control_sched");
+  process::ServiceProcess exec = StartExecution(dsn, exec_schema);
+  SeedFinalEvents(exec_schema);
+  process::ServiceProcess control = StartControl(dsn, control_schema, {"--archiving_poll_ms=100"});
+  ControlClient client(control.address());
+  Register(client, "sched", exec.address());  // created started: its first run is due at once
+  WaitArchivedAtLeast(control_schema, "sched", kEvents);
+  ExpectExactArchive(control_schema, "sched", exec_schema);
+
+  pb::ChangeArchivingWorkflowRequest change;
+  change.set_internal_name("mcSynch_sched");
+  pb::ArchivingWorkflow w;
+  grpc::Status paused = client.archiving().PauseArchivingWorkflow(Context().get(), change, &w);
+  INFO(paused.error_message());
+  REQUIRE(paused.ok());
+  CHECK(w.state() == pb::ARCHIVING_STATE_PAUSED);
+  pb::SetScheduleRequest schedule;
+  schedule.set_internal_name("mcSynch_sched");
+  schedule.set_schedule_seconds(1);
+  REQUIRE(client.archiving().SetSchedule(Context().get(), schedule, &w).ok());
+  CHECK(w.schedule_seconds() == 1);
+  {
+    pqxx::connection c(dsn);
+    pqxx::work tx(c);
+    tx.exec(absl::StrCat("INSERT INTO ", exec_schema,
+                         ".rt_events (id, event_type, email, status, final_xid) VALUES "
+                         "(nextval('",
+                         exec_schema,
+                         ".event_id_seq'), 'T', 'late@x.test', 5, pg_current_xact_id())"));
+    tx.commit();
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  CHECK(Archived(control_schema, "sched") == kEvents);  // paused: no run
+  REQUIRE(client.archiving().StartArchivingWorkflow(Context().get(), change, &w).ok());
+  WaitArchivedAtLeast(control_schema, "sched", kEvents + 1);
+  CHECK(Archived(control_schema, "sched") == kEvents + 1);
 }
 
 }  // namespace

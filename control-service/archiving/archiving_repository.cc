@@ -28,11 +28,13 @@ constexpr char kCreate[] =
     "a.internal_name ELSE a.label END, $3 FROM accounts a WHERE a.internal_name = $2";
 constexpr char kHasWorkflow[] = "SELECT count(*) FROM archiving_workflows WHERE account = $1";
 constexpr char kSetState[] =
-    "UPDATE archiving_workflows SET state = $2, next_run_at = CASE WHEN $2 = 1 THEN now() "
-    "ELSE next_run_at END WHERE internal_name = $1";
+    "UPDATE archiving_workflows SET state = $2::smallint, "
+    "next_run_at = CASE WHEN $2::smallint = 1 THEN now() ELSE next_run_at END "
+    "WHERE internal_name = $1";
 constexpr char kSetSchedule[] =
-    "UPDATE archiving_workflows SET schedule_seconds = $2, "
-    "next_run_at = least(next_run_at, now() + $2 * interval '1 second') WHERE internal_name = $1";
+    "UPDATE archiving_workflows SET schedule_seconds = $2::bigint, "
+    "next_run_at = least(next_run_at, now() + $2::bigint * interval '1 second') "
+    "WHERE internal_name = $1";
 constexpr char kDue[] =
     "SELECT internal_name FROM archiving_workflows WHERE state = 1 AND next_run_at <= now() "
     "ORDER BY next_run_at";
