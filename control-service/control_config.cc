@@ -19,8 +19,15 @@ absl::StatusOr<ControlConfig> ParseControlConfig(int argc, const char* const* ar
   flags.String("pg_dsn", &c.pg_dsn, "PostgreSQL connection string (libpq key=value or URI)");
   flags.String("schema", &c.schema, "PostgreSQL schema of the control instance");
   flags.Int("pg_pool_size", &c.pg_pool_size, "PostgreSQL connections in the pool");
-  flags.String("auth_tokens", &c.auth_tokens, "comma-separated bearer tokens accepted");
-  flags.String("auth_tokens_file", &c.auth_tokens_file, "file of bearer tokens, one per line");
+  flags.String("auth_tokens", &c.auth_tokens,
+               "comma-separated bearer tokens accepted, each 'role:token' (no role: admin)");
+  flags.String("auth_tokens_file", &c.auth_tokens_file,
+               "file of bearer tokens: 'role token' per line (role: pusher, operator, control, "
+               "admin)");
+  flags.String("tls_cert", &c.tls_cert, "serve gRPC over TLS with this certificate (PEM)");
+  flags.String("tls_key", &c.tls_key, "private key of --tls_cert (PEM)");
+  flags.String("tls_client_ca", &c.tls_client_ca,
+               "mutual TLS: require client certificates signed by this CA (PEM)");
   flags.Bool("migrate", &c.migrate, "apply schema migrations at start-up");
   flags.Int("shutdown_grace_seconds", &c.shutdown_grace_seconds,
             "on SIGTERM, how long calls in flight may take to finish");
@@ -32,6 +39,11 @@ absl::StatusOr<ControlConfig> ParseControlConfig(int argc, const char* const* ar
   flags.Int("archive_page_size", &c.archive_page_size, "events per archived page (1..5000)");
   flags.Int("execution_deadline_seconds", &c.execution_deadline_seconds,
             "deadline of each call to an execution instance (archive streams excepted)");
+  flags.String("execution_tls_ca", &c.execution_tls_ca,
+               "CA (PEM) checking execution instances reached over TLS (default: system roots)");
+  flags.String("execution_tls_cert", &c.execution_tls_cert,
+               "client certificate (PEM) for execution instances that require mutual TLS");
+  flags.String("execution_tls_key", &c.execution_tls_key, "private key of --execution_tls_cert");
   flags.Int("archive_retention_days", &c.archive_retention_days,
             "archived events older than this are purged");
   flags.Int("purge_interval_seconds", &c.purge_interval_seconds,

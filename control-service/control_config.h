@@ -17,6 +17,7 @@ struct ControlConfig {
   int pg_pool_size = 8;
   std::string auth_tokens;
   std::string auth_tokens_file;
+  std::string tls_cert, tls_key, tls_client_ca;
   bool migrate = true;
   int shutdown_grace_seconds = 10;
   std::string log_level = "info";
@@ -25,6 +26,8 @@ struct ControlConfig {
   int archiving_poll_ms = 1000;
   int archive_page_size = 1000;
   int execution_deadline_seconds = 10;
+  // Client side of TLS to execution instances whose account says TLS.
+  std::string execution_tls_ca, execution_tls_cert, execution_tls_key;
   int archive_retention_days = 180;
   int purge_interval_seconds = 86400;
 

@@ -7,6 +7,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/grpc/bearer_auth.h"
 #include "common/grpc/grpc_server.h"
+#include "common/grpc/pem_file.h"
 #include "common/log/logger.h"
 #include "common/pg/connection_pool.h"
 #include "common/pg/migrator.h"
@@ -58,7 +59,21 @@ int main(int argc, char** argv) {
   control::ArchivingRepository archive(pool);
   control::ReportRepository reports(pool);
 
-  const control::ExecutionClient client(absl::Seconds(config->execution_deadline_seconds));
+  control::ExecutionClientOptions client_options{
+      .deadline = absl::Seconds(config->execution_deadline_seconds)};
+  for (auto [path, pem] : {std::pair{&config->execution_tls_ca, &client_options.tls_ca},
+                           std::pair{&config->execution_tls_cert, &client_options.tls_cert},
+                           std::pair{&config->execution_tls_key, &client_options.tls_key}}) {
+    if (path->empty()) continue;
+    absl::StatusOr<std::string> text = grpcutil::ReadPemFile(*path);
+    if (!text.ok()) {
+      logger.Error("TLS to execution instances not configured",
+                   {{"error", text.status().message()}});
+      return 2;
+    }
+    *pem = *std::move(text);
+  }
+  const control::ExecutionClient client(std::move(client_options));
   control::AccountManager account_manager(accounts, client);
   control::TemplateAuthoring authoring(templates, accounts, archive, client);
   control::Archiver archiver(archive, accounts, client,
@@ -74,7 +89,10 @@ int main(int argc, char** argv) {
   control::ArchivingGrpcService archiving_service(archiving, *auth);
   control::ReportGrpcService report_service(reports, *auth);
   absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server = grpcutil::GrpcServer::Start(
-      {.listen = config->listen},
+      {.listen = config->listen,
+       .tls_cert_file = config->tls_cert,
+       .tls_key_file = config->tls_key,
+       .tls_client_ca_file = config->tls_client_ca},
       {&account_service, &template_service, &archiving_service, &report_service});
   if (!server.ok()) {
     logger.Error("cannot start gRPC server", {{"error", server.status().message()}});

@@ -19,8 +19,15 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
   flags.String("pg_dsn", &c.pg_dsn, "PostgreSQL connection string (libpq key=value or URI)");
   flags.String("schema", &c.schema, "PostgreSQL schema of this instance (one per instance)");
   flags.Int("pg_pool_size", &c.pg_pool_size, "PostgreSQL connections in the pool");
-  flags.String("auth_tokens", &c.auth_tokens, "comma-separated bearer tokens accepted");
-  flags.String("auth_tokens_file", &c.auth_tokens_file, "file of bearer tokens, one per line");
+  flags.String("auth_tokens", &c.auth_tokens,
+               "comma-separated bearer tokens accepted, each 'role:token' (no role: admin)");
+  flags.String("auth_tokens_file", &c.auth_tokens_file,
+               "file of bearer tokens: 'role token' per line (role: pusher, operator, control, "
+               "admin)");
+  flags.String("tls_cert", &c.tls_cert, "serve gRPC over TLS with this certificate (PEM)");
+  flags.String("tls_key", &c.tls_key, "private key of --tls_cert (PEM)");
+  flags.String("tls_client_ca", &c.tls_client_ca,
+               "mutual TLS: require client certificates signed by this CA (PEM)");
   flags.Int("max_events_per_call", &c.max_events_per_call, "PushEvents limit per call");
   flags.Int("max_ctx_bytes", &c.max_ctx_bytes, "largest event ctx accepted, as JSON bytes");
   flags.Int("commit_writers", &c.commit_writers, "group-commit writer threads");

@@ -17,6 +17,7 @@ struct ExecutionConfig {
   int pg_pool_size = 8;
   std::string auth_tokens;
   std::string auth_tokens_file;
+  std::string tls_cert, tls_key, tls_client_ca;
   int max_events_per_call = 1000;
   int max_ctx_bytes = 64 * 1024;
   int commit_writers = 4;

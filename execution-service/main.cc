@@ -174,7 +174,10 @@ int main(int argc, char** argv) {
       execution::kUpdateEventStatus, status_updater, workflow_states, workflow_repository, logger));
 
   absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server = grpcutil::GrpcServer::Start(
-      {.listen = config->listen},
+      {.listen = config->listen,
+       .tls_cert_file = config->tls_cert,
+       .tls_key_file = config->tls_key,
+       .tls_client_ca_file = config->tls_client_ca},
       {&event_service, &template_service, &workflow_service, &instance_service});
   if (!server.ok()) {
     logger.Error("cannot start gRPC server", {{"error", server.status().message()}});

@@ -16,19 +16,27 @@ namespace {
 
 namespace pb = messagecenter::v1;
 
-std::shared_ptr<grpc::Channel> MakeChannel(const ExecutionTarget& t) {
+}  // namespace
+
+std::shared_ptr<grpc::Channel> ExecutionClient::MakeChannel(const ExecutionTarget& t) const {
   grpc::ChannelArguments args;
   // Notice a peer that went away without closing (network cut) within seconds.
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 10000);
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 5000);
   args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   args.SetMaxReceiveMessageSize(64 << 20);
-  std::shared_ptr<grpc::ChannelCredentials> creds =
-      t.connection_method == ConnectionMethod::kTls
-          ? grpc::SslCredentials(grpc::SslCredentialsOptions())
-          : grpc::InsecureChannelCredentials();
+  std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
+  if (t.connection_method == ConnectionMethod::kTls) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = options_.tls_ca;
+    ssl.pem_private_key = options_.tls_key;
+    ssl.pem_cert_chain = options_.tls_cert;
+    creds = grpc::SslCredentials(ssl);
+  }
   return grpc::CreateCustomChannel(t.endpoint, creds, args);
 }
+
+namespace {
 
 std::unique_ptr<grpc::ClientContext> MakeContext(const ExecutionTarget& t, absl::Duration d) {
   auto ctx = std::make_unique<grpc::ClientContext>();
@@ -107,7 +115,7 @@ ArchivedEvent EventFromProto(const pb::ArchivedEvent& e) {
 
 absl::StatusOr<InstanceSummary> ExecutionClient::GetInfo(const ExecutionTarget& target) const {
   auto stub = pb::InstanceService::NewStub(MakeChannel(target));
-  auto ctx = MakeContext(target, deadline_);
+  auto ctx = MakeContext(target, options_.deadline);
   pb::InstanceInfo info;
   grpc::Status s = stub->GetInstanceInfo(ctx.get(), pb::GetInstanceInfoRequest(), &info);
   if (!s.ok()) return Explain(target, s);
@@ -118,7 +126,7 @@ absl::StatusOr<InstanceSummary> ExecutionClient::Initialize(const ExecutionTarge
                                                             const std::string& instance_id,
                                                             bool force) const {
   auto stub = pb::InstanceService::NewStub(MakeChannel(target));
-  auto ctx = MakeContext(target, deadline_);
+  auto ctx = MakeContext(target, options_.deadline);
   pb::InitializeInstanceRequest request;
   request.set_instance_id(instance_id);
   request.set_force(force);
@@ -131,7 +139,7 @@ absl::StatusOr<InstanceSummary> ExecutionClient::Initialize(const ExecutionTarge
 absl::Status ExecutionClient::Publish(const ExecutionTarget& target,
                                       const TemplatePublication& t) const {
   auto stub = pb::TemplateService::NewStub(MakeChannel(target));
-  auto ctx = MakeContext(target, deadline_);
+  auto ctx = MakeContext(target, options_.deadline);
   pb::PublishTemplateRequest request;
   pb::Template* p = request.mutable_template_();
   p->set_internal_name(t.internal_name);
@@ -150,7 +158,7 @@ absl::Status ExecutionClient::Publish(const ExecutionTarget& target,
 absl::Status ExecutionClient::Unpublish(const ExecutionTarget& target,
                                         const std::string& internal_name) const {
   auto stub = pb::TemplateService::NewStub(MakeChannel(target));
-  auto ctx = MakeContext(target, deadline_);
+  auto ctx = MakeContext(target, options_.deadline);
   pb::UnpublishTemplateRequest request;
   request.set_internal_name(internal_name);
   pb::UnpublishTemplateResponse response;

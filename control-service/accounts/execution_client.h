@@ -9,7 +9,10 @@
 // thread-safe: each call opens its channel (gRPC shares the TCP connection per target).
 #pragma once
 
+#include <grpcpp/channel.h>
+
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,9 +39,16 @@ struct TemplatePublication {
   std::string subject, html_body, text_body, sms_text;
 };
 
+struct ExecutionClientOptions {
+  absl::Duration deadline = absl::Seconds(10);
+  // For accounts whose connection method is TLS (PEM text): the CA checking the instances
+  // (empty: the system's roots), and a client certificate and key for mutual TLS (optional).
+  std::string tls_ca, tls_cert, tls_key;
+};
+
 class ExecutionClient {
  public:
-  explicit ExecutionClient(absl::Duration deadline = absl::Seconds(10)) : deadline_(deadline) {}
+  explicit ExecutionClient(ExecutionClientOptions options = {}) : options_(std::move(options)) {}
 
   absl::StatusOr<InstanceSummary> GetInfo(const ExecutionTarget& target) const;
   absl::StatusOr<InstanceSummary> Initialize(const ExecutionTarget& target,
@@ -58,7 +68,9 @@ class ExecutionClient {
       const std::function<absl::Status(std::vector<QuarantinedAddress>&)>& on_page) const;
 
  private:
-  absl::Duration deadline_;
+  std::shared_ptr<grpc::Channel> MakeChannel(const ExecutionTarget& target) const;
+
+  ExecutionClientOptions options_;
 };
 
 }  // namespace mc::control

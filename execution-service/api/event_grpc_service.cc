@@ -24,7 +24,8 @@ void EventGrpcService::Finish(grpc::ServerUnaryReactor* reactor, const absl::Sta
 
 absl::StatusOr<Queue> EventGrpcService::AdmitPush(const grpc::ServerContextBase& context,
                                                   int queue) const {
-  if (absl::Status s = auth_.Check(context); !s.ok()) return s;
+  if (absl::Status s = auth_.Check(context, grpcutil::kPusher | grpcutil::kOperator); !s.ok())
+    return s;
   return QueueFromProto(queue);
 }
 
@@ -93,7 +94,8 @@ grpc::ServerUnaryReactor* EventGrpcService::PushEvents(grpc::CallbackServerConte
 grpc::Status EventGrpcService::GetEvent(grpc::ServerContext* context,
                                         const v1::GetEventRequest* request,
                                         v1::StoredEvent* response) {
-  if (absl::Status s = auth_.Check(*context); !s.ok()) return ToGrpc(s);
+  if (absl::Status s = auth_.Check(*context, grpcutil::kPusher | grpcutil::kOperator); !s.ok())
+    return ToGrpc(s);
   absl::StatusOr<StoredEvent> event;
   switch (request->key_case()) {
     case v1::GetEventRequest::kId:
@@ -116,7 +118,8 @@ grpc::Status EventGrpcService::GetEvent(grpc::ServerContext* context,
 grpc::Status EventGrpcService::ListEvents(grpc::ServerContext* context,
                                           const v1::ListEventsRequest* request,
                                           v1::ListEventsResponse* response) {
-  if (absl::Status s = auth_.Check(*context); !s.ok()) return ToGrpc(s);
+  if (absl::Status s = auth_.Check(*context, grpcutil::kPusher | grpcutil::kOperator); !s.ok())
+    return ToGrpc(s);
   EventFilter filter;
   if (request->queue() != v1::QUEUE_UNSPECIFIED) {
     absl::StatusOr<Queue> queue = QueueFromProto(request->queue());
