@@ -15,6 +15,25 @@ PACKAGES=(
   # email over SMTP and SMS over HTTP (libcurl with OpenSSL: STARTTLS, TLS)
   libcurl4-openssl-dev
 )
+# The checks of deploy/ (deploy/tests): docker-compose (`docker-compose config`), and node with
+# npm for the Kubernetes schema validator (any node/npm already there will do). The image build
+# (deploy/Dockerfile) sets MC_DEPLOY_TOOLS=0 to leave them out.
+if [ "${MC_DEPLOY_TOOLS:-1}" != 0 ]; then
+  PACKAGES+=(docker-compose)
+  command -v npm >/dev/null || PACKAGES+=(nodejs npm)
+fi
+
+# The validator's npm packages, from the committed lock file (npm ci), again only when the lock
+# file changed since the last install. Run as the calling user: it writes into the work tree.
+install_npm_packages() {
+  [ "${MC_DEPLOY_TOOLS:-1}" != 0 ] || return 0
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/deploy/tests/k8s-validator"
+  cmp -s "$dir/package-lock.json" "$dir/node_modules/.installed-package-lock.json" && return 0
+  echo "install-deps: npm ci in ${dir#"$PWD"/}" >&2
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$dir/package-lock.json" "$dir/node_modules/.installed-package-lock.json"
+}
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -22,7 +41,7 @@ for p in "${PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+[ ${#missing[@]} -eq 0 ] && { install_npm_packages; exit 0; }
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
@@ -39,3 +58,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_npm_packages
