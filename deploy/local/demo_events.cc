@@ -23,8 +23,8 @@ v1::Event DemoEvent(int i, const std::string& run) {
     e.set_mobile_phone(absl::StrCat("+3361234", 1000 + i));
   } else {
     // The local SMTP server bounces "bounce..." (hard) and defers "busy..." (soft).
-    const char* who = i % 10 == 7 ? "bounce" : i % 10 == 8 ? "busy" : "customer";
-    e.set_email(absl::StrCat(who, i, "@example.com"));
+    const char* who = i % 10 == 6 ? "bounce" : i % 10 == 8 ? "busy" : "customer";
+    e.set_email(absl::StrCat(who, i, "-", run, "@example.com"));
     e.set_email_format(v1::EMAIL_FORMAT_HTML);
   }
   e.set_external_id(absl::StrCat("demo-", run, "-", i));
@@ -46,59 +46,9 @@ std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token) {
 
 }  // namespace
 
-std::string PublishDemoTemplates(v1::TemplateService::Stub& stub, const std::string& token) {
-  struct Spec {
-    const char* name;
-    const char* type;
-    v1::Channel channel;
-    const char* subject;
-    const char* html;
-    const char* text;
-  };
-  // APPOINTMENT has no template on purpose: its events are "not taken into account".
-  const Spec specs[] = {
-      {"orderShipped", "ORDER_SHIPPED", v1::CHANNEL_EMAIL,
-       "Your order <%= rtEvent.ctx.order.id %> has shipped",
-       "<p>Hello <%= rtEvent.ctx.firstName %>,</p><p>order <b><%= rtEvent.ctx.order.id %></b> "
-       "(<%= rtEvent.ctx.order.total %> EUR) is on its way.</p>",
-       "Hello <%= rtEvent.ctx.firstName %>, order <%= rtEvent.ctx.order.id %> is on its way."},
-      {"passwordReset", "PASSWORD_RESET", v1::CHANNEL_EMAIL, "Reset your password",
-       "<p>Hello <%= rtEvent.ctx.firstName %>, use this link to reset your password.</p>",
-       "Hello <%= rtEvent.ctx.firstName %>, use this link to reset your password."},
-      {"welcome", "WELCOME", v1::CHANNEL_EMAIL, "Welcome, <%= rtEvent.ctx.firstName %>!",
-       "<h1>Welcome <%= rtEvent.ctx.firstName %></h1>", "Welcome <%= rtEvent.ctx.firstName %>"},
-      {"orderShippedSms", "ORDER_SHIPPED", v1::CHANNEL_SMS, "", "",
-       "Order <%= rtEvent.ctx.order.id %> shipped"},
-      {"passwordResetSms", "PASSWORD_RESET", v1::CHANNEL_SMS, "", "",
-       "Your reset code: <%= rtEvent.ctx.order.id %>"},
-  };
-  for (const Spec& spec : specs) {
-    v1::PublishTemplateRequest req;
-    v1::Template* t = req.mutable_template_();
-    t->set_internal_name(spec.name);
-    t->set_label(spec.name);
-    t->set_event_type(spec.type);
-    t->set_channel(spec.channel);
-    t->set_version(1);
-    if (spec.channel == v1::CHANNEL_SMS) {
-      t->set_sms_text(spec.text);
-    } else {
-      t->set_subject(spec.subject);
-      t->set_html_body(spec.html);
-      t->set_text_body(spec.text);
-    }
-    v1::PublishTemplateResponse resp;
-    grpc::Status s = stub.PublishTemplate(Ctx(token).get(), req, &resp);
-    if (!s.ok() && s.error_code() != grpc::StatusCode::ALREADY_EXISTS) {
-      return absl::StrCat("publishing ", spec.name, ": ", s.error_message());
-    }
-  }
-  return "";
-}
-
 std::string PushDemoEvents(v1::EventService::Stub& stub, const std::string& token, int count,
+                           const std::string& run, const std::function<void()>& progress,
                            DemoOutcome* out) {
-  const std::string run = absl::StrCat(absl::ToUnixMillis(absl::Now()));
   const int realtime = count / 2;
   for (int i = 0; i < realtime; ++i) {
     v1::PushEventRequest req;
@@ -110,6 +60,7 @@ std::string PushDemoEvents(v1::EventService::Stub& stub, const std::string& toke
     if (!s.ok()) return absl::StrCat("PushEvent failed: ", s.error_message());
     ++out->accepted;
     out->ids.push_back(resp.id());
+    progress();
   }
   v1::PushEventsRequest batch;
   batch.set_queue(v1::QUEUE_BATCH);
@@ -129,7 +80,29 @@ std::string PushDemoEvents(v1::EventService::Stub& stub, const std::string& toke
     } else {
       ++out->accepted;
       out->ids.push_back(r.id());
+      progress();
     }
+  }
+  return "";
+}
+
+std::string PushFollowUps(v1::EventService::Stub& stub, const std::string& token,
+                          const std::string& run, DemoOutcome* out) {
+  v1::Event ignored = DemoEvent(6, run);  // to the address event 6 bounced from
+  ignored.set_external_id(absl::StrCat("demo-", run, "-ignored"));
+  v1::Event expired = DemoEvent(0, run);
+  expired.set_external_id(absl::StrCat("demo-", run, "-expired"));
+  expired.mutable_expiration()->set_seconds(absl::ToUnixSeconds(absl::Now()) - 60);
+  for (const v1::Event& e : {ignored, expired}) {
+    v1::PushEventRequest req;
+    req.set_queue(v1::QUEUE_REAL_TIME);
+    *req.mutable_event() = e;
+    v1::PushEventResponse resp;
+    grpc::Status s = stub.PushEvent(Ctx(token).get(), req, &resp);
+    ++out->pushed;
+    if (!s.ok()) return absl::StrCat("PushEvent failed: ", s.error_message());
+    ++out->accepted;
+    out->ids.push_back(resp.id());
   }
   return "";
 }

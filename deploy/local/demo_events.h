@@ -1,14 +1,15 @@
-// Demo traffic for the local cluster: templates, and a mix of real-time and batch events of
-// several types whose outcomes cover every status (sent, bounced then ignored, deferred then
-// failed, no template), plus one deliberately invalid event to show a precise rejection.
+// Demo traffic for the local cluster: a mix of real-time and batch events of several types whose
+// outcomes cover every status (sent, bounced then ignored, deferred until expired, expired
+// before processing, no template), plus one deliberately invalid event to show a precise
+// rejection.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "messagecenter/v1/events.grpc.pb.h"
-#include "messagecenter/v1/templates.grpc.pb.h"
 
 namespace mc::local {
 
@@ -20,13 +21,16 @@ struct DemoOutcome {
   std::string refusal;  // the invalid event's error, as the API gave it
 };
 
-// Publishes the demo templates (version 1; already published is fine). Returns an error text.
-std::string PublishDemoTemplates(messagecenter::v1::TemplateService::Stub& stub,
-                                 const std::string& token);
-
 // Pushes `count` valid events (half real-time one by one, half batch in one PushEvents call)
-// and one invalid one. Returns an error text on a transport failure.
+// and one invalid one; `run` makes external ids and bounced addresses unique to this run.
+// `progress` is called after each event. Returns an error text on a transport failure.
 std::string PushDemoEvents(messagecenter::v1::EventService::Stub& stub, const std::string& token,
-                           int count, DemoOutcome* outcome);
+                           int count, const std::string& run, const std::function<void()>& progress,
+                           DemoOutcome* outcome);
+
+// Once the first bounce of the run is final (its address quarantined): one more event to that
+// address (ignored by the delivery) and one already expired. Returns an error text.
+std::string PushFollowUps(messagecenter::v1::EventService::Stub& stub, const std::string& token,
+                          const std::string& run, DemoOutcome* outcome);
 
 }  // namespace mc::local

@@ -1,8 +1,11 @@
 // mc-local: the local cluster (composition root of the README's main job).
 //
-// Starts a PostgreSQL kept under --data_dir, a local SMTP server (mails kept as .eml files) and
-// SMS sink, one execution instance in its own schema with its technical workflows started,
-// publishes demo templates, pushes demo events, waits for their outcomes and prints them, then
+// Starts a PostgreSQL kept under --data_dir, a local SMTP server (mails kept as .eml files), an
+// SMS sink, one control instance and two execution instances (own schemas). Through the
+// control instance it registers and initializes both accounts, starts the technical
+// workflows, creates the archiving workflows and publishes the demo templates; it pushes demo
+// events of every outcome to both instances with a progress bar, waits for their outcomes,
+// runs archiving, prints the report tables and checks them against what it pushed. Then it
 // serves until Ctrl-C (or exits at once with --once). Everything it starts stops with it.
 #include <grpcpp/grpcpp.h>
 #include <unistd.h>
@@ -15,7 +18,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/config/flag_set.h"
 #include "common/pgcluster/temp_postgres.h"
@@ -23,7 +26,10 @@
 #include "common/process/signals.h"
 #include "common/sinks/http_sink.h"
 #include "common/sinks/smtp_sink.h"
+#include "deploy/local/cluster_setup.h"
 #include "deploy/local/demo_events.h"
+#include "deploy/local/progress.h"
+#include "deploy/local/reports.h"
 #include "messagecenter/v1/events.grpc.pb.h"
 
 namespace {
@@ -34,40 +40,45 @@ struct Options {
   std::string data_dir = "/var/tmp/messagecenter-" + std::to_string(getuid());
   bool fresh = false;
   bool once = false;
-  int events = 20;
-  std::string listen = "127.0.0.1:50051";
+  int events = 200;
+  std::string control_listen = "127.0.0.1:50061";
+  std::string execution_listen = "127.0.0.1:50051,127.0.0.1:50052";
   std::string pg_dsn;
 };
 
-// A token kept in the data folder, so that clients keep working across runs.
-std::string DevToken(const fs::path& dir) {
-  const fs::path file = dir / "dev-token";
-  std::string token;
-  if (std::ifstream(file) >> token && token.size() >= 16) return token;
+std::string RandomToken(const char* prefix) {
   std::random_device rd;
-  token = "dev-";
+  std::string token = prefix;
   for (int i = 0; i < 32; ++i) token.push_back("0123456789abcdef"[rd() % 16]);
-  std::ofstream(file) << token << "\n";
-  fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write);
   return token;
 }
 
-const char* StatusName(int s) {
-  static const char* kNames[] = {"Pending",
-                                 "Pending delivery",
-                                 "Sent",
-                                 "Ignored by the delivery",
-                                 "Delivery failed",
-                                 "Event not taken into account",
-                                 "Expired"};
-  return s >= 0 && s <= 6 ? kNames[s] : "?";
+// The tokens file both services read (`role token` lines), kept in the data folder so that
+// clients keep working across runs.
+mc::local::Tokens DevTokens(const fs::path& file) {
+  mc::local::Tokens t;
+  std::ifstream in(file);
+  std::string role, token;
+  while (in >> role >> token) {
+    (role == "operator" ? t.op : role == "pusher" ? t.pusher : t.control) = token;
+  }
+  if (t.op.size() >= 16 && t.pusher.size() >= 16 && t.control.size() >= 16) return t;
+  t = {.op = RandomToken("op-"), .pusher = RandomToken("push-"), .control = RandomToken("ctl-")};
+  std::ofstream(file) << "operator " << t.op << "\npusher " << t.pusher << "\ncontrol " << t.control
+                      << "\n";
+  fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write);
+  return t;
 }
 
-// Polls until every event has a final status (or the timeout); returns how many have.
-int WaitFinal(v1::EventService::Stub& stub, const std::string& token,
-              const std::vector<int64_t>& ids, absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  int done = 0;
+absl::StatusOr<mc::process::ServiceProcess> StartService(const char* binary,
+                                                         std::vector<std::string> args,
+                                                         const fs::path& log) {
+  return mc::process::ServiceProcess::Start(binary, std::move(args), log.string());
+}
+
+// Waits until every event of `stub`'s instance listed in `ids` is final; counts in `done`.
+void WaitFinal(v1::EventService::Stub& stub, const std::string& token,
+               const std::vector<int64_t>& ids, absl::Time deadline, mc::local::Progress& bar) {
   for (int64_t id : ids) {
     for (;;) {
       grpc::ClientContext ctx;
@@ -75,40 +86,12 @@ int WaitFinal(v1::EventService::Stub& stub, const std::string& token,
       v1::GetEventRequest req;
       req.set_id(id);
       v1::StoredEvent e;
-      if (stub.GetEvent(&ctx, req, &e).ok() && e.status() >= v1::EVENT_STATUS_SENT) {
-        ++done;
-        break;
-      }
-      if (absl::Now() > deadline) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (stub.GetEvent(&ctx, req, &e).ok() && e.status() >= v1::EVENT_STATUS_SENT) break;
+      if (absl::Now() > deadline) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
+    bar.Step();
   }
-  return done;
-}
-
-void PrintEvents(v1::EventService::Stub& stub, const std::string& token,
-                 const std::vector<int64_t>& ids) {
-  std::printf("\n  %-8s %-6s %-16s %-26s %s\n", "id", "queue", "type", "address", "status");
-  for (int64_t id : ids) {
-    grpc::ClientContext ctx;
-    ctx.AddMetadata("authorization", "Bearer " + token);
-    v1::GetEventRequest req;
-    req.set_id(id);
-    v1::StoredEvent e;
-    grpc::Status s = stub.GetEvent(&ctx, req, &e);
-    if (!s.ok()) {
-      std::printf("  %-8lld GetEvent failed: %s\n", static_cast<long long>(id),
-                  s.error_message().c_str());
-      continue;
-    }
-    const std::string& address = e.event().wished_channel() == v1::CHANNEL_SMS
-                                     ? e.event().mobile_phone()
-                                     : e.event().email();
-    std::printf("  %-8lld %-6s %-16s %-26s %s\n", static_cast<long long>(e.id()),
-                e.queue() == v1::QUEUE_REAL_TIME ? "rt" : "batch", e.event().type().c_str(),
-                address.c_str(), StatusName(e.status()));
-  }
-  std::printf("\n");
 }
 
 }  // namespace
@@ -117,22 +100,32 @@ int main(int argc, char** argv) {
   mc::process::BlockTerminationSignals();
   Options o;
   mc::config::FlagSet flags(
-      "mc-local: a local Message Center cluster (PostgreSQL, execution instance, demo events)");
-  flags.String("data_dir", &o.data_dir, "folder for PostgreSQL data, logs and the dev token");
+      "mc-local: a local Message Center (PostgreSQL, one control and two execution instances, "
+      "a local SMTP server and SMS sink, demo events, reports)");
+  flags.String("data_dir", &o.data_dir, "folder for PostgreSQL data, mails, logs and tokens");
   flags.Bool("fresh", &o.fresh, "delete the data folder first");
   flags.Bool("once", &o.once, "exit after the demo instead of serving until Ctrl-C");
-  flags.Int("events", &o.events, "demo events to push");
-  flags.String("listen", &o.listen, "gRPC address of the execution instance");
+  flags.Int("events", &o.events, "demo events to push (split over the two instances)");
+  flags.String("control_listen", &o.control_listen, "gRPC address of the control instance");
+  flags.String("execution_listen", &o.execution_listen,
+               "gRPC addresses of the two execution instances, comma-separated");
   flags.String("pg_dsn", &o.pg_dsn,
                "use this PostgreSQL server instead of starting one under --data_dir");
   if (auto s = flags.Parse(argc, argv); !s.ok() || flags.help_requested()) {
     std::cerr << (s.ok() ? "" : std::string(s.message()) + "\n") << flags.Usage();
     return s.ok() ? 0 : 2;
   }
+  std::vector<std::string> exec_listen = absl::StrSplit(o.execution_listen, ',');
+  if (exec_listen.size() != 2 || o.events < 2) {
+    std::cerr << "mc-local: --execution_listen needs two addresses, --events at least 2\n";
+    return 2;
+  }
   const fs::path dir = fs::absolute(o.data_dir);
   if (o.fresh) fs::remove_all(dir);
   fs::create_directories(dir / "logs");
-  const std::string token = DevToken(dir);
+  fs::create_directories(dir / "mail");
+  const fs::path tokens_file = dir / "tokens";
+  const mc::local::Tokens tokens = DevTokens(tokens_file);
 
   std::printf("mc-local: data in %s\n", dir.c_str());
   std::unique_ptr<mc::pgcluster::TempPostgres> pg;
@@ -145,14 +138,9 @@ int main(int argc, char** argv) {
     }
     pg = std::move(*started);
     dsn = pg->Dsn();
-    std::printf("mc-local: PostgreSQL on 127.0.0.1:%d (%s)\n", pg->port(),
-                (pg->data_dir() + "/postgres.log").c_str());
-  } else {
-    std::printf("mc-local: using the PostgreSQL server of --pg_dsn\n");
+    std::printf("  PostgreSQL        127.0.0.1:%d (log %s/postgres.log)\n", pg->port(),
+                pg->data_dir().c_str());
   }
-
-  // A local SMTP server keeping every mail as a .eml file, and an SMS provider stand-in.
-  fs::create_directories(dir / "mail");
   auto smtp =
       mc::sinks::SmtpSink::Start({.keep_in_memory = false, .store_dir = (dir / "mail").string()});
   auto sms = mc::sinks::HttpSink::Start();
@@ -160,58 +148,136 @@ int main(int argc, char** argv) {
     std::cerr << "mc-local: cannot start the local SMTP server or SMS sink\n";
     return 1;
   }
-  std::printf("mc-local: SMTP server on %s (mails in %s), SMS sink on %s\n", (*smtp)->url().c_str(),
-              (dir / "mail").c_str(), (*sms)->url().c_str());
+  std::printf("  SMTP server       %s (mails in %s)\n  SMS sink          %s\n",
+              (*smtp)->url().c_str(), (dir / "mail").c_str(), (*sms)->url().c_str());
 
-  auto exec = mc::process::ServiceProcess::Start(
-      MC_EXECUTION_SERVICE_BIN,
-      {"serve", "--listen=" + o.listen, "--pg_dsn=" + dsn, "--schema=mc_exec_1",
-       "--auth_tokens=" + token, "--start_workflows", "--smtp_url=" + (*smtp)->url(),
-       "--sms_url=" + (*sms)->url(), "--retry_base_ms=300", "--max_tries=3",
-       "--message_id_domain=mc.local", "--smtp_from=Demo Shop <shop@mc.local>"},
-      (dir / "logs" / "execution-1.log").string());
-  if (!exec.ok()) {
-    std::cerr << "mc-local: execution instance did not start: " << exec.status().message() << "\n";
+  const std::string auth = "--auth_tokens_file=" + tokens_file.string();
+  auto control = StartService(MC_CONTROL_SERVICE_BIN,
+                              {"serve", "--listen=" + o.control_listen, "--pg_dsn=" + dsn,
+                               "--schema=mc_control", auth},
+                              dir / "logs" / "control.log");
+  if (!control.ok()) {
+    std::cerr << "mc-local: control instance did not start: " << control.status().message() << "\n";
     return 1;
   }
-  std::printf("mc-local: execution instance 1 on %s (schema mc_exec_1, log %s)\n",
-              exec->address().c_str(), exec->log_path().c_str());
+  std::printf("  control instance  %s (schema mc_control, log %s)\n", control->address().c_str(),
+              control->log_path().c_str());
+  std::vector<mc::process::ServiceProcess> execs;
+  std::vector<mc::local::InstanceEndpoint> instances;
+  for (int i = 0; i < 2; ++i) {
+    const std::string n = std::to_string(i + 1);
+    auto exec = StartService(
+        MC_EXECUTION_SERVICE_BIN,
+        {"serve", "--listen=" + exec_listen[i], "--pg_dsn=" + dsn, "--schema=mc_exec_" + n, auth,
+         "--smtp_url=" + (*smtp)->url(), "--sms_url=" + (*sms)->url(), "--retry_base_ms=300",
+         "--max_tries=3", "--message_id_domain=exec" + n + ".mc.local",
+         "--smtp_from=Demo Shop <shop@mc.local>"},
+        dir / "logs" / ("execution-" + n + ".log"));
+    if (!exec.ok()) {
+      std::cerr << "mc-local: execution instance " << n
+                << " did not start: " << exec.status().message() << "\n";
+      return 1;
+    }
+    std::printf("  execution %s       %s (schema mc_exec_%s, log %s)\n", n.c_str(),
+                exec->address().c_str(), n.c_str(), exec->log_path().c_str());
+    instances.push_back(
+        {.account = "exec" + n, .label = "Execution instance " + n, .address = exec->address()});
+    execs.push_back(*std::move(exec));
+  }
 
-  auto stub = v1::EventService::NewStub(
-      grpc::CreateChannel(exec->address(), grpc::InsecureChannelCredentials()));
-  auto templates = v1::TemplateService::NewStub(
-      grpc::CreateChannel(exec->address(), grpc::InsecureChannelCredentials()));
-  std::string error = mc::local::PublishDemoTemplates(*templates, token);
-  mc::local::DemoOutcome demo;
-  if (error.empty()) error = mc::local::PushDemoEvents(*stub, token, o.events, &demo);
+  std::printf("\nSetting up through the control instance\n");
+  std::string error = mc::local::RegisterInstances(control->address(), instances, tokens);
+  if (error.empty()) error = mc::local::PublishTemplates(control->address(), tokens);
   if (!error.empty()) {
     std::cerr << "mc-local: " << error << "\n";
     return 1;
   }
-  const int final_count = WaitFinal(*stub, token, demo.ids, absl::Seconds(60));
-  PrintEvents(*stub, token, demo.ids);
-  std::printf("demo: %d of %zu events reached a final status; %zu mails in %s\n", final_count,
-              demo.ids.size(), (*smtp)->accepted(), (dir / "mail").c_str());
-  std::printf("demo: %d events pushed, %d accepted, %d refused as expected (%s)\n", demo.pushed,
-              demo.accepted, demo.refused, demo.refusal.c_str());
 
-  int rc = demo.accepted == demo.pushed && demo.refused == 1 &&
-                   final_count == static_cast<int>(demo.ids.size())
-               ? 0
-               : 1;
+  // Demo traffic: half the events to each instance, then the follow-ups of every outcome.
+  const absl::Time run_start = absl::Now();
+  const std::string run = absl::StrCat(absl::ToUnixMillis(run_start));
+  std::vector<mc::local::DemoOutcome> demo(2);
+  std::vector<std::unique_ptr<v1::EventService::Stub>> stubs;
+  for (const auto& e : instances) {
+    stubs.push_back(v1::EventService::NewStub(
+        grpc::CreateChannel(e.address, grpc::InsecureChannelCredentials())));
+  }
+  const bool follow_ups = o.events / 2 >= 7;  // event 6 bounces
+  std::printf("\n");
+  {
+    mc::local::Progress bar("pushing", o.events / 2 * 2);
+    for (int i = 0; i < 2 && error.empty(); ++i) {
+      error = mc::local::PushDemoEvents(
+          *stubs[i], tokens.pusher, o.events / 2, run + "x" + std::to_string(i),
+          [&] { bar.Step(); }, &demo[i]);
+    }
+  }
+  const absl::Time deadline = absl::Now() + absl::Minutes(2);
+  if (error.empty()) {
+    mc::local::Progress bar("delivering", o.events / 2 * 2);
+    for (int i = 0; i < 2; ++i) WaitFinal(*stubs[i], tokens.pusher, demo[i].ids, deadline, bar);
+  }
+  if (error.empty() && follow_ups) {
+    mc::local::Progress bar("follow-ups", 4);
+    for (int i = 0; i < 2 && error.empty(); ++i) {
+      const size_t before = demo[i].ids.size();
+      error = mc::local::PushFollowUps(*stubs[i], tokens.pusher, run + "x" + std::to_string(i),
+                                       &demo[i]);
+      std::vector<int64_t> added(demo[i].ids.begin() + before, demo[i].ids.end());
+      WaitFinal(*stubs[i], tokens.pusher, added, deadline, bar);
+    }
+  }
+  if (!error.empty()) {
+    std::cerr << "mc-local: " << error << "\n";
+    return 1;
+  }
+
+  mc::local::StatusCounts truth;
+  int final_count = 0, accepted = 0;
+  for (int i = 0; i < 2 && error.empty(); ++i) {
+    error = mc::local::CountStatuses(instances[i].account, instances[i].address, tokens.pusher,
+                                     demo[i].ids, &truth);
+    accepted += demo[i].accepted;
+  }
+  for (const auto& [key, n] : truth) final_count += key.second >= 2 ? n : 0;
+  std::printf("demo: %d of %d events reached a final status; %zu mails in %s\n", final_count,
+              accepted, (*smtp)->accepted(), (dir / "mail").c_str());
+  std::printf("demo: one invalid event per instance refused as expected (%s)\n",
+              demo[0].refusal.c_str());
+
+  std::printf("\nArchiving (mcSynch_<account> on the control instance)\n");
+  int64_t copied = 0;
+  if (error.empty())
+    error = mc::local::RunArchiving(control->address(), instances, tokens, &copied);
+  bool match = false;
+  if (error.empty()) {
+    error = mc::local::PrintReports(control->address(), tokens.op, run_start - absl::Seconds(1),
+                                    absl::Now() + absl::Minutes(1), truth, &match);
+  }
+  if (!error.empty()) {
+    std::cerr << "mc-local: " << error << "\n";
+    return 1;
+  }
+  std::printf("\ncheck: %s\n", match
+                                   ? "the reports match the events pushed, per instance and status"
+                                   : "MISMATCH between the reports and the events pushed");
+  std::printf("mails: %s (open the .eml files with any mail client)\n", (dir / "mail").c_str());
+
+  const int rc =
+      match && final_count == accepted && demo[0].refused == 1 && demo[1].refused == 1 ? 0 : 1;
   if (!o.once) {
     std::printf(
-        "\nServing. Try it from another terminal (token in %s):\n"
-        "  grpcurl -plaintext -H 'authorization: Bearer %s' -d '{\"queue\":\"QUEUE_REAL_TIME\","
-        "\"event\":{\"type\":\"WELCOME\",\"email\":\"you@example.com\"}}' %s "
-        "messagecenter.v1.EventService/PushEvent\n"
+        "\nServing. Tokens are in %s (operator, pusher, control). For example:\n"
+        "  MC_TOKEN=$(awk '$1==\"operator\"{print $2}' %s) mcctl --control %s reports "
+        "service-level\n"
         "Press Ctrl-C to stop everything.\n",
-        (dir / "dev-token").c_str(), token.c_str(), exec->address().c_str());
+        tokens_file.c_str(), tokens_file.c_str(), control->address().c_str());
     std::fflush(stdout);
     mc::process::WaitForTerminationSignal();
     std::printf("\nmc-local: stopping\n");
   }
-  exec->Terminate();
+  for (auto& e : execs) e.Terminate();
+  control->Terminate();
   if (pg) (void)pg->Stop();
   return rc;
 }
