@@ -14,6 +14,8 @@ PACKAGES=(
   nlohmann-json3-dev libssl-dev catch2
   # email over SMTP and SMS over HTTP (libcurl with OpenSSL: STARTTLS, TLS)
   libcurl4-openssl-dev
+  # the openssl tool: the security tests make their own TLS certificates
+  openssl
 )
 # The checks of deploy/ (deploy/tests): docker-compose (`docker-compose config`), and node with
 # npm for the Kubernetes schema validator (any node/npm already there will do). The image build
