@@ -457,5 +457,37 @@ TEST_CASE("purge: the execution instance drops only archived events past retenti
   CHECK(archived(fresh) == 1);
 }
 
+TEST_CASE("unpublish removes a template from every instance; then it may be deleted") {
+  Cluster& c = TheCluster();
+  ControlClient& control = *c.client;
+  pb::CreateTemplateRequest create;
+  *create.mutable_template_() = OrderShipped();
+  create.mutable_template_()->set_internal_name("flashSale");
+  create.mutable_template_()->set_event_type("FLASH_SALE");
+  pb::Template created;
+  REQUIRE(control.templates().CreateTemplate(Context().get(), create, &created).ok());
+  pb::PublishTemplateResponse published;
+  REQUIRE(Publish("flashSale", &published).ok());
+
+  pb::UnpublishTemplateRequest unpublish;
+  unpublish.set_internal_name("flashSale");
+  pb::UnpublishTemplateResponse unpublished;
+  REQUIRE(control.templates().UnpublishTemplate(Context().get(), unpublish, &unpublished).ok());
+  CHECK(unpublished.template_().status() == pb::TEMPLATE_STATUS_EDITING);
+  REQUIRE(unpublished.outcomes_size() == 2);
+  for (Execution* e : {&c.a, &c.b}) {
+    v1::ListTemplatesResponse listed;
+    REQUIRE(e->client->templates().ListTemplates(Context().get(), {}, &listed).ok());
+    for (const auto& t : listed.templates()) CHECK(t.template_().internal_name() != "flashSale");
+    // Its events are no longer routed.
+    int64_t id = e->client->Push(v1::QUEUE_REAL_TIME, Email("FLASH_SALE", "sale@example.com"));
+    CHECK(e->client->WaitFinal(id).status() == v1::EVENT_STATUS_NOT_TAKEN_INTO_ACCOUNT);
+  }
+  pb::DeleteTemplateRequest del;
+  del.set_internal_name("flashSale");
+  pb::DeleteTemplateResponse deleted;
+  CHECK(control.templates().DeleteTemplate(Context().get(), del, &deleted).ok());
+}
+
 }  // namespace
 }  // namespace mc::e2e
