@@ -3,7 +3,11 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "common/grpc/timestamps.h"
@@ -181,20 +185,52 @@ absl::Status ExecutionClient::Export(const ExecutionTarget& target, const Archiv
   request.set_max_pages(max_pages);
   std::unique_ptr<grpc::ClientReader<pb::ExportArchivePage>> reader =
       stub->ExportArchive(ctx.get(), request);
-  pb::ExportArchivePage proto;
+  // A reader thread keeps the next pages coming while this one stores the current page: the
+  // instance's queries and the archive's writes overlap.
+  constexpr size_t kPagesAhead = 3;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<ArchivePage> pages;
+  bool done = false, stop = false;
+  std::thread read([&] {
+    pb::ExportArchivePage proto;
+    while (reader->Read(&proto)) {
+      ArchivePage page{.instance_id = proto.instance_id(),
+                       .next = CursorFromProto(proto.next()),
+                       .caught_up = proto.caught_up()};
+      page.events.reserve(proto.events_size());
+      for (const pb::ArchivedEvent& e : proto.events()) page.events.push_back(EventFromProto(e));
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return stop || pages.size() < kPagesAhead; });
+      if (stop) break;
+      pages.push_back(std::move(page));
+      cv.notify_all();
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    done = true;
+    cv.notify_all();
+  });
   absl::Status handler_status;
-  while (reader->Read(&proto)) {
-    ArchivePage page{.instance_id = proto.instance_id(),
-                     .next = CursorFromProto(proto.next()),
-                     .caught_up = proto.caught_up()};
-    page.events.reserve(proto.events_size());
-    for (const pb::ArchivedEvent& e : proto.events()) page.events.push_back(EventFromProto(e));
+  for (;;) {
+    ArchivePage page;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return done || !pages.empty(); });
+      if (pages.empty()) break;
+      page = std::move(pages.front());
+      pages.pop_front();
+      cv.notify_all();
+    }
     handler_status = on_page(page);
     if (!handler_status.ok()) {
       ctx->TryCancel();
+      std::lock_guard<std::mutex> lock(mu);
+      stop = true;
+      cv.notify_all();
       break;
     }
   }
+  read.join();
   grpc::Status s = reader->Finish();
   if (!handler_status.ok()) return handler_status;
   return Explain(target, s);
