@@ -1,0 +1,21 @@
+// The command table of mcctl, one function per group (each in its own file): accounts,
+// workflows (the execution instance's technical workflows), archiving, templates, events,
+// reports. AllCommands() is every command, in help order.
+#pragma once
+
+#include <vector>
+
+#include "control-service/mcctl/command.h"
+
+namespace mc::mcctl {
+
+std::vector<CommandSpec> AccountCommands();
+std::vector<CommandSpec> WorkflowCommands();
+std::vector<CommandSpec> ArchivingCommands();
+std::vector<CommandSpec> TemplateCommands();
+std::vector<CommandSpec> EventCommands();
+std::vector<CommandSpec> ReportCommands();
+
+const std::vector<CommandSpec>& AllCommands();
+
+}  // namespace mc::mcctl

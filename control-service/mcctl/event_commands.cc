@@ -1,0 +1,259 @@
+// mcctl events: push events from a JSON file (one object or an array, the proto JSON mapping
+// of messagecenter.v1.Event), get one, list them, on the execution instance.
+#include <google/protobuf/util/json_util.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "control-service/mcctl/commands.h"
+#include "control-service/mcctl/exit_codes.h"
+#include "control-service/mcctl/input_files.h"
+#include "control-service/mcctl/names.h"
+#include "control-service/mcctl/table.h"
+#include "messagecenter/v1/events.grpc.pb.h"
+
+namespace mc::mcctl {
+namespace {
+
+namespace v1 = messagecenter::v1;
+
+// What PushEvents takes in one call (the instance's default limit).
+constexpr int kPushBatch = 1000;
+
+std::unique_ptr<v1::EventService::Stub> Stub(const Invocation& inv) {
+  return v1::EventService::NewStub(inv.conn().channel());
+}
+
+std::string Address(const v1::Event& e) {
+  switch (e.wished_channel()) {
+    case v1::CHANNEL_SMS:
+      return e.mobile_phone();
+    case v1::CHANNEL_IOS:
+    case v1::CHANNEL_ANDROID:
+      return e.device_token();
+    default:
+      return e.email();
+  }
+}
+
+std::string CtxJson(const v1::Event& e) {
+  if (!e.has_ctx()) return "-";
+  std::string json;
+  (void)google::protobuf::util::MessageToJsonString(e.ctx(), &json);
+  return json;
+}
+
+int PushOne(Invocation& inv, v1::Queue queue, const v1::Event& event) {
+  v1::PushEventRequest req;
+  req.set_queue(queue);
+  *req.mutable_event() = event;
+  v1::PushEventResponse resp;
+  grpc::Status s = Stub(inv)->PushEvent(inv.Context().get(), req, &resp);
+  if (auto code = inv.Finish(s, resp)) return *code;
+  inv.out() << (resp.duplicate() ? "Duplicate of event " : "Queued event ") << resp.id() << " ("
+            << QueueName(queue) << ").\n";
+  return kExitOk;
+}
+
+int PushMany(Invocation& inv, v1::Queue queue, const std::vector<v1::Event>& events) {
+  auto stub = Stub(inv);
+  v1::PushEventsResponse all;
+  for (size_t first = 0; first < events.size(); first += kPushBatch) {
+    v1::PushEventsRequest req;
+    req.set_queue(queue);
+    for (size_t i = first; i < std::min(events.size(), first + kPushBatch); ++i) {
+      *req.add_events() = events[i];
+    }
+    v1::PushEventsResponse resp;
+    grpc::Status s = stub->PushEvents(inv.Context().get(), req, &resp);
+    if (!s.ok()) {
+      if (first > 0) {
+        inv.err() << "mcctl: events 0 to " << first - 1 << " were pushed (see above for "
+                  << "rejections); events from " << first << " on were not\n";
+      }
+      return inv.Fail(s);
+    }
+    all.mutable_results()->MergeFrom(resp.results());
+    all.set_accepted(all.accepted() + resp.accepted());
+    all.set_rejected(all.rejected() + resp.rejected());
+  }
+  if (inv.json()) {
+    inv.PrintJson(all);
+  } else {
+    Table t({{"#", Table::Align::kRight}, {"ID", Table::Align::kRight}, {"RESULT"}});
+    for (int i = 0; i < all.results_size(); ++i) {
+      const v1::EventResult& r = all.results(i);
+      std::string result = r.duplicate() ? "duplicate" : "queued";
+      if (r.id() == 0) {
+        result = absl::StrCat("rejected (", StatusCodeName(r.rejection().code()),
+                              "): ", r.rejection().message());
+      }
+      t.AddRow({absl::StrCat(i), r.id() == 0 ? "-" : absl::StrCat(r.id()), result});
+    }
+    t.Print(inv.out());
+    inv.out() << all.accepted() << " accepted, " << all.rejected() << " rejected ("
+              << QueueName(queue) << ").\n";
+  }
+  if (all.rejected() == 0) return kExitOk;
+  return inv.Problem(kExitRefused,
+                     absl::StrCat(all.rejected(), " of ", events.size(), " events rejected"),
+                     "fix the rejected events and push them again; the others are stored (pushing "
+                     "again with the same external_id is safe)");
+}
+
+int Push(Invocation& inv) {
+  absl::StatusOr<v1::Queue> queue = ParseQueue(inv.flags().Get("queue"));
+  if (!queue.ok()) {
+    return inv.UsageError(
+        absl::InvalidArgumentError(absl::StrCat("--queue: ", queue.status().message())));
+  }
+  absl::StatusOr<EventFile> file = ReadEventFile(inv.arg(0));
+  if (!file.ok()) return inv.UsageError(file.status());
+  if (file->single) return PushOne(inv, *queue, file->events[0]);
+  return PushMany(inv, *queue, file->events);
+}
+
+int Get(Invocation& inv) {
+  v1::GetEventRequest req;
+  const ParsedFlags& f = inv.flags();
+  if (inv.args().empty() == !f.Has("external-id")) {
+    return inv.UsageError(absl::InvalidArgumentError("give an ID or --external-id KEY"));
+  }
+  if (!inv.args().empty()) {
+    int64_t id = 0;
+    if (!absl::SimpleAtoi(inv.arg(0), &id) || id <= 0) {
+      return inv.UsageError(absl::InvalidArgumentError("'" + inv.arg(0) + "' is not an event id"));
+    }
+    req.set_id(id);
+  } else {
+    absl::StatusOr<v1::Queue> queue = ParseQueue(f.Get("queue"));
+    if (!queue.ok()) {
+      return inv.UsageError(absl::InvalidArgumentError(
+          absl::StrCat("--external-id needs --queue rt|batch: ", queue.status().message())));
+    }
+    req.mutable_external()->set_queue(*queue);
+    req.mutable_external()->set_external_id(f.Get("external-id"));
+  }
+  v1::StoredEvent resp;
+  grpc::Status s = Stub(inv)->GetEvent(inv.Context().get(), req, &resp);
+  if (auto code = inv.Finish(s, resp)) return *code;
+  const v1::Event& e = resp.event();
+  FieldList fields;
+  fields.Add("id", absl::StrCat(resp.id()))
+      .Add("queue", QueueName(resp.queue()))
+      .Add("status", EventStatusName(resp.status()))
+      .Add("type", e.type())
+      .Add("channel", ChannelName(e.wished_channel()))
+      .Add("address", Address(e));
+  if (!e.external_id().empty()) fields.Add("external id", e.external_id());
+  if (!e.origin().empty()) fields.Add("origin", e.origin());
+  if (!e.language().empty()) fields.Add("language", e.language());
+  if (!e.country().empty()) fields.Add("country", e.country());
+  if (e.has_scheduled()) fields.Add("scheduled", FormatTimestamp(e.scheduled()));
+  if (e.has_expiration()) fields.Add("expiration", FormatTimestamp(e.expiration()));
+  fields.Add("created", FormatTimestamp(resp.created()))
+      .Add("updated", FormatTimestamp(resp.updated()))
+      .Add("ctx", CtxJson(e))
+      .Print(inv.out());
+  return kExitOk;
+}
+
+int List(Invocation& inv) {
+  const ParsedFlags& f = inv.flags();
+  absl::StatusOr<int64_t> limit = f.GetInt("limit", 50, 1);
+  if (!limit.ok()) return inv.UsageError(limit.status());
+  v1::ListEventsRequest req;
+  if (f.Has("status")) {
+    absl::StatusOr<v1::EventStatus> status = ParseEventStatus(f.Get("status"));
+    if (!status.ok()) {
+      return inv.UsageError(
+          absl::InvalidArgumentError(absl::StrCat("--status: ", status.status().message())));
+    }
+    req.set_status(*status);
+  }
+  if (f.Has("queue")) {
+    absl::StatusOr<v1::Queue> queue = ParseQueue(f.Get("queue"));
+    if (!queue.ok()) {
+      return inv.UsageError(
+          absl::InvalidArgumentError(absl::StrCat("--queue: ", queue.status().message())));
+    }
+    req.set_queue(*queue);
+  }
+  req.set_type(f.Get("type"));
+  auto stub = Stub(inv);
+  v1::ListEventsResponse all;
+  while (all.events_size() < *limit) {
+    req.set_page_size(static_cast<int32_t>(std::min<int64_t>(*limit - all.events_size(), 1000)));
+    v1::ListEventsResponse page;
+    grpc::Status s = stub->ListEvents(inv.Context().get(), req, &page);
+    if (!s.ok()) return inv.Fail(s);
+    all.mutable_events()->MergeFrom(page.events());
+    all.set_next_page_token(page.next_page_token());
+    if (page.next_page_token().empty() || page.events_size() == 0) break;
+    req.set_page_token(page.next_page_token());
+  }
+  if (inv.json()) {
+    inv.PrintJson(all);
+    return kExitOk;
+  }
+  Table t({{"ID", Table::Align::kRight},
+           {"QUEUE"},
+           {"TYPE"},
+           {"STATUS"},
+           {"ADDRESS"},
+           {"EXTERNAL ID"},
+           {"CREATED"},
+           {"UPDATED"}});
+  for (const v1::StoredEvent& e : all.events()) {
+    t.AddRow({absl::StrCat(e.id()), QueueName(e.queue()), e.event().type(),
+              EventStatusName(e.status()), Address(e.event()),
+              e.event().external_id().empty() ? "-" : e.event().external_id(),
+              FormatTimestamp(e.created()), FormatTimestamp(e.updated())});
+  }
+  t.Print(inv.out(), "No events.");
+  if (!all.next_page_token().empty()) {
+    inv.out() << "(more: raise --limit, now " << *limit << ")\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+std::vector<CommandSpec> EventCommands() {
+  const Target x = Target::kExecution;
+  return {
+      {"events",
+       "push",
+       "FILE",
+       "Push events from a JSON file (an object or an array; - is stdin).",
+       {{"queue", "rt|batch", "the queue to feed", false, true}},
+       1,
+       1,
+       x,
+       Push},
+      {"events",
+       "get",
+       "[ID]",
+       "Show one event, by id or by external id.",
+       {{"external-id", "KEY", "find it by its external id (with --queue)"},
+        {"queue", "rt|batch", "the queue of --external-id"}},
+       0,
+       1,
+       x,
+       Get},
+      {"events",
+       "list",
+       "",
+       "List events, newest first.",
+       {{"status", "STATUS",
+         "pending, pending-delivery, sent, ignored, failed, not-taken, expired"},
+        {"type", "TYPE", "this event type only"},
+        {"queue", "rt|batch", "this queue only"},
+        {"limit", "N", "at most N events (default 50)"}},
+       0,
+       0,
+       x,
+       List},
+  };
+}
+
+}  // namespace mc::mcctl

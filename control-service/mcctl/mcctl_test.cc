@@ -1,0 +1,194 @@
+// Unit tests of mcctl without a server: the argument parser, the settings, the table printer,
+// the exit codes, and RunCli's usage errors and help.
+#include <catch2/catch.hpp>
+#include <map>
+#include <sstream>
+
+#include "control-service/mcctl/arg_parser.h"
+#include "control-service/mcctl/cli.h"
+#include "control-service/mcctl/client_settings.h"
+#include "control-service/mcctl/exit_codes.h"
+#include "control-service/mcctl/names.h"
+#include "control-service/mcctl/table.h"
+
+namespace mc::mcctl {
+namespace {
+
+EnvLookup Env(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+struct Result {
+  int code;
+  std::string out, err;
+};
+
+Result Run(std::vector<std::string> args) {
+  std::ostringstream out, err;
+  const int code = RunCli(args, Env({}), out, err);
+  return {code, out.str(), err.str()};
+}
+
+TEST_CASE("flags resolve in the command's scope first, then the global one") {
+  const std::vector<FlagSpec> command = {{"tls", "", ""}, {"seed", "X", "", true}};
+  const std::vector<FlagSpec> global = {{"tls", "", ""}, {"control", "HOST:PORT", ""}};
+  const std::vector<std::string> args = {"--tls",     "accounts", "create", "a",
+                                         "--tls",     "--seed=1", "--seed", "2",
+                                         "--control", "h:1",      "--",     "--x"};
+  ParsedFlags g, c;
+  std::vector<std::string> words;
+  size_t pos = 0;
+  REQUIRE(ParseArgs(args, &pos, {{&global, &g}}, &words, 2).ok());
+  CHECK(words == std::vector<std::string>{"accounts", "create"});
+  REQUIRE(ParseArgs(args, &pos, {{&command, &c}, {&global, &g}}, &words, 100).ok());
+  CHECK(words == std::vector<std::string>{"accounts", "create", "a", "--x"});
+  CHECK(g.Get("tls") == "true");
+  CHECK(c.Get("tls") == "true");
+  CHECK(c.All("seed") == std::vector<std::string>{"1", "2"});
+  CHECK(g.Get("control") == "h:1");
+
+  ParsedFlags twice;
+  std::vector<std::string> more;
+  pos = 0;
+  const std::vector<std::string> dup = {"--control", "a", "--control", "b"};
+  CHECK(ParseArgs(dup, &pos, {{&global, &twice}}, &more, 9).message() == "--control given twice");
+  pos = 0;
+  const std::vector<std::string> missing = {"--control"};
+  ParsedFlags fresh;
+  CHECK(ParseArgs(missing, &pos, {{&global, &fresh}}, &more, 9).message().find("needs a value") !=
+        std::string::npos);
+}
+
+TEST_CASE("settings: flags over environment over defaults; TLS files go together") {
+  ParsedFlags none;
+  absl::StatusOr<ClientSettings> s = ResolveSettings(none, Env({}));
+  REQUIRE(s.ok());
+  CHECK(s->control == kDefaultControl);
+  CHECK(s->execution == kDefaultExecution);
+  CHECK(s->token.empty());
+  CHECK_FALSE(s->tls);
+  s = ResolveSettings(none, Env({{"MC_CONTROL", "c:1"}, {"MC_TOKEN", "secret-token-value"}}));
+  REQUIRE(s.ok());
+  CHECK(s->control == "c:1");
+  CHECK(s->control_source == "MC_CONTROL");
+  CHECK(s->token == "secret-token-value");
+  ParsedFlags flags;
+  flags.Add("control", "f:2");
+  flags.Add("tls-cert", "/nonexistent.pem");
+  s = ResolveSettings(flags, Env({{"MC_CONTROL", "c:1"}}));
+  CHECK(s.status().message() == "--tls-cert and --tls-key go together (mutual TLS)");
+  flags.Add("tls-key", "/nonexistent.key");
+  s = ResolveSettings(flags, Env({}));
+  CHECK(s.status().message().find("--tls-cert: cannot read TLS file /nonexistent.pem") == 0);
+}
+
+TEST_CASE("tables align columns by characters, numbers to the right") {
+  Table t({{"NAME"}, {"N", Table::Align::kRight}, {"NOTE"}});
+  t.AddRow({"Zoé", "5", "a\nb"});
+  t.AddRow({"ab", "123", ""});
+  std::ostringstream out;
+  t.Print(out);
+  CHECK(out.str() == "NAME    N  NOTE\nZoé     5  a b\nab    123\n");
+  std::ostringstream empty;
+  Table({{"X"}}).Print(empty, "Nothing.");
+  CHECK(empty.str() == "Nothing.\n");
+  std::ostringstream fields;
+  FieldList().Add("id", "1").Add("html body", "<p>\nhi").Add("empty", "").Print(fields);
+  CHECK(fields.str() == "id:         1\nhtml body:  <p>\n            hi\nempty:\n");
+}
+
+TEST_CASE("exit codes follow the status classes") {
+  CHECK(ExitCodeFor(grpc::StatusCode::OK) == 0);
+  CHECK(ExitCodeFor(grpc::StatusCode::INVALID_ARGUMENT) == 3);
+  CHECK(ExitCodeFor(grpc::StatusCode::FAILED_PRECONDITION) == 3);
+  CHECK(ExitCodeFor(grpc::StatusCode::ALREADY_EXISTS) == 3);
+  CHECK(ExitCodeFor(grpc::StatusCode::NOT_FOUND) == 3);
+  CHECK(ExitCodeFor(grpc::StatusCode::OUT_OF_RANGE) == 3);
+  CHECK(ExitCodeFor(grpc::StatusCode::UNAVAILABLE) == 4);
+  CHECK(ExitCodeFor(grpc::StatusCode::DEADLINE_EXCEEDED) == 4);
+  CHECK(ExitCodeFor(grpc::StatusCode::UNAUTHENTICATED) == 5);
+  CHECK(ExitCodeFor(grpc::StatusCode::PERMISSION_DENIED) == 5);
+  CHECK(ExitCodeFor(grpc::StatusCode::INTERNAL) == 1);
+  CHECK(StatusCodeName(16) == "UNAUTHENTICATED");
+
+  std::ostringstream err;
+  FailedCall call{.what = "accounts list",
+                  .group = "accounts",
+                  .server = "the control instance at 127.0.0.1:1",
+                  .address_setting = "--control or MC_CONTROL (now from --control)"};
+  CHECK(ReportFailure(call, grpc::Status(grpc::StatusCode::UNAVAILABLE, "connection refused"),
+                      err) == 4);
+  CHECK(err.str() ==
+        "mcctl: accounts list: cannot reach the control instance at 127.0.0.1:1: connection "
+        "refused\nhint: check that the control instance at 127.0.0.1:1 is running and reachable "
+        "from here; the address is set by --control or MC_CONTROL (now from --control); if it "
+        "serves TLS, add --tls or --tls-ca FILE (mutual TLS: also --tls-cert and --tls-key) "
+        "(UNAVAILABLE)\n");
+}
+
+TEST_CASE("names: words in, words out") {
+  CHECK(*ParseChannel("SMS") == messagecenter::v1::CHANNEL_SMS);
+  CHECK(*ParseQueue("rt") == messagecenter::v1::QUEUE_REAL_TIME);
+  CHECK(*ParseEventStatus("not_taken") == messagecenter::v1::EVENT_STATUS_NOT_TAKEN_INTO_ACCOUNT);
+  CHECK(*ParseEventStatus("2") == messagecenter::v1::EVENT_STATUS_SENT);
+  CHECK_FALSE(ParseEventStatus("9").ok());
+  CHECK(absl::ToUnixSeconds(*ParseTime("1970-01-01T01:00:00+01:00")) == 0);
+  CHECK_FALSE(ParseTime("yesterday").ok());
+  google::protobuf::Timestamp ts;
+  CHECK(FormatTimestamp(ts) == "-");
+  ts.set_seconds(86400);
+  CHECK(FormatTimestamp(ts) == "1970-01-02T00:00:00Z");
+}
+
+TEST_CASE("usage errors exit 2 and say what is expected; help exits 0") {
+  Result r = Run({});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("mcctl: missing command") == 0);
+  r = Run({"--help"});
+  CHECK(r.code == 0);
+  CHECK(r.out.find("Exit codes:") != std::string::npos);
+  CHECK(r.out.find("  accounts create NAME ") != std::string::npos);
+  r = Run({"accounts", "--help"});
+  CHECK(r.code == 0);
+  CHECK(r.out.find("mcctl accounts create NAME --endpoint HOST:PORT") != std::string::npos);
+  r = Run({"bogus"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("unknown command 'bogus' (one of accounts, workflows, archiving, templates, "
+                   "events, reports)") != std::string::npos);
+  r = Run({"accounts"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("missing what to do with accounts (one of create, update, list") !=
+        std::string::npos);
+  r = Run({"accounts", "frobnicate"});
+  CHECK(r.code == 2);
+  r = Run({"accounts", "create"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("mcctl: accounts create: missing NAME\nusage: mcctl accounts create NAME") == 0);
+  r = Run({"accounts", "create", "a", "--credential-file", "/dev/null"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("missing --endpoint HOST:PORT") != std::string::npos);
+  r = Run({"accounts", "list", "--bogus"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("accounts list: unknown flag --bogus") != std::string::npos);
+  r = Run({"accounts", "get", "a", "b"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("unexpected argument 'b'") != std::string::npos);
+  r = Run({"templates", "create", "--help"});
+  CHECK(r.code == 0);
+  CHECK(r.out.find("--seed ADDRESS=JSON_FILE") != std::string::npos);
+  r = Run({"events", "push", "--queue", "nope", "/dev/null"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--queue: 'nope' is not a queue (one of rt, batch)") != std::string::npos);
+  r = Run({"reports", "statuses", "--from", "yesterday"});
+  CHECK(r.code == 2);
+  r = Run({"--timeout-seconds", "0", "accounts", "list"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--timeout-seconds: must be at least 1") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace mc::mcctl
