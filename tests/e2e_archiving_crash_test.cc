@@ -212,6 +212,27 @@ TEST_CASE("a second control replica never runs a workflow another one is running
   ExpectExactArchive(control_schema, "two", exec_schema);
 }
 
+TEST_CASE("an account pointed at another instance archives and acknowledges nothing there") {
+  const std::string dsn = testing::SharedPostgresDsn();
+  const std::string control_schema = testing::FreshSchema("control_moved");
+  const std::string schema_x = testing::FreshSchema("exec_x"),
+                    schema_y = testing::FreshSchema("exec_y");
+  process::ServiceProcess x = StartExecution(dsn, schema_x), y = StartExecution(dsn, schema_y);
+  SeedFinalEvents(schema_y);
+  process::ServiceProcess control = StartControl(dsn, control_schema, {"--noarchiving_scheduler"});
+  ControlClient client(control.address());
+  Register(client, "x", x.address());
+  Register(client, "y", y.address());
+  UpdateEndpoint(client, "x", y.address());  // a mistake: x now points at y's instance
+  pb::ArchiveRun run = client.RunNow("mcSynch_x");
+  CHECK(run.events_copied() == 0);
+  CHECK(run.error().find("the account points at another instance") != std::string::npos);
+  CHECK(Archived(control_schema, "x") == 0);
+  pqxx::connection c(dsn);
+  pqxx::read_transaction tx(c);
+  CHECK(tx.exec1("SELECT xid::text FROM " + schema_y + ".archive_ack")[0].as<std::string>() == "0");
+}
+
 TEST_CASE("the scheduler runs started archiving workflows, never paused ones") {
   const std::string dsn = testing::SharedPostgresDsn();
   const std::string exec_schema = testing::FreshSchema("exec_sched");

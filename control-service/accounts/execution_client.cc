@@ -183,6 +183,7 @@ absl::Status ExecutionClient::Export(const ExecutionTarget& target, const Archiv
   request.mutable_after()->set_id(after.id);
   request.set_page_size(page_size);
   request.set_max_pages(max_pages);
+  request.set_expected_instance_id(target.instance_id);
   std::unique_ptr<grpc::ClientReader<pb::ExportArchivePage>> reader =
       stub->ExportArchive(ctx.get(), request);
   // A reader thread keeps the next pages coming while this one stores the current page: the

@@ -19,7 +19,8 @@ void ArchiveCursorToProto(const ArchiveCursor& c, v1::ArchiveCursor* p) {
 ArchiveExportRequest ArchiveExportRequestFromProto(const v1::ExportArchiveRequest& p) {
   return {.after = ArchiveCursorFromProto(p.after()),
           .page_size = p.page_size(),
-          .max_pages = p.max_pages()};
+          .max_pages = p.max_pages(),
+          .expected_instance_id = p.expected_instance_id()};
 }
 
 void ArchivedEventToProto(const ArchivedEvent& e, v1::ArchivedEvent* p) {

@@ -86,6 +86,8 @@ struct ArchiveExportRequest {
   ArchiveCursor after;  // also the acknowledgement of everything at or before it
   int page_size = 0;    // 1 to 5000; 0: 1000
   int max_pages = 0;    // 0: until caught up
+  // When set, the instance must carry this identifier (else nothing is acknowledged).
+  std::string expected_instance_id;
 };
 
 struct QuarantinedAddress {

@@ -38,6 +38,14 @@ absl::Status ArchiveExport::Export(const ArchiveExportRequest& request,
   if (absl::Status s = ValidateArchiveCursor(request.after, "after"); !s.ok()) return s;
   absl::StatusOr<std::string> instance_id = RequireInstanceId();
   if (!instance_id.ok()) return instance_id.status();
+  if (!request.expected_instance_id.empty() && request.expected_instance_id != *instance_id) {
+    // Another instance's cursor must never acknowledge (and so let purge) this one's events.
+    return absl::FailedPreconditionError(absl::StrCat(
+        "this execution instance carries identifier '", *instance_id, "', not '",
+        request.expected_instance_id,
+        "': the account points at another instance (check its endpoint, then initialize the "
+        "connection again)"));
+  }
   if (absl::Status s = archive_.Acknowledge(request.after); !s.ok()) return s;
 
   ArchiveCursor cursor = request.after;
