@@ -435,13 +435,13 @@ TEST_CASE("purge: the execution instance drops only archived events past retenti
   pb::PurgeArchiveResponse archive_purged;
   REQUIRE(control.archiving().PurgeArchive(Context().get(), archive_keep, &archive_purged).ok());
   CHECK(archive_purged.events_deleted() == 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  std::this_thread::sleep_for(std::chrono::milliseconds(4100));
   int64_t fresh = c.a.client->Push(v1::QUEUE_REAL_TIME, Email("NO_TEMPLATE", "f@x.test"));
   REQUIRE(c.a.client->WaitFinal(fresh).status() == v1::EVENT_STATUS_NOT_TAKEN_INTO_ACCOUNT);
   pb::ArchiveRun run = control.RunNow("mcSynch_exec_a");
   CHECK(run.events_copied() == 2);  // the one kept back and the fresh one
   pb::PurgeArchiveRequest archive_old;
-  archive_old.set_retention_seconds(2);
+  archive_old.set_retention_seconds(4);
   REQUIRE(control.archiving().PurgeArchive(Context().get(), archive_old, &archive_purged).ok());
   CHECK(archive_purged.events_deleted() > 0);
   CHECK(archive_purged.delivery_logs_deleted() > 0);
@@ -453,7 +453,7 @@ TEST_CASE("purge: the execution instance drops only archived events past retenti
                             ".archived_events WHERE account = 'exec_a' AND remote_id = ", id))[0]
         .as<int64_t>();
   };
-  CHECK(archived(unarchived) == 0);  // received more than 2 s ago
+  CHECK(archived(unarchived) == 0);  // received more than 4 s ago
   CHECK(archived(fresh) == 1);
 }
 

@@ -6,6 +6,25 @@
 #include "common/pg/errors.h"
 
 namespace mc::pg {
+namespace {
+
+constexpr char kTryLock[] = "SELECT pg_try_advisory_lock(hashtextextended($1, 0))";
+
+// TCP keepalives and a user timeout on the lock's session: if the holder's host vanishes
+// (power, network), the server drops the session, and the lock, within about half a minute.
+std::string WithKeepalives(const std::string& dsn) {
+  constexpr char kKeepalives[] =
+      "keepalives=1&keepalives_idle=10&keepalives_interval=5&keepalives_count=3&"
+      "tcp_user_timeout=30000";
+  if (dsn.find("://") != std::string::npos) {
+    return absl::StrCat(dsn, dsn.find('?') == std::string::npos ? "?" : "&", kKeepalives);
+  }
+  std::string kv = kKeepalives;
+  for (char& c : kv) c = c == '&' ? ' ' : c;
+  return absl::StrCat(dsn, " ", kv);
+}
+
+}  // namespace
 
 AdvisoryLock::AdvisoryLock(std::unique_ptr<pqxx::connection> conn) : conn_(std::move(conn)) {}
 
@@ -14,10 +33,9 @@ AdvisoryLock::~AdvisoryLock() = default;  // closing the session releases the lo
 absl::StatusOr<std::unique_ptr<AdvisoryLock>> AdvisoryLock::TryAcquire(const std::string& dsn,
                                                                        const std::string& key) {
   try {
-    auto conn = std::make_unique<pqxx::connection>(dsn);
+    auto conn = std::make_unique<pqxx::connection>(WithKeepalives(dsn));
     pqxx::nontransaction tx(*conn);
-    const bool held =
-        tx.exec_params1("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", key)[0].as<bool>();
+    const bool held = tx.exec_params1(kTryLock, key)[0].as<bool>();
     if (!held) {
       return absl::AbortedError(absl::StrCat("'", key, "' is held by another session"));
     }

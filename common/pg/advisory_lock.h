@@ -3,7 +3,8 @@
 //
 // TryAcquire returns the held lock, ABORTED when another session holds it, or UNAVAILABLE when
 // PostgreSQL cannot be reached. The lock is released when the object is destroyed or its
-// connection is lost (a crashed holder never blocks the others). Not thread-safe.
+// session ends: a crashed holder's at once, a vanished host's within about 30 s (TCP
+// keepalives and user timeout on the session). Not thread-safe.
 #pragma once
 
 #include <memory>

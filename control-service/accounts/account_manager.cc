@@ -58,12 +58,19 @@ absl::StatusOr<Account> AccountManager::InitializeConnection(const std::string& 
     id = absl::StrFormat("%s-%08x", name, absl::Uniform<uint32_t>(gen));
   }
   if (absl::Status s = ValidateInstanceId(id); !s.ok()) return s;
-  // The account keeps the identifier first, so a failed stamping is retried with the same one.
+  // The account keeps the identifier first, so a stamping cut off (instance unreachable) is
+  // retried with the same one; an instance that refuses it leaves the account as it was.
+  const std::string previous = target->instance_id;
   absl::StatusOr<Account> account = repository_.SetInstanceId(name, id);
   if (!account.ok()) return account.status();
   target->instance_id = id;
   absl::StatusOr<InstanceSummary> stamped = client_.Initialize(*target, id, force);
-  if (!stamped.ok()) return stamped.status();
+  if (!stamped.ok()) {
+    if (!absl::IsUnavailable(stamped.status()) && previous != id) {
+      (void)repository_.SetInstanceId(name, previous);
+    }
+    return stamped.status();
+  }
   return account;
 }
 

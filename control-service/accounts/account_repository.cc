@@ -25,7 +25,7 @@ constexpr char kUpdate[] =
 constexpr char kSetEnabled[] =
     "UPDATE accounts SET enabled = $2, updated_at = now() WHERE internal_name = $1 RETURNING {C}";
 constexpr char kSetInstanceId[] =
-    "UPDATE accounts SET instance_id = $2, updated_at = now() WHERE internal_name = $1 "
+    "UPDATE accounts SET instance_id = nullif($2, ''), updated_at = now() WHERE internal_name = $1 "
     "RETURNING {C}";
 constexpr char kDelete[] = "DELETE FROM accounts WHERE internal_name = $1";
 constexpr char kTarget[] =

@@ -15,7 +15,7 @@ namespace {
 
 constexpr char kServiceLevel[] =
     "SELECT coalesce(e.account, ''), count(*), count(*) FILTER (WHERE e.status = 2), "
-    "coalesce(avg(extract(epoch FROM l.logged_at - e.created_at)) FILTER (WHERE e.status = 2), 0), "
+    "coalesce(avg(extract(epoch FROM l.logged_at - e.routed_at)) FILTER (WHERE e.status = 2), 0), "
     "count(*) FILTER (WHERE e.status = 5), count(*) FILTER (WHERE e.status = 6), "
     "count(*) FILTER (WHERE e.status = 4), count(*) FILTER (WHERE e.status = 3) "
     "FROM archived_events e LEFT JOIN archived_delivery_logs l "
@@ -30,21 +30,30 @@ constexpr char kTimes[] =
     "ON l.account = e.account AND l.event_id = e.remote_id WHERE" MC_FILTER
     " GROUP BY ROLLUP (e.account) ORDER BY e.account NULLS LAST";
 
-// Events received (at most 7 days before) and not yet final at each hour of the period.
+// Events received (at most 7 days before) and not yet final at each sample of the period: from
+// `from`, every hour, before `to`. One pass: +1 when an event arrives, -1 when it ends, summed
+// per sample bucket (a change at or before a sample counts at it), then a running sum.
 constexpr char kQueue[] =
     "WITH accts AS (SELECT DISTINCT e.account FROM archived_events e WHERE" MC_FILTER
     "), "
-    "samples AS (SELECT a.account, s.t, (SELECT count(*) FROM archived_events e "
-    "  WHERE e.account = a.account AND e.created_at <= s.t AND e.finished_at > s.t "
-    "  AND e.created_at > s.t - interval '7 days' "
+    "grid AS (SELECT a.account, k FROM accts a CROSS JOIN generate_series(0, "
+    "  ceil(extract(epoch FROM $2::timestamptz - $1::timestamptz) / 3600)::int - 1) k), "
+    "changes AS (SELECT e.account, e.created_at AS at, 1 AS d, e.finished_at "
+    "  FROM archived_events e WHERE e.created_at >= $1::timestamptz - interval '7 days' "
+    "  AND e.created_at < $2::timestamptz "
+    "  AND (cardinality($3::text[]) = 0 OR e.account = ANY($3::text[])) "
     "  AND ($4::smallint IS NULL OR e.channel = $4::smallint) "
-    "  AND ($5::text = '' OR e.event_type = $5::text)) AS n "
-    "  FROM accts a CROSS JOIN generate_series($1::timestamptz, $2::timestamptz, "
-    "  interval '1 hour') s(t)), "
-    "totals AS (SELECT t, sum(n) AS n FROM samples GROUP BY t) "
-    "SELECT account, min(n), avg(n)::float8, max(n) FROM samples GROUP BY account "
-    "UNION ALL SELECT '', coalesce(min(n), 0), coalesce(avg(n), 0)::float8, coalesce(max(n), 0) "
-    "FROM totals";
+    "  AND ($5::text = '' OR e.event_type = $5::text)), "
+    "moves AS (SELECT account, at, d FROM changes UNION ALL "
+    "  SELECT account, finished_at, -1 FROM changes), "
+    "buckets AS (SELECT account, greatest(0, ceil(extract(epoch FROM at - $1::timestamptz) "
+    "  / 3600))::int AS k, sum(d) AS d FROM moves GROUP BY 1, 2), "
+    "samples AS (SELECT g.account, g.k, sum(coalesce(b.d, 0)) OVER (PARTITION BY g.account "
+    "  ORDER BY g.k) AS n FROM grid g LEFT JOIN buckets b USING (account, k)), "
+    "totals AS (SELECT k, sum(n) AS n FROM samples GROUP BY k) "
+    "SELECT account, min(n)::bigint, avg(n)::float8, max(n)::bigint FROM samples GROUP BY account "
+    "UNION ALL SELECT '', coalesce(min(n), 0)::bigint, coalesce(avg(n), 0)::float8, "
+    "coalesce(max(n), 0)::bigint FROM totals";
 
 constexpr char kHistory[] =
     "SELECT (extract(epoch FROM date_trunc($6, e.created_at, 'UTC')) * 1000000)::bigint, "
