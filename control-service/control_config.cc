@@ -48,6 +48,15 @@ absl::StatusOr<ControlConfig> ParseControlConfig(int argc, const char* const* ar
             "archived events older than this are purged");
   flags.Int("purge_interval_seconds", &c.purge_interval_seconds,
             "how often the archive purge runs (0: never)");
+  flags.String("metrics_listen", &c.metrics_listen,
+               "serve Prometheus metrics at http://<host:port>/metrics (port 0: any free port; "
+               "empty: no metrics endpoint)");
+  flags.String("metrics_port_file", &c.metrics_port_file,
+               "write the bound metrics port to this file once serving");
+  flags.Int("metrics_sample_ms", &c.metrics_sample_ms,
+            "how often the last successful archiving runs are read for mc_archive_lag_seconds");
+  flags.Int("health_check_ms", &c.health_check_ms,
+            "how often PostgreSQL is pinged; gRPC health is NOT_SERVING while it fails");
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) return s;
   c.help = flags.help_requested();
   c.usage = flags.Usage();
@@ -71,6 +80,9 @@ absl::StatusOr<ControlConfig> ParseControlConfig(int argc, const char* const* ar
         "--pg_pool_size >= 2, --archiving_poll_ms >= 10, --archive_page_size 1..5000, "
         "--execution_deadline_seconds >= 1, --archive_retention_days >= 1, "
         "--purge_interval_seconds >= 0");
+  }
+  if (c.metrics_sample_ms < 100 || c.health_check_ms < 10) {
+    return absl::InvalidArgumentError("--metrics_sample_ms >= 100, --health_check_ms >= 10");
   }
   return c;
 }

@@ -30,6 +30,11 @@ struct ControlConfig {
   std::string execution_tls_ca, execution_tls_cert, execution_tls_key;
   int archive_retention_days = 180;
   int purge_interval_seconds = 86400;
+  // Observability: Prometheus /metrics (empty: off) and the PostgreSQL health check.
+  std::string metrics_listen = "0.0.0.0:9465";
+  std::string metrics_port_file;
+  int metrics_sample_ms = 5000;
+  int health_check_ms = 1000;
 
   bool help = false;
   std::string usage;

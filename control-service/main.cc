@@ -8,7 +8,10 @@
 #include "common/grpc/bearer_auth.h"
 #include "common/grpc/grpc_server.h"
 #include "common/grpc/pem_file.h"
+#include "common/health/health_watcher.h"
 #include "common/log/logger.h"
+#include "common/metrics/metrics.h"
+#include "common/metrics/periodic_task.h"
 #include "common/pg/connection_pool.h"
 #include "common/pg/migrator.h"
 #include "common/process/signals.h"
@@ -18,6 +21,7 @@
 #include "control-service/api/template_grpc_service.h"
 #include "control-service/archiving/archiving_scheduler.h"
 #include "control-service/control_config.h"
+#include "control-service/metrics/control_metrics.h"
 #include "control-service/migrations/migrations.h"
 
 int main(int argc, char** argv) {
@@ -52,6 +56,9 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  metrics::Metrics metrics;
+  control::ControlMetrics control_metrics(metrics.registry());
+  metrics.OnScrape([&control_metrics] { control_metrics.RefreshLag(absl::Now()); });
   pg::ConnectionPool pool(
       {.dsn = config->pg_dsn, .schema = config->schema, .size = config->pg_pool_size});
   control::AccountRepository accounts(pool);
@@ -75,12 +82,12 @@ int main(int argc, char** argv) {
   }
   const control::ExecutionClient client(std::move(client_options));
   control::AccountManager account_manager(accounts, client);
-  control::TemplateAuthoring authoring(templates, accounts, archive, client);
+  control::TemplateAuthoring authoring(templates, accounts, archive, client, control_metrics);
   control::Archiver archiver(archive, accounts, client,
                              {.lock_dsn = config->pg_dsn,
                               .schema = config->schema,
                               .page_size = config->archive_page_size},
-                             logger);
+                             control_metrics, logger);
   control::ArchivingControl archiving(archive, archiver,
                                       absl::Hours(24) * config->archive_retention_days);
 
@@ -88,6 +95,20 @@ int main(int argc, char** argv) {
   control::TemplateGrpcService template_service(authoring, *auth);
   control::ArchivingGrpcService archiving_service(archiving, *auth);
   control::ReportGrpcService report_service(reports, *auth);
+  // Metrics before gRPC: once the port file names the gRPC port, the metrics port is known.
+  if (!config->metrics_listen.empty()) {
+    absl::StatusOr<int> metrics_port = metrics.Serve(config->metrics_listen);
+    if (!metrics_port.ok()) {
+      logger.Error("cannot serve metrics", {{"error", metrics_port.status().message()}});
+      return 1;
+    }
+    if (!config->metrics_port_file.empty()) {
+      std::string tmp = config->metrics_port_file + ".tmp";
+      std::ofstream(tmp) << *metrics_port << "\n";
+      std::rename(tmp.c_str(), config->metrics_port_file.c_str());
+    }
+    logger.Info("serving metrics", {{"metrics_port", int64_t{*metrics_port}}});
+  }
   absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server = grpcutil::GrpcServer::Start(
       {.listen = config->listen,
        .tls_cert_file = config->tls_cert,
@@ -106,6 +127,14 @@ int main(int argc, char** argv) {
   }
   logger.Info("serving", {{"port", int64_t{(*server)->port()}}, {"schema", config->schema}});
 
+  // Archiving lag from the runs of every replica; health NOT_SERVING while PostgreSQL is down.
+  metrics::PeriodicTask lag_sampler(absl::Milliseconds(config->metrics_sample_ms), [&] {
+    absl::StatusOr<std::vector<std::pair<std::string, absl::Time>>> last = archive.LastArchived();
+    if (last.ok()) control_metrics.SetLastArchived(*last);
+  });
+  health::HealthWatcher health_watcher(
+      [&pool] { return pool.Ping(); }, [&server](bool serving) { (*server)->SetServing(serving); },
+      {.interval = absl::Milliseconds(config->health_check_ms)}, logger);
   std::unique_ptr<control::ArchivingScheduler> scheduler;
   if (config->archiving_scheduler) {
     scheduler = std::make_unique<control::ArchivingScheduler>(
@@ -117,8 +146,15 @@ int main(int argc, char** argv) {
 
   int sig = process::WaitForTerminationSignal();
   logger.Info("draining", {{"signal", int64_t{sig}}});
-  (*server)->Shutdown(absl::Seconds(config->shutdown_grace_seconds));
-  if (scheduler) scheduler->Stop();  // a run in progress ends at its next page boundary
+  // No new archiving run; runs in progress (scheduled or RunNow) get the grace period, then
+  // stop at their next page boundary, so the exit is bounded.
+  const absl::Duration grace = absl::Seconds(config->shutdown_grace_seconds);
+  archiver.StopBy(absl::Now() + grace);
+  if (scheduler) scheduler->RequestStop();
+  health_watcher.Stop();  // before the shutdown sets NOT_SERVING for good
+  lag_sampler.Stop();
+  (*server)->Shutdown(grace);
+  if (scheduler) scheduler->Stop();
   logger.Info("stopped");
   return 0;
 }

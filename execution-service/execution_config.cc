@@ -66,6 +66,15 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
             "finished");
   flags.Int("purge_interval_seconds", &c.purge_interval_seconds,
             "background purge: at start, then this often (0: off; the Purge RPC still works)");
+  flags.String("metrics_listen", &c.metrics_listen,
+               "serve Prometheus metrics at http://<host:port>/metrics (port 0: any free port; "
+               "empty: no metrics endpoint)");
+  flags.String("metrics_port_file", &c.metrics_port_file,
+               "write the bound metrics port to this file once serving");
+  flags.Int("metrics_sample_ms", &c.metrics_sample_ms,
+            "how often queue lengths are sampled from PostgreSQL for mc_queue_events");
+  flags.Int("health_check_ms", &c.health_check_ms,
+            "how often PostgreSQL is pinged; gRPC health is NOT_SERVING while it fails");
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) return s;
   c.help = flags.help_requested();
   c.usage = flags.Usage();
@@ -101,6 +110,9 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
   if (c.purge_retention_hours < 0 || c.purge_interval_seconds < 0) {
     return absl::InvalidArgumentError(
         "--purge_retention_hours and --purge_interval_seconds must not be negative");
+  }
+  if (c.metrics_sample_ms < 100 || c.health_check_ms < 10) {
+    return absl::InvalidArgumentError("--metrics_sample_ms >= 100, --health_check_ms >= 10");
   }
   if (c.max_events_per_call < 1 || c.max_ctx_bytes < 2 || c.commit_max_rows < 1) {
     return absl::InvalidArgumentError(

@@ -47,6 +47,11 @@ struct ExecutionConfig {
   int purge_retention_hours = 168;
   int purge_interval_seconds = 86400;  // 0: no background purge (the Purge RPC still works)
   std::string log_level = "info";
+  // Observability: Prometheus /metrics (empty: off) and the PostgreSQL health check.
+  std::string metrics_listen = "0.0.0.0:9464";
+  std::string metrics_port_file;
+  int metrics_sample_ms = 5000;
+  int health_check_ms = 1000;
   bool help = false;
   std::string usage;
 };

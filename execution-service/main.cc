@@ -8,7 +8,10 @@
 #include "absl/synchronization/mutex.h"
 #include "common/grpc/bearer_auth.h"
 #include "common/grpc/grpc_server.h"
+#include "common/health/health_watcher.h"
 #include "common/log/logger.h"
+#include "common/metrics/metrics.h"
+#include "common/metrics/periodic_task.h"
 #include "common/pg/connection_pool.h"
 #include "common/pg/migrator.h"
 #include "common/process/signals.h"
@@ -28,6 +31,7 @@
 #include "execution-service/events/event_repository.h"
 #include "execution-service/events/group_committer.h"
 #include "execution-service/execution_config.h"
+#include "execution-service/metrics/execution_metrics.h"
 #include "execution-service/migrations/migrations.h"
 #include "execution-service/processing/event_processor.h"
 #include "execution-service/templates/template_publishing.h"
@@ -68,6 +72,8 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  metrics::Metrics metrics;
+  execution::ExecutionMetrics exec_metrics(metrics.registry());
   pg::ConnectionPool pool(
       {.dsn = config->pg_dsn, .schema = config->schema, .size = config->pg_pool_size});
   execution::EventRepository events(pool);
@@ -78,7 +84,7 @@ int main(int argc, char** argv) {
       committer, events,
       {.max_events_per_call = config->max_events_per_call,
        .max_ctx_bytes = static_cast<size_t>(config->max_ctx_bytes)});
-  execution::EventGrpcService event_service(ingestion, *auth, logger);
+  execution::EventGrpcService event_service(ingestion, *auth, exec_metrics, logger);
 
   // Technical workflows and templates.
   execution::WorkflowRepository workflow_repository(pool);
@@ -150,11 +156,12 @@ int main(int argc, char** argv) {
       }
       w.processor = std::make_unique<execution::EventProcessor>(
           queue, processing, template_catalog, *w.email, *w.sms, processor_options,
-          std::move(listener), [&status_wake] { status_wake.Notify(); }, logger);
+          std::move(listener), [&status_wake] { status_wake.Notify(); }, exec_metrics, logger);
       lane_workers.push_back(std::move(w));
     }
   }
-  execution::StatusUpdater status_updater(processing, config->processing_batch * 4, status_wake);
+  execution::StatusUpdater status_updater(processing, config->processing_batch * 4, status_wake,
+                                          exec_metrics);
 
   workflow_states.Refresh();
   if (config->start_workflows) {
@@ -164,14 +171,32 @@ int main(int argc, char** argv) {
     }
   }
   std::vector<std::unique_ptr<execution::WorkflowRunner>> runners;
+  auto add_runner = [&](const std::string& name, execution::WorkflowJob& job) {
+    execution::ExecutionMetrics::WorkflowCounters counters = exec_metrics.ForWorkflow(name);
+    runners.push_back(std::make_unique<execution::WorkflowRunner>(
+        name, job, workflow_states, workflow_repository, counters.runs, counters.errors, logger));
+  };
   for (size_t i = 0; i < lane_workers.size(); ++i) {
     const bool rt = i < static_cast<size_t>(config->lane_workers);
-    runners.push_back(std::make_unique<execution::WorkflowRunner>(
-        rt ? execution::kRtEventsProcessing : execution::kBatchEventsProcessing,
-        *lane_workers[i].processor, workflow_states, workflow_repository, logger));
+    add_runner(rt ? execution::kRtEventsProcessing : execution::kBatchEventsProcessing,
+               *lane_workers[i].processor);
   }
-  runners.push_back(std::make_unique<execution::WorkflowRunner>(
-      execution::kUpdateEventStatus, status_updater, workflow_states, workflow_repository, logger));
+  add_runner(execution::kUpdateEventStatus, status_updater);
+
+  // Metrics before gRPC: once the port file names the gRPC port, the metrics port is known.
+  if (!config->metrics_listen.empty()) {
+    absl::StatusOr<int> metrics_port = metrics.Serve(config->metrics_listen);
+    if (!metrics_port.ok()) {
+      logger.Error("cannot serve metrics", {{"error", metrics_port.status().message()}});
+      return 1;
+    }
+    if (!config->metrics_port_file.empty()) {
+      std::string tmp = config->metrics_port_file + ".tmp";
+      std::ofstream(tmp) << *metrics_port << "\n";
+      std::rename(tmp.c_str(), config->metrics_port_file.c_str());
+    }
+    logger.Info("serving metrics", {{"metrics_port", int64_t{*metrics_port}}});
+  }
 
   absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server = grpcutil::GrpcServer::Start(
       {.listen = config->listen,
@@ -192,6 +217,19 @@ int main(int argc, char** argv) {
   logger.Info(
       "serving",
       {{"port", int64_t{(*server)->port()}}, {"schema", config->schema}, {"version", MC_VERSION}});
+  // Queue lengths for mc_queue_events; health NOT_SERVING while PostgreSQL cannot be reached.
+  metrics::PeriodicTask queue_sampler(absl::Milliseconds(config->metrics_sample_ms), [&] {
+    absl::StatusOr<execution::OpenCounts> open = events.CountOpen();
+    if (!open.ok()) return;  // the gauges keep their last values; health tells the outage
+    for (execution::Queue q : {execution::Queue::kRealTime, execution::Queue::kBatch}) {
+      const int lane = q == execution::Queue::kRealTime ? 0 : 1;
+      exec_metrics.SetQueueEvents(q, execution::EventStatus::kPending, open->n[lane][0]);
+      exec_metrics.SetQueueEvents(q, execution::EventStatus::kPendingDelivery, open->n[lane][1]);
+    }
+  });
+  health::HealthWatcher health_watcher(
+      [&pool] { return pool.Ping(); }, [&server](bool serving) { (*server)->SetServing(serving); },
+      {.interval = absl::Milliseconds(config->health_check_ms)}, logger);
   std::unique_ptr<execution::PurgeScheduler> purge_scheduler;
   if (config->purge_interval_seconds > 0) {
     purge_scheduler = std::make_unique<execution::PurgeScheduler>(
@@ -200,6 +238,8 @@ int main(int argc, char** argv) {
 
   int sig = process::WaitForTerminationSignal();
   logger.Info("draining", {{"signal", int64_t{sig}}});
+  health_watcher.Stop();  // before the shutdown sets NOT_SERVING for good
+  queue_sampler.Stop();
   (*server)->Shutdown(absl::Seconds(config->shutdown_grace_seconds));
   committer.Stop();
   if (purge_scheduler) purge_scheduler->Stop();

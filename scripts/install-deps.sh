@@ -16,6 +16,8 @@ PACKAGES=(
   libcurl4-openssl-dev
   # the openssl tool: the security tests make their own TLS certificates
   openssl
+  # Prometheus metrics served on /metrics (prometheus-cpp core and pull, over civetweb)
+  prometheus-cpp-dev
 )
 # The checks of deploy/ (deploy/tests): docker-compose (`docker-compose config`), and node with
 # npm for the Kubernetes schema validator (any node/npm already there will do). The image build

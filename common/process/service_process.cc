@@ -2,11 +2,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
@@ -18,10 +20,17 @@ absl::StatusOr<ServiceProcess> ServiceProcess::Start(const std::string& binary,
                                                      absl::Duration timeout) {
   static int counter = 0;
   const std::string port_file = absl::StrCat(log_path, ".port.", getpid(), ".", ++counter);
+  const std::string metrics_port_file = port_file + ".metrics";
   std::remove(port_file.c_str());
+  std::remove(metrics_port_file.c_str());
   std::vector<std::string> argv = {binary};
+  if (std::none_of(args.begin(), args.end(),
+                   [](const std::string& a) { return absl::StartsWith(a, "--metrics_listen"); })) {
+    argv.push_back("--metrics_listen=127.0.0.1:0");
+  }
   argv.insert(argv.end(), args.begin(), args.end());
   argv.push_back("--port_file=" + port_file);
+  argv.push_back("--metrics_port_file=" + metrics_port_file);
   ServiceProcess s;
   s.log_path_ = log_path;
   absl::StatusOr<Subprocess> p =
@@ -33,6 +42,9 @@ absl::StatusOr<ServiceProcess> ServiceProcess::Start(const std::string& binary,
     std::ifstream in(port_file);
     if (in >> s.port_ && s.port_ > 0) {
       std::remove(port_file.c_str());
+      // Written before the gRPC port file, when metrics are on.
+      std::ifstream(metrics_port_file) >> s.metrics_port_;
+      std::remove(metrics_port_file.c_str());
       return s;
     }
     if (!s.process_->Running()) {

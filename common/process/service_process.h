@@ -1,6 +1,8 @@
 // ServiceProcess: runs one of this project's server binaries as a child process and waits until
 // it serves, by passing --port_file and reading the bound port from it. Used by the end-to-end
-// tests, the benchmarks and the local cluster.
+// tests, the benchmarks and the local cluster. Its metrics endpoint never takes the services'
+// fixed ports: unless `args` set --metrics_listen, it goes on 127.0.0.1 and a free port, read
+// back through --metrics_port_file (metrics_port(); 0 when metrics are off).
 //
 // Failure modes: Start returns the spawn error, or DEADLINE_EXCEEDED / INTERNAL (with the tail
 // of the service's log) when it exits or does not serve within the timeout.
@@ -26,6 +28,7 @@ class ServiceProcess {
                                               absl::Duration timeout = absl::Seconds(30));
 
   int port() const { return port_; }
+  int metrics_port() const { return metrics_port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   Subprocess& process() { return *process_; }
   const std::string& log_path() const { return log_path_; }
@@ -36,6 +39,7 @@ class ServiceProcess {
  private:
   std::optional<Subprocess> process_;
   int port_ = 0;
+  int metrics_port_ = 0;
   std::string log_path_;
 };
 

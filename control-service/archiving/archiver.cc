@@ -1,6 +1,7 @@
 #include "control-service/archiving/archiver.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/pg/advisory_lock.h"
 
 namespace mc::control {
@@ -16,19 +17,29 @@ absl::StatusOr<ArchiveRun> Archiver::Run(const std::string& name) {
   }
   absl::StatusOr<ArchivingWorkflow> workflow = archive_.Get(name);
   if (!workflow.ok()) return workflow.status();
-  absl::StatusOr<ExecutionTarget> target = accounts_.GetTarget(workflow->account);
-  if (!target.ok()) return target.status();
+  const std::string& account = workflow->account;
+  auto failed_before_copying = [&](absl::Status s) {
+    metrics_.ArchiveRunEnded(account, {}, /*failed=*/true, std::nullopt);
+    return s;
+  };
+  absl::StatusOr<ExecutionTarget> target = accounts_.GetTarget(account);
+  if (!target.ok()) return failed_before_copying(target.status());
   if (target->instance_id.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        name, ": account '", target->account, "' is not initialized (run Initialize connection)"));
+    return failed_before_copying(absl::FailedPreconditionError(absl::StrCat(
+        name, ": account '", target->account, "' is not initialized (run Initialize connection)")));
   }
   absl::StatusOr<int64_t> run_id = archive_.StartRun(name);
-  if (!run_id.ok()) return run_id.status();
+  if (!run_id.ok()) return failed_before_copying(run_id.status());
   logger_.Info("archiving run started", {{"workflow", name}, {"run", *run_id}});
   const absl::Status copied = Copy(*workflow, *target, *run_id);
   absl::StatusOr<ArchiveRun> run =
       archive_.FinishRun(*run_id, copied.ok() ? "" : std::string(copied.message()));
-  if (!run.ok()) return run.status();
+  if (!run.ok()) return failed_before_copying(run.status());
+  metrics_.ArchiveRunEnded(account,
+                           {.events = run->events_copied,
+                            .delivery_logs = run->delivery_logs_copied,
+                            .quarantine = run->quarantine_copied},
+                           !copied.ok(), copied.ok() ? run->ended : std::nullopt);
   if (copied.ok()) {
     logger_.Info("archiving run ended", {{"workflow", name},
                                          {"run", run->id},
@@ -42,6 +53,12 @@ absl::StatusOr<ArchiveRun> Archiver::Run(const std::string& name) {
                                           {"error", copied.message()}});
   }
   return run;
+}
+
+absl::Status Archiver::CheckNotStopping() const {
+  if (absl::ToUnixNanos(absl::Now()) < stop_by_) return absl::OkStatus();
+  return absl::CancelledError(
+      "the control instance is shutting down; the next run resumes from the last stored page");
 }
 
 absl::Status Archiver::Copy(const ArchivingWorkflow& workflow, const ExecutionTarget& target,
@@ -58,11 +75,13 @@ absl::Status Archiver::Copy(const ArchivingWorkflow& workflow, const ExecutionTa
           if (!stored.ok()) return stored.status();
           cursor = page.next;
           events += page.events.size();
-          return absl::OkStatus();
+          return CheckNotStopping();
         });
     if (!s.ok()) return s;
     if (events == 0) break;
+    if (absl::Status stopping = CheckNotStopping(); !stopping.ok()) return stopping;
   }
+  if (absl::Status stopping = CheckNotStopping(); !stopping.ok()) return stopping;
   return client_.ExportQuarantine(
       target, options_.page_size, [&](std::vector<QuarantinedAddress>& page) -> absl::Status {
         return archive_.StoreQuarantine(run_id, target.account, page).status();

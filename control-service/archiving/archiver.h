@@ -7,12 +7,20 @@
 // The run holds a PostgreSQL advisory lock named after the workflow, so with several control
 // replicas each account's workflow runs on one replica at a time.
 //
+// Each run that reaches its account is counted in ControlMetrics (runs, errors, rows; a
+// successful one also moves the account's archiving lag).
+// StopBy(deadline), on shutdown: runs still going at the deadline stop at their next page
+// boundary with CANCELLED (recorded on the run; the next run resumes from its cursor).
+//
 // Failure modes: ABORTED when another replica is running the workflow; NOT_FOUND for an
 // unknown workflow; FAILED_PRECONDITION when the account is not initialized; otherwise the run
 // is recorded with its error (UNAVAILABLE when the instance went away) and returned.
 // Thread-safe; runs of different workflows may go in parallel.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
+#include <limits>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -20,6 +28,7 @@
 #include "control-service/accounts/account_repository.h"
 #include "control-service/accounts/execution_client.h"
 #include "control-service/archiving/archiving_repository.h"
+#include "control-service/metrics/control_metrics.h"
 
 namespace mc::control {
 
@@ -35,24 +44,32 @@ struct ArchiverOptions {
 class Archiver {
  public:
   Archiver(ArchivingRepository& archive, AccountRepository& accounts, const ExecutionClient& client,
-           ArchiverOptions options, log::Logger& logger)
+           ArchiverOptions options, ControlMetrics& metrics, log::Logger& logger)
       : archive_(archive),
         accounts_(accounts),
         client_(client),
         options_(std::move(options)),
+        metrics_(metrics),
         logger_(logger) {}
 
   absl::StatusOr<ArchiveRun> Run(const std::string& workflow);
 
+  // Runs going on at `deadline` (and any started later) stop at their next page boundary.
+  void StopBy(absl::Time deadline) { stop_by_ = absl::ToUnixNanos(deadline); }
+
  private:
   absl::Status Copy(const ArchivingWorkflow& workflow, const ExecutionTarget& target,
                     int64_t run_id);
+  // CANCELLED once the StopBy deadline has passed.
+  absl::Status CheckNotStopping() const;
 
   ArchivingRepository& archive_;
   AccountRepository& accounts_;
   const ExecutionClient& client_;
   const ArchiverOptions options_;
+  ControlMetrics& metrics_;
   log::Logger& logger_;
+  std::atomic<int64_t> stop_by_{std::numeric_limits<int64_t>::max()};
 };
 
 }  // namespace mc::control

@@ -49,6 +49,12 @@ constexpr char kFinishRun[] =
     "SELECT id, workflow, (extract(epoch FROM started_at) * 1000000)::bigint, "
     "(extract(epoch FROM ended_at) * 1000000)::bigint, events_copied, delivery_logs_copied, "
     "quarantine_copied, error FROM r";
+// The newest successful run of each workflow, read backwards through archive_runs_workflow.
+constexpr char kLastArchived[] =
+    "SELECT w.account, (extract(epoch FROM COALESCE((SELECT r.ended_at FROM archive_runs r "
+    "WHERE r.workflow = w.internal_name AND r.ended_at IS NOT NULL AND r.error = '' "
+    "ORDER BY r.id DESC LIMIT 1), w.created_at)) * 1000000)::bigint "
+    "FROM archiving_workflows w";
 constexpr char kListRuns[] =
     "SELECT {R} FROM archive_runs WHERE workflow = $1 ORDER BY id DESC LIMIT $2";
 
@@ -184,6 +190,7 @@ ArchivingRepository::ArchivingRepository(pg::ConnectionPool& pool) : pool_(pool)
   pool_.Prepare("archiving_start_run", kStartRun);
   pool_.Prepare("archiving_finish_run", kFinishRun);
   pool_.Prepare("archiving_list_runs", WithRunColumns(kListRuns));
+  pool_.Prepare("archiving_last_archived", kLastArchived);
   pool_.Prepare("archiving_store_page", kStorePage);
   pool_.Prepare("archiving_store_quarantine", kStoreQuarantine);
   pool_.Prepare("archiving_purge", kPurgeEvents);
@@ -321,6 +328,21 @@ absl::StatusOr<std::vector<ArchiveRun>> ArchivingRepository::ListRuns(const std:
     pqxx::read_transaction tx(c);
     for (const pqxx::row& r : tx.exec_prepared("archiving_list_runs", name, limit)) {
       out.push_back(RunFromRow(r, 0));
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, absl::Time>>>
+ArchivingRepository::LastArchived() {
+  std::vector<std::pair<std::string, absl::Time>> out;
+  absl::Status s = pool_.Run([&](pqxx::connection& c) {
+    out.clear();
+    pqxx::read_transaction tx(c);
+    for (const pqxx::row& r : tx.exec_prepared("archiving_last_archived")) {
+      out.emplace_back(r[0].as<std::string>(), absl::FromUnixMicros(r[1].as<int64_t>()));
     }
     return absl::OkStatus();
   });

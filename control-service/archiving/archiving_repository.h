@@ -9,6 +9,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -44,6 +45,9 @@ class ArchivingRepository {
   // Ends the run and schedules the workflow's next one.
   absl::StatusOr<ArchiveRun> FinishRun(int64_t run_id, const std::string& error);
   absl::StatusOr<std::vector<ArchiveRun>> ListRuns(const std::string& name, int limit);
+  // Per account with an archiving workflow: the end of its last successful run, or when the
+  // workflow was created if none succeeded yet (for mc_archive_lag_seconds).
+  absl::StatusOr<std::vector<std::pair<std::string, absl::Time>>> LastArchived();
 
   absl::StatusOr<CopiedRows> StorePage(const std::string& workflow, int64_t run_id,
                                        const std::string& account, const ArchivePage& page);

@@ -16,12 +16,16 @@ ArchivingScheduler::ArchivingScheduler(ArchivingRepository& repository, Archiver
 
 ArchivingScheduler::~ArchivingScheduler() { Stop(); }
 
-void ArchivingScheduler::Stop() {
+void ArchivingScheduler::RequestStop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
   }
   cv_.notify_all();
+}
+
+void ArchivingScheduler::Stop() {
+  RequestStop();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -50,7 +54,10 @@ void ArchivingScheduler::Loop() {
   while (!stop_) {
     lock.unlock();
     RunDue();
-    if (options_.purge_interval > absl::ZeroDuration() && absl::Now() >= next_purge) {
+    lock.lock();
+    const bool stopping = stop_;
+    lock.unlock();
+    if (!stopping && options_.purge_interval > absl::ZeroDuration() && absl::Now() >= next_purge) {
       next_purge = absl::Now() + options_.purge_interval;
       absl::StatusOr<PurgedRows> purged = control_.Purge(absl::ZeroDuration());
       if (purged.ok()) {

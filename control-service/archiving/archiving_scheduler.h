@@ -3,7 +3,8 @@
 // interval. Several replicas may run schedulers: each workflow run takes its advisory lock,
 // and a replica that finds it taken skips it.
 //
-// Stop() (or the destructor) lets the run in progress finish, then joins. Errors are logged
+// RequestStop() starts no further run, without waiting; Stop() (or the destructor) also lets
+// the run in progress finish (Archiver::StopBy bounds it), then joins. Errors are logged
 // and recorded on the run; the thread never dies of them. Thread-safe.
 #pragma once
 
@@ -29,6 +30,7 @@ class ArchivingScheduler {
   ArchivingScheduler(ArchivingRepository& repository, Archiver& archiver, ArchivingControl& control,
                      SchedulerOptions options, log::Logger& logger);
   ~ArchivingScheduler();
+  void RequestStop();
   void Stop();
 
  private:

@@ -142,6 +142,7 @@ absl::StatusOr<PublicationResult> TemplateAuthoring::Publish(const std::string& 
   std::vector<std::string> reasons;
   for (size_t i = 0; i < calls.size(); ++i) {
     const absl::Status s = calls[i].get();
+    metrics_.Publication(ControlMetrics::OutcomeOf(s));
     any |= s.ok();
     if (!s.ok()) reasons.emplace_back(s.message());
     result.outcomes.push_back({.account = (*targets)[i].account,

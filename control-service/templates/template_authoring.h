@@ -7,6 +7,7 @@
 // without a seed, or a publication no instance took (the message lists each instance's
 // reason). Per instance, a publication is refused with FAILED_PRECONDITION naming the instance
 // and what is missing: identifier, started technical workflows, archiving workflow.
+// Each instance's publication outcome is counted (mc_publications_total: ok, refused, error).
 // Thread-safe; a publication calls the instances in parallel.
 #pragma once
 
@@ -17,6 +18,7 @@
 #include "control-service/accounts/account_repository.h"
 #include "control-service/accounts/execution_client.h"
 #include "control-service/archiving/archiving_repository.h"
+#include "control-service/metrics/control_metrics.h"
 #include "control-service/templates/template_repository.h"
 
 namespace mc::control {
@@ -34,8 +36,13 @@ struct PublicationResult {
 class TemplateAuthoring {
  public:
   TemplateAuthoring(TemplateRepository& templates, AccountRepository& accounts,
-                    ArchivingRepository& archiving, const ExecutionClient& client)
-      : templates_(templates), accounts_(accounts), archiving_(archiving), client_(client) {}
+                    ArchivingRepository& archiving, const ExecutionClient& client,
+                    ControlMetrics& metrics)
+      : templates_(templates),
+        accounts_(accounts),
+        archiving_(archiving),
+        client_(client),
+        metrics_(metrics) {}
 
   absl::StatusOr<AuthoredTemplate> Create(const AuthoredTemplate& t);
   absl::StatusOr<AuthoredTemplate> Update(const AuthoredTemplate& t);
@@ -55,6 +62,7 @@ class TemplateAuthoring {
   AccountRepository& accounts_;
   ArchivingRepository& archiving_;
   const ExecutionClient& client_;
+  ControlMetrics& metrics_;
 };
 
 }  // namespace mc::control

@@ -10,8 +10,8 @@ namespace v1 = messagecenter::v1;
 using status::ToGrpc;
 
 EventGrpcService::EventGrpcService(EventIngestion& ingestion, const grpcutil::BearerAuth& auth,
-                                   log::Logger& logger)
-    : ingestion_(ingestion), auth_(auth), logger_(logger) {}
+                                   ExecutionMetrics& metrics, log::Logger& logger)
+    : ingestion_(ingestion), auth_(auth), metrics_(metrics), logger_(logger) {}
 
 void EventGrpcService::Finish(grpc::ServerUnaryReactor* reactor, const absl::Status& status) {
   if (!status.ok() && status.code() != absl::StatusCode::kInvalidArgument &&
@@ -43,14 +43,16 @@ grpc::ServerUnaryReactor* EventGrpcService::PushEvent(grpc::CallbackServerContex
     Finish(reactor, event.status());
     return reactor;
   }
-  ingestion_.PushOneAsync(*queue, std::move(*event),
-                          [this, reactor, response](absl::StatusOr<InsertOutcome> outcome) {
-                            if (outcome.ok()) {
-                              response->set_id(outcome->id);
-                              response->set_duplicate(outcome->duplicate);
-                            }
-                            Finish(reactor, outcome.status());
-                          });
+  ingestion_.PushOneAsync(
+      *queue, std::move(*event),
+      [this, reactor, response, queue = *queue](absl::StatusOr<InsertOutcome> outcome) {
+        if (outcome.ok()) {
+          response->set_id(outcome->id);
+          response->set_duplicate(outcome->duplicate);
+          if (!outcome->duplicate) metrics_.EventsReceived(queue, 1);
+        }
+        Finish(reactor, outcome.status());
+      });
   return reactor;
 }
 
@@ -68,13 +70,14 @@ grpc::ServerUnaryReactor* EventGrpcService::PushEvents(grpc::CallbackServerConte
   for (const v1::Event& e : request->events()) events.push_back(EventFromProto(e));
   ingestion_.PushManyAsync(
       *queue, std::move(events),
-      [this, reactor, response](absl::StatusOr<std::vector<PushResult>> results) {
+      [this, reactor, response, queue = *queue](absl::StatusOr<std::vector<PushResult>> results) {
         if (!results.ok()) return Finish(reactor, results.status());
-        int accepted = 0;
+        int accepted = 0, stored = 0;
         for (const PushResult& r : *results) {
           v1::EventResult* out = response->add_results();
           if (r.status.ok()) {
             ++accepted;
+            stored += r.outcome.duplicate ? 0 : 1;
             out->set_id(r.outcome.id);
             out->set_duplicate(r.outcome.duplicate);
           } else {
@@ -84,6 +87,7 @@ grpc::ServerUnaryReactor* EventGrpcService::PushEvents(grpc::CallbackServerConte
             rej->set_message(std::string(r.status.message()));
           }
         }
+        metrics_.EventsReceived(queue, stored);
         response->set_accepted(accepted);
         response->set_rejected(static_cast<int>(results->size()) - accepted);
         Finish(reactor, absl::OkStatus());

@@ -3,12 +3,14 @@
 // result back; statuses become gRPC statuses in common/status only.
 // PushEvent and PushEvents use gRPC's callback API: the call is finished from the commit
 // writer's callback, so no thread blocks while a call waits for its group commit. GetEvent and
-// ListEvents are plain synchronous handlers. Thread-safe.
+// ListEvents are plain synchronous handlers. Events stored (not duplicates) are counted in
+// mc_events_received_total. Thread-safe.
 #pragma once
 
 #include "common/grpc/bearer_auth.h"
 #include "common/log/logger.h"
 #include "execution-service/events/event_ingestion.h"
+#include "execution-service/metrics/execution_metrics.h"
 #include "messagecenter/v1/events.grpc.pb.h"
 
 namespace mc::execution {
@@ -20,7 +22,7 @@ using EventServiceBase = messagecenter::v1::EventService::WithCallbackMethod_Pus
 class EventGrpcService final : public EventServiceBase {
  public:
   EventGrpcService(EventIngestion& ingestion, const grpcutil::BearerAuth& auth,
-                   log::Logger& logger);
+                   ExecutionMetrics& metrics, log::Logger& logger);
 
   grpc::ServerUnaryReactor* PushEvent(grpc::CallbackServerContext* context,
                                       const messagecenter::v1::PushEventRequest* request,
@@ -43,6 +45,7 @@ class EventGrpcService final : public EventServiceBase {
 
   EventIngestion& ingestion_;
   const grpcutil::BearerAuth& auth_;
+  ExecutionMetrics& metrics_;
   log::Logger& logger_;
 };
 

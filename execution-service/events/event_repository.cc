@@ -114,6 +114,13 @@ StoredEvent RowToEvent(const pqxx::row& r) {
   return s;
 }
 
+// Each count matches one partial index's predicate (index-only scans of small, hot indexes).
+constexpr char kCountOpenSql[] = R"sql(
+SELECT (SELECT count(*) FROM rt_events WHERE status = 0),
+       (SELECT count(*) FROM rt_events WHERE status = 1),
+       (SELECT count(*) FROM batch_events WHERE status = 0),
+       (SELECT count(*) FROM batch_events WHERE status = 1))sql";
+
 }  // namespace
 
 EventRepository::EventRepository(pg::ConnectionPool& pool) : pool_(pool) {
@@ -127,6 +134,7 @@ EventRepository::EventRepository(pg::ConnectionPool& pool) : pool_(pool) {
   pool_.Prepare("events_list",
                 absl::StrCat(Expand(kListBranch, Queue::kRealTime), " UNION ALL ",
                              Expand(kListBranch, Queue::kBatch), " ORDER BY 2 DESC LIMIT $7"));
+  pool_.Prepare("events_count_open", kCountOpenSql);
 }
 
 namespace {
@@ -306,6 +314,18 @@ absl::StatusOr<EventPage> EventRepository::List(const EventFilter& f) {
     page.next_before_id = page.events.back().id;
   }
   return page;
+}
+
+absl::StatusOr<OpenCounts> EventRepository::CountOpen() {
+  OpenCounts out;
+  absl::Status s = pool_.Run([&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c);
+    pqxx::row r = tx.exec_prepared1("events_count_open");
+    for (int i = 0; i < 4; ++i) out.n[i / 2][i % 2] = r[i].as<int64_t>();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
 }
 
 }  // namespace mc::execution

@@ -12,6 +12,10 @@
 // before, racing in another transaction, or earlier in the same batch) is not stored and gets
 // the first event's id with duplicate = true.
 //
+// CountOpen() counts the events still waiting, per queue and status, through the partial
+// indexes of migrations 0001/0002 (*_pending: status 0, *_delivering: status 1), so it reads
+// only those index entries: for the mc_queue_events gauge.
+//
 // Failure modes: UNAVAILABLE when PostgreSQL is unreachable (nothing was stored, or for a
 // connection lost during COMMIT "outcome unknown": a retry with the same external ids is safe);
 // NOT_FOUND from the getters; INVALID_ARGUMENT if PostgreSQL rejects a value. Thread-safe (all
@@ -28,6 +32,11 @@
 
 namespace mc::execution {
 
+// Events waiting: [0 real-time, 1 batch][0 Pending, 1 Pending delivery].
+struct OpenCounts {
+  int64_t n[2][2] = {};
+};
+
 class EventRepository {
  public:
   // Registers the repository's prepared statements with the pool.
@@ -39,6 +48,7 @@ class EventRepository {
   absl::StatusOr<StoredEvent> GetById(int64_t id);
   absl::StatusOr<StoredEvent> GetByExternalId(Queue queue, const std::string& external_id);
   absl::StatusOr<EventPage> List(const EventFilter& filter);
+  absl::StatusOr<OpenCounts> CountOpen();
 
  private:
   static constexpr size_t kCopyThreshold = 64;

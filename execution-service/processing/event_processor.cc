@@ -10,7 +10,8 @@ namespace mc::execution {
 EventProcessor::EventProcessor(Queue queue, ProcessingRepository& repository,
                                TemplateCatalog& templates, SenderPool& email, SenderPool& sms,
                                ProcessorOptions options, std::unique_ptr<pg::Listener> listener,
-                               std::function<void()> delivered, log::Logger& logger)
+                               std::function<void()> delivered, ExecutionMetrics& metrics,
+                               log::Logger& logger)
     : queue_(queue),
       repository_(repository),
       templates_(templates),
@@ -19,6 +20,7 @@ EventProcessor::EventProcessor(Queue queue, ProcessingRepository& repository,
       options_(std::move(options)),
       listener_(std::move(listener)),
       delivered_(std::move(delivered)),
+      metrics_(metrics),
       logger_(logger) {}
 
 void EventProcessor::WaitForWork(absl::Duration max) {
@@ -38,6 +40,9 @@ absl::StatusOr<JobRun> EventProcessor::RunOnce() {
   absl::StatusOr<RouteResult> routed =
       repository_.ClaimAndRoute(queue_, options_.batch_size, options_.lease);
   if (!routed.ok()) return routed.status();
+  const absl::Time claimed_at = absl::Now();
+  metrics_.EventsFinished(queue_, EventStatus::kNotTakenIntoAccount, routed->not_taken);
+  metrics_.EventsFinished(queue_, EventStatus::kExpired, routed->expired);
   JobRun run;
   run.processed = routed->claimed;
   run.more = routed->claimed == options_.batch_size ||
@@ -51,6 +56,8 @@ absl::StatusOr<JobRun> EventProcessor::RunOnce() {
   std::vector<RetryEntry> retries;
   std::vector<size_t> email_index, sms_index;
   std::vector<const OutgoingMessage*> email_batch, sms_batch;
+  ExecutionMetrics::OutcomeTally tally;
+  metrics::HistogramBatch latencies(metrics_.latency_buckets());
 
   auto record = [&](const DeliveryItem& item, const OutgoingMessage& m, EventStatus status,
                     std::string type, std::string reason) {
@@ -71,6 +78,7 @@ absl::StatusOr<JobRun> EventProcessor::RunOnce() {
         absl::StrCat("<ev-", QueueName(queue_), "-", item.id, "@", options_.message_id_domain, ">");
     if (item.quarantined) {
       record(item, m, EventStatus::kIgnoredByDelivery, "", "address in quarantine or deny list");
+      tally.Add(m.channel, DeliveryOutcome::kIgnored);
       continue;
     }
     if (item.expired) {
@@ -83,6 +91,7 @@ absl::StatusOr<JobRun> EventProcessor::RunOnce() {
       if (t.status().code() == absl::StatusCode::kUnavailable) return t.status();
       record(item, m, EventStatus::kDeliveryFailed, "hard",
              absl::StrCat("template not usable: ", t.status().message()));
+      tally.Add(m.channel, DeliveryOutcome::kFailedHard);
       continue;
     }
     nlohmann::json ctx = nlohmann::json::parse(e.ctx_json, nullptr, /*allow_exceptions=*/false);
@@ -99,6 +108,7 @@ absl::StatusOr<JobRun> EventProcessor::RunOnce() {
       sms_batch.push_back(&m);
     } else {
       record(item, m, EventStatus::kDeliveryFailed, "hard", "no push provider configured");
+      tally.Add(m.channel, DeliveryOutcome::kFailedHard);
     }
   }
 
@@ -117,6 +127,7 @@ absl::StatusOr<JobRun> EventProcessor::RunOnce() {
     email_outcomes = email_.SendAll(email_batch);
     sms_results = sms_.SendAll(sms_batch);
   }
+  const absl::Duration sending = absl::Now() - claimed_at;
 
   auto apply = [&](const std::vector<size_t>& index, const std::vector<SendOutcome>& outcomes) {
     for (size_t k = 0; k < index.size(); ++k) {
@@ -126,12 +137,16 @@ absl::StatusOr<JobRun> EventProcessor::RunOnce() {
       switch (o.kind) {
         case SendOutcome::Kind::kSent:
           record(item, m, EventStatus::kSent, "", "");
+          tally.Add(m.channel, DeliveryOutcome::kSent);
+          latencies.Add(absl::ToDoubleSeconds(item.age + sending));
           break;
         case SendOutcome::Kind::kHardFailure:
           record(item, m, EventStatus::kDeliveryFailed, "hard", o.reason);
+          tally.Add(m.channel, DeliveryOutcome::kFailedHard);
           if (o.address_rejected) quarantine.push_back({m.channel, m.address, o.reason});
           break;
         case SendOutcome::Kind::kSoftFailure:
+          tally.Add(m.channel, DeliveryOutcome::kFailedSoft);
           if (item.tries + 1 >= options_.max_tries) {
             record(item, m, EventStatus::kExpired, "soft",
                    absl::StrCat("tries exhausted (", item.tries + 1, "): ", o.reason));
@@ -152,13 +167,22 @@ absl::StatusOr<JobRun> EventProcessor::RunOnce() {
     return s;
   }
   run.processed += static_cast<int64_t>(records.size());
+  metrics_.DeliveryOutcomes(tally);
+  metrics_.ObserveDeliveryLatency(queue_, latencies);
   if (!records.empty() && delivered_) delivered_();
   return run;
 }
 
 absl::StatusOr<JobRun> StatusUpdater::RunOnce() {
-  absl::StatusOr<int64_t> n = repository_.ApplyDeliveryStatuses(batch_size_);
+  FinalCounts finished;
+  absl::StatusOr<int64_t> n = repository_.ApplyDeliveryStatuses(batch_size_, &finished);
   if (!n.ok()) return n.status();
+  for (Queue q : {Queue::kRealTime, Queue::kBatch}) {
+    for (int status = 0; status < 7; ++status) {
+      metrics_.EventsFinished(q, static_cast<EventStatus>(status),
+                              finished.n[q == Queue::kRealTime ? 0 : 1][status]);
+    }
+  }
   return JobRun{.processed = *n, .more = *n >= batch_size_};
 }
 

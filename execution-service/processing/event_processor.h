@@ -10,6 +10,9 @@
 //  - soft failure -> retried after a back-off (retry_base * 2^tries, at most an hour) until
 //    max_tries or the event's expiration run out, then log "Expired" (soft, last reason), as
 //    DOMAIN.md defines Expired: tries exhausted or past its expiration.
+// Metrics (execution_metrics.h), once a run's outcomes are recorded: events made final by the
+// routing (not taken into account, expired), each delivery outcome, and for each message sent
+// the time from the event's reception to the end of its batch's sending.
 // Every event that reaches delivery ends with exactly one delivery log (the logs' unique key
 // wins any race between replicas). A replica killed mid-run leaves its events Pending delivery
 // under a lease: when it runs out, another replica delivers them again.
@@ -22,6 +25,7 @@
 #include "common/log/logger.h"
 #include "common/pg/listener.h"
 #include "execution-service/delivery/sender_pool.h"
+#include "execution-service/metrics/execution_metrics.h"
 #include "execution-service/processing/processing_repository.h"
 #include "execution-service/templates/template_catalog.h"
 #include "execution-service/workflows/local_signal.h"
@@ -44,7 +48,7 @@ class EventProcessor final : public WorkflowJob {
   EventProcessor(Queue queue, ProcessingRepository& repository, TemplateCatalog& templates,
                  SenderPool& email, SenderPool& sms, ProcessorOptions options,
                  std::unique_ptr<pg::Listener> listener, std::function<void()> delivered,
-                 log::Logger& logger);
+                 ExecutionMetrics& metrics, log::Logger& logger);
 
   absl::StatusOr<JobRun> RunOnce() override;
   void WaitForWork(absl::Duration max) override;
@@ -60,14 +64,17 @@ class EventProcessor final : public WorkflowJob {
   const ProcessorOptions options_;
   std::unique_ptr<pg::Listener> listener_;
   std::function<void()> delivered_;
+  ExecutionMetrics& metrics_;
   log::Logger& logger_;
 };
 
-// The job of updateEventStatus: copies delivery outcomes onto events, in batches.
+// The job of updateEventStatus: copies delivery outcomes onto events, in batches, and counts
+// the events made final (mc_events_finished_total).
 class StatusUpdater final : public WorkflowJob {
  public:
-  StatusUpdater(ProcessingRepository& repository, int batch_size, LocalSignal& wake)
-      : repository_(repository), batch_size_(batch_size), wake_(wake) {}
+  StatusUpdater(ProcessingRepository& repository, int batch_size, LocalSignal& wake,
+                ExecutionMetrics& metrics)
+      : repository_(repository), batch_size_(batch_size), wake_(wake), metrics_(metrics) {}
 
   absl::StatusOr<JobRun> RunOnce() override;
   void WaitForWork(absl::Duration max) override { wake_.Wait(max); }
@@ -76,6 +83,7 @@ class StatusUpdater final : public WorkflowJob {
   ProcessingRepository& repository_;
   const int batch_size_;
   LocalSignal& wake_;
+  ExecutionMetrics& metrics_;
 };
 
 }  // namespace mc::execution

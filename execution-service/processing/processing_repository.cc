@@ -1,5 +1,7 @@
 #include "execution-service/processing/processing_repository.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "common/pg/array_literal.h"
@@ -66,7 +68,8 @@ constexpr char kReturning[] = R"sql(e.id, e.status, e.event_type, e.email, e.mob
   (e.expires_at IS NOT NULL AND e.expires_at <= now()),
   EXISTS (SELECT 1 FROM quarantine q WHERE q.channel = e.wished_channel AND q.address =
           CASE e.wished_channel WHEN 0 THEN e.email WHEN 1 THEN e.mobile_phone
-                                ELSE e.device_token END))sql";
+                                ELSE e.device_token END),
+  extract(epoch FROM now() - e.created_at)::float8)sql";
 
 // Delivery logs (one per event: the first writer wins), quarantined addresses and the next
 // try of soft failures, in one statement.
@@ -105,7 +108,8 @@ constexpr char kApplyStatusSql[] = R"sql(
 UPDATE {T} e SET status = u.status, final_xid = pg_current_xact_id(), lease_until = NULL,
   updated_at = now()
 FROM unnest($1::bigint[], $2::smallint[]) AS u(id, status)
-WHERE e.id = u.id AND e.status = 1)sql";
+WHERE e.id = u.id AND e.status = 1
+RETURNING e.status)sql";
 
 std::string Suffix(Queue q) { return q == Queue::kRealTime ? "rt" : "batch"; }
 
@@ -136,6 +140,7 @@ DeliveryItem ItemFromRow(const pqxx::row& r) {
   d.tries = r[14].as<int>();
   d.expired = r[15].as<bool>();
   d.quarantined = r[16].as<bool>();
+  d.age = absl::Seconds(std::max(0.0, r[17].as<double>()));  // the server's clock, both ends
   return d;
 }
 
@@ -162,7 +167,7 @@ absl::StatusOr<RouteResult> ProcessingRepository::ClaimAndRoute(Queue queue, int
     out = RouteResult();
     pqxx::nontransaction tx(c);
     for (const pqxx::row& r : tx.exec_prepared("route_" + Suffix(queue), limit, lease_text)) {
-      const bool reclaimed = r[17].as<bool>();
+      const bool reclaimed = r[18].as<bool>();
       if (!reclaimed) ++out.claimed;
       switch (r[1].as<int>()) {
         case 1:
@@ -222,9 +227,12 @@ absl::Status ProcessingRepository::RecordOutcomes(Queue queue,
   });
 }
 
-absl::StatusOr<int64_t> ProcessingRepository::ApplyDeliveryStatuses(int limit) {
+absl::StatusOr<int64_t> ProcessingRepository::ApplyDeliveryStatuses(int limit,
+                                                                    FinalCounts* finished) {
   int64_t n = 0;
+  FinalCounts counts;
   absl::Status s = pool_.Run([&](pqxx::connection& c) {
+    counts = FinalCounts();
     pqxx::work tx(c);
     pg::IntArray ids[2], statuses[2];
     pqxx::result logs = tx.exec_prepared("take_logs", limit);
@@ -237,12 +245,17 @@ absl::StatusOr<int64_t> ProcessingRepository::ApplyDeliveryStatuses(int limit) {
     for (Queue q : {Queue::kRealTime, Queue::kBatch}) {
       int lane = q == Queue::kRealTime ? 0 : 1;
       if (ids[lane].Finish() == "{}") continue;
-      tx.exec_prepared("apply_status_" + Suffix(q), ids[lane].Finish(), statuses[lane].Finish());
+      for (const pqxx::row& r : tx.exec_prepared("apply_status_" + Suffix(q), ids[lane].Finish(),
+                                                 statuses[lane].Finish())) {
+        const int status = r[0].as<int>();
+        if (status >= 0 && status < 7) ++counts.n[lane][status];
+      }
     }
     tx.commit();
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
+  if (finished != nullptr) *finished = counts;
   return n;
 }
 

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/pg/connection_pool.h"
 #include "execution-service/events/event.h"
 
@@ -37,6 +38,7 @@ struct DeliveryItem {
   int tries = 0;             // delivery tries already made
   bool quarantined = false;  // the address is in quarantine or on the deny list
   bool expired = false;      // past the event's expiration
+  absl::Duration age;        // since the event was received, when it was claimed
 };
 
 struct RouteResult {
@@ -65,6 +67,11 @@ struct QuarantineEntry {
   std::string reason;
 };
 
+// Events made final by one call: [0 real-time, 1 batch][status number].
+struct FinalCounts {
+  int64_t n[2][7] = {};
+};
+
 struct RetryEntry {
   int64_t event_id = 0;
   absl::Duration delay;
@@ -81,8 +88,9 @@ class ProcessingRepository {
   absl::Status RecordOutcomes(Queue queue, const std::vector<DeliveryRecord>& records,
                               const std::vector<QuarantineEntry>& quarantine,
                               const std::vector<RetryEntry>& retries);
-  // Returns how many events got their final status.
-  absl::StatusOr<int64_t> ApplyDeliveryStatuses(int limit);
+  // Returns how many delivery logs were applied; `finished` (optional) gets how many events
+  // took each final status.
+  absl::StatusOr<int64_t> ApplyDeliveryStatuses(int limit, FinalCounts* finished = nullptr);
 
  private:
   pg::ConnectionPool& pool_;

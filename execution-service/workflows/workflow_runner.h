@@ -1,9 +1,13 @@
 // WorkflowRunner: runs one technical workflow's job on this replica while the workflow is
 // started: RunOnce() again at once while it reports more work, else WaitForWork() (a
 // notification, or the poll interval). Each run's counts and errors are recorded on the
-// workflow. A failing run is retried after a pause; it never stops the runner.
+// workflow, and counted in `runs` and `errors` (mc_workflow_runs_total / _errors_total) the
+// same way: runs that processed something or failed; failed runs plus the errors runs report.
+// A failing run is retried after a pause; it never stops the runner.
 // Stop() lets the current run finish, then joins. Thread-safe.
 #pragma once
+
+#include <prometheus/counter.h>
 
 #include <atomic>
 #include <cstdint>
@@ -34,7 +38,8 @@ class WorkflowJob {
 class WorkflowRunner {
  public:
   WorkflowRunner(std::string name, WorkflowJob& job, WorkflowStates& states,
-                 WorkflowRepository& repository, log::Logger& logger);
+                 WorkflowRepository& repository, prometheus::Counter& runs,
+                 prometheus::Counter& errors, log::Logger& logger);
   ~WorkflowRunner();
   // Asks the runner to stop after its current run, without waiting.
   void RequestStop() { stopping_ = true; }
@@ -48,6 +53,8 @@ class WorkflowRunner {
   WorkflowJob& job_;
   WorkflowStates& states_;
   WorkflowRepository& repository_;
+  prometheus::Counter& runs_;
+  prometheus::Counter& errors_;
   log::Logger& logger_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
