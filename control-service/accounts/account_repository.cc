@@ -31,6 +31,9 @@ constexpr char kDelete[] = "DELETE FROM accounts WHERE internal_name = $1";
 constexpr char kTarget[] =
     "SELECT internal_name, endpoint, connection_method, credential, coalesce(instance_id, '') "
     "FROM accounts WHERE internal_name = $1";
+constexpr char kAllTargets[] =
+    "SELECT internal_name, endpoint, connection_method, credential, coalesce(instance_id, '') "
+    "FROM accounts ORDER BY internal_name";
 constexpr char kEnabledTargets[] =
     "SELECT internal_name, endpoint, connection_method, credential, coalesce(instance_id, '') "
     "FROM accounts WHERE enabled ORDER BY internal_name";
@@ -79,6 +82,7 @@ AccountRepository::AccountRepository(pg::ConnectionPool& pool) : pool_(pool) {
   pool_.Prepare("accounts_delete", kDelete);
   pool_.Prepare("accounts_target", kTarget);
   pool_.Prepare("accounts_enabled_targets", kEnabledTargets);
+  pool_.Prepare("accounts_all_targets", kAllTargets);
 }
 
 absl::StatusOr<Account> AccountRepository::One(
@@ -175,18 +179,24 @@ absl::StatusOr<ExecutionTarget> AccountRepository::GetTarget(const std::string& 
   return *out;
 }
 
-absl::StatusOr<std::vector<ExecutionTarget>> AccountRepository::EnabledTargets() {
+absl::StatusOr<std::vector<ExecutionTarget>> AccountRepository::Targets(const char* statement) {
   std::vector<ExecutionTarget> out;
   absl::Status s = pool_.Run([&](pqxx::connection& c) {
     out.clear();
     pqxx::read_transaction tx(c);
-    for (const pqxx::row& r : tx.exec_prepared("accounts_enabled_targets")) {
-      out.push_back(TargetFromRow(r));
-    }
+    for (const pqxx::row& r : tx.exec_prepared(statement)) out.push_back(TargetFromRow(r));
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
   return out;
+}
+
+absl::StatusOr<std::vector<ExecutionTarget>> AccountRepository::EnabledTargets() {
+  return Targets("accounts_enabled_targets");
+}
+
+absl::StatusOr<std::vector<ExecutionTarget>> AccountRepository::AllTargets() {
+  return Targets("accounts_all_targets");
 }
 
 }  // namespace mc::control

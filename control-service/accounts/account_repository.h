@@ -31,9 +31,12 @@ class AccountRepository {
   absl::StatusOr<ExecutionTarget> GetTarget(const std::string& name);
   // Every enabled account, ordered by name.
   absl::StatusOr<std::vector<ExecutionTarget>> EnabledTargets();
+  // Every account, enabled or not, ordered by name.
+  absl::StatusOr<std::vector<ExecutionTarget>> AllTargets();
 
  private:
   // Runs a statement returning one account row; NOT_FOUND naming `name` when none.
+  absl::StatusOr<std::vector<ExecutionTarget>> Targets(const char* statement);
   absl::StatusOr<Account> One(const std::string& name,
                               const std::function<pqxx::result(pqxx::work&)>& exec);
   pg::ConnectionPool& pool_;

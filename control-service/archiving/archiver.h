@@ -12,9 +12,11 @@
 // StopBy(deadline), on shutdown: runs still going at the deadline stop at their next page
 // boundary with CANCELLED (recorded on the run; the next run resumes from its cursor).
 //
-// Failure modes: ABORTED when another replica is running the workflow; NOT_FOUND for an
-// unknown workflow; FAILED_PRECONDITION when the account is not initialized; otherwise the run
-// is recorded with its error (UNAVAILABLE when the instance went away) and returned.
+// Failure modes: ABORTED when another replica is running the workflow (or, for a scheduled run,
+// when it is no longer started and due); NOT_FOUND for an unknown workflow;
+// FAILED_PRECONDITION when it is stopped or its account is not initialized (recorded as a failed
+// run too); otherwise the run is returned OK, carrying its error when it was cut off part way
+// (the instance went away: "unreachable"; it points at another instance; a shutdown).
 // Thread-safe; runs of different workflows may go in parallel.
 #pragma once
 
@@ -52,7 +54,12 @@ class Archiver {
         metrics_(metrics),
         logger_(logger) {}
 
-  absl::StatusOr<ArchiveRun> Run(const std::string& workflow);
+  enum class RunKind {
+    kScheduled,  // only a started workflow that is due (checked again under the lock)
+    kOnDemand,   // RunNow: any workflow that is not stopped
+  };
+  // The run, with its error when it was cut off part way (what it copied stays).
+  absl::StatusOr<ArchiveRun> Run(const std::string& workflow, RunKind kind);
 
   // Runs going on at `deadline` (and any started later) stop at their next page boundary.
   void StopBy(absl::Time deadline) { stop_by_ = absl::ToUnixNanos(deadline); }

@@ -13,13 +13,7 @@ absl::StatusOr<ArchivingWorkflow> ArchivingControl::Create(const std::string& ac
 }
 
 absl::StatusOr<ArchiveRun> ArchivingControl::RunNow(const std::string& name) {
-  absl::StatusOr<ArchivingWorkflow> workflow = repository_.Get(name);
-  if (!workflow.ok()) return workflow.status();
-  if (workflow->state == ArchivingState::kStopped) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(name, " is stopped: start it before running it"));
-  }
-  return archiver_.Run(name);
+  return archiver_.Run(name, Archiver::RunKind::kOnDemand);
 }
 
 absl::StatusOr<std::vector<ArchiveRun>> ArchivingControl::ListRuns(const std::string& name,

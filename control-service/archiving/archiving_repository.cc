@@ -43,7 +43,8 @@ constexpr char kCloseOrphans[] =
     "stopped' WHERE workflow = $1 AND ended_at IS NULL";
 constexpr char kStartRun[] = "INSERT INTO archive_runs (workflow) VALUES ($1) RETURNING id";
 constexpr char kFinishRun[] =
-    "WITH r AS (UPDATE archive_runs SET ended_at = now(), error = $2 WHERE id = $1 RETURNING *), "
+    "WITH r AS (UPDATE archive_runs SET ended_at = now(), error = left($2, 2000) WHERE id = $1 "
+    "RETURNING *), "
     "w AS (UPDATE archiving_workflows SET next_run_at = now() + schedule_seconds * "
     "interval '1 second' WHERE internal_name = (SELECT workflow FROM r)) "
     "SELECT id, workflow, (extract(epoch FROM started_at) * 1000000)::bigint, "
@@ -310,7 +311,7 @@ absl::StatusOr<ArchiveRun> ArchivingRepository::FinishRun(int64_t run_id,
   std::optional<ArchiveRun> out;
   absl::Status s = pool_.Run([&](pqxx::connection& c) {
     pqxx::work tx(c);
-    pqxx::result r = tx.exec_prepared("archiving_finish_run", run_id, error.substr(0, 2000));
+    pqxx::result r = tx.exec_prepared("archiving_finish_run", run_id, error);
     if (!r.empty()) out = RunFromRow(r[0], 0);
     tx.commit();
     return absl::OkStatus();

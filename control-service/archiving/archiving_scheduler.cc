@@ -40,7 +40,7 @@ void ArchivingScheduler::RunDue() {
       std::lock_guard<std::mutex> lock(mu_);
       if (stop_) return;
     }
-    absl::StatusOr<ArchiveRun> run = archiver_.Run(name);
+    absl::StatusOr<ArchiveRun> run = archiver_.Run(name, Archiver::RunKind::kScheduled);
     if (!run.ok() && !absl::IsAborted(run.status())) {
       logger_.Warn("archiving run not started",
                    {{"workflow", name}, {"error", run.status().message()}});

@@ -1,5 +1,6 @@
 #include "control-service/templates/template_authoring.h"
 
+#include <algorithm>
 #include <future>
 #include <nlohmann/json.hpp>
 
@@ -154,8 +155,15 @@ absl::StatusOr<PublicationResult> TemplateAuthoring::Publish(const std::string& 
       templates_.RecordPublication(name, version, result.outcomes, any);
   if (!recorded.ok()) return recorded.status();
   if (!any) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "template '", name, "' was published nowhere: ", absl::StrJoin(reasons, " | ")));
+    // Retryable when every instance was only out of reach; else their state needs fixing.
+    const bool all_unavailable =
+        std::all_of(result.outcomes.begin(), result.outcomes.end(), [](const InstanceOutcome& o) {
+          return o.code == static_cast<int>(absl::StatusCode::kUnavailable);
+        });
+    return absl::Status(
+        all_unavailable ? absl::StatusCode::kUnavailable : absl::StatusCode::kFailedPrecondition,
+        absl::StrCat("template '", name,
+                     "' was published nowhere: ", absl::StrJoin(reasons, " | ")));
   }
   result.template_ = *std::move(recorded);
   return result;
@@ -164,7 +172,8 @@ absl::StatusOr<PublicationResult> TemplateAuthoring::Publish(const std::string& 
 absl::StatusOr<PublicationResult> TemplateAuthoring::Unpublish(const std::string& name) {
   absl::StatusOr<AuthoredTemplate> t = templates_.Get(name);
   if (!t.ok()) return t.status();
-  absl::StatusOr<std::vector<ExecutionTarget>> targets = accounts_.EnabledTargets();
+  // Every account, disabled ones too: none may keep routing to it.
+  absl::StatusOr<std::vector<ExecutionTarget>> targets = accounts_.AllTargets();
   if (!targets.ok()) return targets.status();
   std::vector<std::future<absl::Status>> calls;
   for (const ExecutionTarget& target : *targets) {
@@ -173,9 +182,13 @@ absl::StatusOr<PublicationResult> TemplateAuthoring::Unpublish(const std::string
   }
   PublicationResult result{.version = t->version};
   std::vector<std::string> reasons;
+  absl::StatusCode first_failure = absl::StatusCode::kOk;
   for (size_t i = 0; i < calls.size(); ++i) {
     const absl::Status s = calls[i].get();
-    if (!s.ok()) reasons.emplace_back(s.message());
+    if (!s.ok()) {
+      reasons.emplace_back(s.message());
+      if (first_failure == absl::StatusCode::kOk) first_failure = s.code();
+    }
     result.outcomes.push_back({.account = (*targets)[i].account,
                                .instance_id = (*targets)[i].instance_id,
                                .code = static_cast<int>(s.code()),
@@ -183,8 +196,9 @@ absl::StatusOr<PublicationResult> TemplateAuthoring::Unpublish(const std::string
   }
   // The template stays published while an instance may still route to it.
   if (!reasons.empty()) {
-    return absl::UnavailableError(absl::StrCat(
-        "template '", name, "' is still published somewhere: ", absl::StrJoin(reasons, " | ")));
+    return absl::Status(first_failure,
+                        absl::StrCat("template '", name, "' is still published somewhere: ",
+                                     absl::StrJoin(reasons, " | ")));
   }
   absl::StatusOr<AuthoredTemplate> unpublished = templates_.MarkUnpublished(name);
   if (!unpublished.ok()) return unpublished.status();
