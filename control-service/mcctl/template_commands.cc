@@ -255,7 +255,7 @@ std::vector<CommandSpec> TemplateCommands() {
       {"templates",
        "unpublish",
        "NAME",
-       "Remove it from every enabled instance.",
+       "Remove it from every instance (disabled accounts too).",
        {},
        1,
        1,
