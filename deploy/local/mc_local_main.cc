@@ -152,10 +152,10 @@ int main(int argc, char** argv) {
               (*smtp)->url().c_str(), (dir / "mail").c_str(), (*sms)->url().c_str());
 
   const std::string auth = "--auth_tokens_file=" + tokens_file.string();
-  auto control = StartService(MC_CONTROL_SERVICE_BIN,
-                              {"serve", "--listen=" + o.control_listen, "--pg_dsn=" + dsn,
-                               "--schema=mc_control", auth},
-                              dir / "logs" / "control.log");
+  auto control = StartService(
+      MC_CONTROL_SERVICE_BIN,
+      {"serve", "--listen=" + o.control_listen, "--pg_dsn=" + dsn, "--schema=mc_control", auth},
+      dir / "logs" / "control.log");
   if (!control.ok()) {
     std::cerr << "mc-local: control instance did not start: " << control.status().message() << "\n";
     return 1;
