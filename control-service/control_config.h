@@ -5,22 +5,17 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/config/service_flags.h"
 
 namespace mc::control {
 
-struct ControlConfig {
-  std::string command = "serve";  // "serve" or "migrate"
-  std::string listen = "0.0.0.0:50061";
-  std::string port_file;
-  std::string pg_dsn;
-  std::string schema = "mc_control";
-  int pg_pool_size = 8;
-  std::string auth_tokens;
-  std::string auth_tokens_file;
-  std::string tls_cert, tls_key, tls_client_ca;
-  bool migrate = true;
-  int shutdown_grace_seconds = 10;
-  std::string log_level = "info";
+// The common service flags (listen, PostgreSQL, tokens, TLS, metrics, ...) and the control's own.
+struct ControlConfig : config::ServiceFlags {
+  ControlConfig() {
+    listen = "0.0.0.0:50061";
+    schema = "mc_control";
+    metrics_listen = "0.0.0.0:9465";
+  }
   // Archiving.
   bool archiving_scheduler = true;
   int archiving_poll_ms = 1000;
@@ -30,14 +25,6 @@ struct ControlConfig {
   std::string execution_tls_ca, execution_tls_cert, execution_tls_key;
   int archive_retention_days = 180;
   int purge_interval_seconds = 86400;
-  // Observability: Prometheus /metrics (empty: off) and the PostgreSQL health check.
-  std::string metrics_listen = "0.0.0.0:9465";
-  std::string metrics_port_file;
-  int metrics_sample_ms = 5000;
-  int health_check_ms = 1000;
-
-  bool help = false;
-  std::string usage;
 };
 
 // INVALID_ARGUMENT naming the flag for a bad or missing value.

@@ -1,9 +1,7 @@
 #include "execution-service/execution_config.h"
 
-#include <cctype>
-
 #include "absl/strings/str_cat.h"
-#include "common/config/flag_set.h"
+#include "common/config/service_flags.h"
 
 namespace mc::execution {
 
@@ -14,28 +12,13 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
       "Message Center execution instance: event ingestion and technical workflows.\n"
       "  serve    apply migrations (unless --nomigrate) and serve gRPC (default)\n"
       "  migrate  apply the schema migrations and exit");
-  flags.String("listen", &c.listen, "gRPC listen address host:port (port 0: any free port)");
-  flags.String("port_file", &c.port_file, "write the bound gRPC port to this file once serving");
-  flags.String("pg_dsn", &c.pg_dsn, "PostgreSQL connection string (libpq key=value or URI)");
-  flags.String("schema", &c.schema, "PostgreSQL schema of this instance (one per instance)");
-  flags.Int("pg_pool_size", &c.pg_pool_size, "PostgreSQL connections in the pool");
-  flags.String("auth_tokens", &c.auth_tokens,
-               "comma-separated bearer tokens accepted, each 'role:token' (no role: admin)");
-  flags.String("auth_tokens_file", &c.auth_tokens_file,
-               "file of bearer tokens: 'role token' per line (role: pusher, operator, control, "
-               "admin)");
-  flags.String("tls_cert", &c.tls_cert, "serve gRPC over TLS with this certificate (PEM)");
-  flags.String("tls_key", &c.tls_key, "private key of --tls_cert (PEM)");
-  flags.String("tls_client_ca", &c.tls_client_ca,
-               "mutual TLS: require client certificates signed by this CA (PEM)");
+  config::AddServiceFlags(flags, &c, "PostgreSQL schema of this instance (one per instance)",
+                          "how often queue lengths are sampled from PostgreSQL for "
+                          "mc_queue_events");
   flags.Int("max_events_per_call", &c.max_events_per_call, "PushEvents limit per call");
   flags.Int("max_ctx_bytes", &c.max_ctx_bytes, "largest event ctx accepted, as JSON bytes");
   flags.Int("commit_writers", &c.commit_writers, "group-commit writer threads");
   flags.Int("commit_max_rows", &c.commit_max_rows, "most rows in one group commit");
-  flags.Bool("migrate", &c.migrate, "apply schema migrations at start-up");
-  flags.Int("shutdown_grace_seconds", &c.shutdown_grace_seconds,
-            "on SIGTERM, how long calls in flight may take to finish");
-  flags.String("log_level", &c.log_level, "debug, info, warn or error");
   flags.Bool("start_workflows", &c.start_workflows,
              "start the three technical workflows at boot (else an operator starts them)");
   flags.Int("processing_batch", &c.processing_batch, "events claimed per workflow run");
@@ -66,35 +49,9 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
             "finished");
   flags.Int("purge_interval_seconds", &c.purge_interval_seconds,
             "background purge: at start, then this often (0: off; the Purge RPC still works)");
-  flags.String("metrics_listen", &c.metrics_listen,
-               "serve Prometheus metrics at http://<host:port>/metrics (port 0: any free port; "
-               "empty: no metrics endpoint)");
-  flags.String("metrics_port_file", &c.metrics_port_file,
-               "write the bound metrics port to this file once serving");
-  flags.Int("metrics_sample_ms", &c.metrics_sample_ms,
-            "how often queue lengths are sampled from PostgreSQL for mc_queue_events");
-  flags.Int("health_check_ms", &c.health_check_ms,
-            "how often PostgreSQL is pinged; gRPC health is NOT_SERVING while it fails");
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) return s;
-  c.help = flags.help_requested();
-  c.usage = flags.Usage();
+  if (absl::Status s = config::FinishServiceFlags(flags, &c); !s.ok()) return s;
   if (c.help) return c;
-  if (!flags.positional().empty()) c.command = flags.positional()[0];
-  if (c.command != "serve" && c.command != "migrate") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown command '", c.command, "' (serve or migrate)"));
-  }
-  if (c.pg_dsn.empty()) {
-    return absl::InvalidArgumentError("--pg_dsn (MC_PG_DSN) is required");
-  }
-  // The schema names the instance's notification channel too ("mc_rt_<schema>", at most 63
-  // bytes): lower-case letters, digits and '_', starting with a letter, at most 50.
-  bool schema_ok = !c.schema.empty() && c.schema.size() <= 50 && std::islower(c.schema[0]);
-  for (char ch : c.schema) schema_ok &= std::islower(ch) || std::isdigit(ch) || ch == '_';
-  if (!schema_ok) {
-    return absl::InvalidArgumentError(
-        "--schema: lower-case letters, digits and '_', starting with a letter, at most 50");
-  }
   if (c.commit_writers < 1 || c.pg_pool_size < c.commit_writers + 2) {
     return absl::InvalidArgumentError(
         "--commit_writers must be >= 1 and --pg_pool_size at least --commit_writers + 2 (reads "
@@ -110,9 +67,6 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
   if (c.purge_retention_hours < 0 || c.purge_interval_seconds < 0) {
     return absl::InvalidArgumentError(
         "--purge_retention_hours and --purge_interval_seconds must not be negative");
-  }
-  if (c.metrics_sample_ms < 100 || c.health_check_ms < 10) {
-    return absl::InvalidArgumentError("--metrics_sample_ms >= 100, --health_check_ms >= 10");
   }
   if (c.max_events_per_call < 1 || c.max_ctx_bytes < 2 || c.commit_max_rows < 1) {
     return absl::InvalidArgumentError(

@@ -5,25 +5,21 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/config/service_flags.h"
 
 namespace mc::execution {
 
-struct ExecutionConfig {
-  std::string command = "serve";  // "serve" or "migrate"
-  std::string listen = "0.0.0.0:50051";
-  std::string port_file;
-  std::string pg_dsn;
-  std::string schema = "mc_exec";
-  int pg_pool_size = 8;
-  std::string auth_tokens;
-  std::string auth_tokens_file;
-  std::string tls_cert, tls_key, tls_client_ca;
+// The common service flags (listen, PostgreSQL, tokens, TLS, metrics, ...) and the instance's own.
+struct ExecutionConfig : config::ServiceFlags {
+  ExecutionConfig() {
+    listen = "0.0.0.0:50051";
+    schema = "mc_exec";
+    metrics_listen = "0.0.0.0:9464";
+  }
   int max_events_per_call = 1000;
   int max_ctx_bytes = 64 * 1024;
   int commit_writers = 4;
   int commit_max_rows = 5000;
-  bool migrate = true;
-  int shutdown_grace_seconds = 10;
   // Technical workflows and delivery.
   bool start_workflows = false;
   int processing_batch = 500;
@@ -46,14 +42,6 @@ struct ExecutionConfig {
   // Archiving: acknowledged final events older than the retention are purged, every interval.
   int purge_retention_hours = 168;
   int purge_interval_seconds = 86400;  // 0: no background purge (the Purge RPC still works)
-  std::string log_level = "info";
-  // Observability: Prometheus /metrics (empty: off) and the PostgreSQL health check.
-  std::string metrics_listen = "0.0.0.0:9464";
-  std::string metrics_port_file;
-  int metrics_sample_ms = 5000;
-  int health_check_ms = 1000;
-  bool help = false;
-  std::string usage;
 };
 
 // INVALID_ARGUMENT naming the flag for unknown flags, bad values or a missing --pg_dsn.
