@@ -1,5 +1,6 @@
 #include "control-service/mcctl/exit_codes.h"
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
 namespace mc::mcctl {
@@ -26,25 +27,9 @@ int ExitCodeFor(grpc::StatusCode code) {
 }
 
 std::string StatusCodeName(int code) {
-  static const char* const kNames[] = {"OK",
-                                       "CANCELLED",
-                                       "UNKNOWN",
-                                       "INVALID_ARGUMENT",
-                                       "DEADLINE_EXCEEDED",
-                                       "NOT_FOUND",
-                                       "ALREADY_EXISTS",
-                                       "PERMISSION_DENIED",
-                                       "RESOURCE_EXHAUSTED",
-                                       "FAILED_PRECONDITION",
-                                       "ABORTED",
-                                       "OUT_OF_RANGE",
-                                       "UNIMPLEMENTED",
-                                       "INTERNAL",
-                                       "UNAVAILABLE",
-                                       "DATA_LOSS",
-                                       "UNAUTHENTICATED"};
-  if (code >= 0 && code < static_cast<int>(std::size(kNames))) return kNames[code];
-  return absl::StrCat("code ", code);
+  // The canonical names ("NOT_FOUND", ...): gRPC's and Abseil's codes share their numbers.
+  const std::string name = absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
+  return name.empty() ? absl::StrCat("code ", code) : name;
 }
 
 std::string ExitCodesHelp() {
@@ -69,20 +54,21 @@ std::string TlsHint(const FailedCall& call) {
 }
 
 std::string Hint(const FailedCall& call, grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::INVALID_ARGUMENT:
+  // Abseil's names for the same numbers: gRPC and Abseil share the canonical codes.
+  switch (static_cast<absl::StatusCode>(code)) {
+    case absl::StatusCode::kInvalidArgument:
       return "fix the value the message names, then run the command again";
-    case grpc::StatusCode::FAILED_PRECONDITION:
+    case absl::StatusCode::kFailedPrecondition:
       return "the message says what is missing; put that right first, then run the command "
              "again";
-    case grpc::StatusCode::ALREADY_EXISTS:
+    case absl::StatusCode::kAlreadyExists:
       return absl::StrCat("it is there already: see `mcctl ", call.group,
                           " list`, or choose another name");
-    case grpc::StatusCode::NOT_FOUND:
+    case absl::StatusCode::kNotFound:
       return absl::StrCat("check the name with `mcctl ", call.group, " list`");
-    case grpc::StatusCode::OUT_OF_RANGE:
+    case absl::StatusCode::kOutOfRange:
       return "use a value within the range the message gives";
-    case grpc::StatusCode::UNAVAILABLE:
+    case absl::StatusCode::kUnavailable:
       if (call.reached) {
         return absl::StrCat(call.server,
                             " answered, but could not reach the service named above: check that "
@@ -90,24 +76,24 @@ std::string Hint(const FailedCall& call, grpc::StatusCode code) {
       }
       return absl::StrCat("check that ", call.server, " is running and reachable from here; ",
                           "the address is set by ", call.address_setting, TlsHint(call));
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case absl::StatusCode::kDeadlineExceeded:
       return absl::StrCat("no answer from ", call.server, " within ", call.timeout_seconds,
                           " s: check that it is running and reachable (address set by ",
                           call.address_setting, TlsHint(call), "), or raise --timeout-seconds");
-    case grpc::StatusCode::UNAUTHENTICATED:
+    case absl::StatusCode::kUnauthenticated:
       if (!call.token_given) {
         return "no token was given: set MC_TOKEN, or pass --token-file FILE (or --token)";
       }
       return absl::StrCat("check --token / --token-file / MC_TOKEN: ", call.server,
                           " did not accept the token given");
-    case grpc::StatusCode::PERMISSION_DENIED:
+    case absl::StatusCode::kPermissionDenied:
       return "the token is valid but its role does not allow this: check --token / MC_TOKEN "
              "and use a token whose role does";
-    case grpc::StatusCode::UNIMPLEMENTED:
+    case absl::StatusCode::kUnimplemented:
       return absl::StrCat(call.server, " does not serve this call: is it the right kind of ",
                           "instance (control or execution) and version? The address is set by ",
                           call.address_setting);
-    case grpc::StatusCode::ABORTED:
+    case absl::StatusCode::kAborted:
       return "another operation was in the way; run the command again in a moment";
     default:
       return absl::StrCat(call.server, " failed: see its log");
