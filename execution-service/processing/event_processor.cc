@@ -161,10 +161,38 @@ absl::StatusOr<JobRun> EventProcessor::RunOnce() {
   apply(email_index, email_outcomes);
   apply(sms_index, sms_results);
 
+  const absl::string_view queue_name = QueueName(queue_);
+  const std::string_view queue_label(queue_name.data(), queue_name.size());
   if (absl::Status s = repository_.RecordOutcomes(queue_, records, quarantine, retries); !s.ok()) {
     // The messages went out but their logs did not: the lease makes them go out again later
     // (same Message-ID). Report the run as failed.
+    if (!records.empty()) {
+      logger_.Warn("delivery outcomes not recorded: the lease sends these messages again",
+                   {{"queue", queue_label},
+                    {"events", static_cast<int64_t>(records.size())},
+                    {"first_event", records.front().event_id},
+                    {"error", s.message()}});
+    }
     return s;
+  }
+  // One line per outcome other than Sent (Sent only at debug level), with the event's id.
+  const bool debug = logger_.Enabled(log::Level::kDebug);
+  for (const DeliveryRecord& r : records) {
+    if (r.status == EventStatus::kSent) {
+      if (debug) {
+        logger_.Debug(
+            "message sent",
+            {{"event", r.event_id}, {"queue", queue_label}, {"message_id", r.message_id}});
+      }
+      continue;
+    }
+    const absl::string_view status = StatusLabel(r.status);
+    logger_.Info("delivery outcome", {{"event", r.event_id},
+                                      {"queue", queue_label},
+                                      {"status", std::string_view(status.data(), status.size())},
+                                      {"failure", r.failure_type},
+                                      {"reason", r.failure_reason},
+                                      {"tries", static_cast<int64_t>(r.tries)}});
   }
   run.processed += static_cast<int64_t>(records.size());
   metrics_.DeliveryOutcomes(tally);
