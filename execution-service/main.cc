@@ -13,8 +13,8 @@
 #include "common/metrics/metrics.h"
 #include "common/metrics/periodic_task.h"
 #include "common/pg/connection_pool.h"
-#include "common/pg/migrator.h"
 #include "common/process/signals.h"
+#include "common/service/service_start.h"
 #include "execution-service/api/admin_grpc_services.h"
 #include "execution-service/api/event_grpc_service.h"
 #include "execution-service/api/instance_grpc_service.h"
@@ -55,22 +55,12 @@ int main(int argc, char** argv) {
   }
   log::Logger logger("execution", log::ParseLevel(config->log_level), std::cerr);
 
-  if (config->migrate || config->command == "migrate") {
-    absl::Status migrated = pg::Migrate(config->pg_dsn, config->schema, execution::Migrations());
-    if (!migrated.ok()) {
-      logger.Error("migration failed", {{"schema", config->schema}, {"error", migrated.message()}});
-      return 1;
-    }
-    logger.Info("schema up to date", {{"schema", config->schema}});
-    if (config->command == "migrate") return 0;
+  if (std::optional<int> exit_code =
+          service::MigrateAsConfigured(*config, execution::Migrations(), logger)) {
+    return *exit_code;
   }
-
-  absl::StatusOr<grpcutil::BearerAuth> auth =
-      grpcutil::BearerAuth::FromConfig(config->auth_tokens, config->auth_tokens_file);
-  if (!auth.ok()) {
-    logger.Error("authentication not configured", {{"error", auth.status().message()}});
-    return 2;
-  }
+  std::optional<grpcutil::BearerAuth> auth = service::AuthAsConfigured(*config, logger);
+  if (!auth) return 2;
 
   metrics::Metrics metrics;
   execution::ExecutionMetrics exec_metrics(metrics.registry());

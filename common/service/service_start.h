@@ -1,0 +1,28 @@
+// The start-up steps every Message Center service takes after parsing its flags: apply the
+// schema migrations as the flags ask, and build the bearer-token checker from them. Failures
+// are logged (never a token) and turned into the process exit code.
+// Use from main(); not thread-safe.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "common/config/service_flags.h"
+#include "common/grpc/bearer_auth.h"
+#include "common/log/logger.h"
+#include "common/pg/migrator.h"
+
+namespace mc::service {
+
+// Applies `migrations` when --migrate is on or the command is "migrate". Returns the exit code
+// when the process should stop now (0: "migrate" done; 1: migration failed), else nullopt.
+std::optional<int> MigrateAsConfigured(const config::ServiceFlags& flags,
+                                       const std::vector<pg::Migration>& migrations,
+                                       log::Logger& logger);
+
+// The token checker of --auth_tokens / --auth_tokens_file; nullopt (logged) when they are not
+// usable, and the process should exit with code 2.
+std::optional<grpcutil::BearerAuth> AuthAsConfigured(const config::ServiceFlags& flags,
+                                                     log::Logger& logger);
+
+}  // namespace mc::service
