@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/sinks/line_connection.h"
 
 namespace mc::sinks {
 
@@ -30,19 +31,20 @@ bool HttpSink::WaitForCount(size_t n, absl::Duration timeout) {
 }
 
 void HttpSink::Serve(int fd) {
-  std::string buffer, line;
+  LineConnection conn(fd);
+  std::string line;
   for (;;) {
     std::string request_line;
-    if (!ReadLine(fd, buffer, &request_line)) return;
+    if (!conn.ReadLine(&request_line)) return;
     size_t length = 0;
-    while (ReadLine(fd, buffer, &line) && !line.empty()) {
+    while (conn.ReadLine(&line) && !line.empty()) {
       std::string lower = absl::AsciiStrToLower(line);
       if (absl::StartsWith(lower, "content-length:")) {
         (void)absl::SimpleAtoi(absl::StripAsciiWhitespace(lower.substr(15)), &length);
       }
     }
     std::string body;
-    if (!ReadBytes(fd, buffer, length, &body)) return;
+    if (!conn.ReadBytes(length, &body)) return;
     int status = 200;
     if (body.find("\"to\":\"+999") != std::string::npos) status = 400;
     if (body.find("\"to\":\"+998") != std::string::npos) status = 503;
@@ -57,11 +59,9 @@ void HttpSink::Serve(int fd) {
       cv_.notify_all();
     }
     const char* reason = status == 200 ? "OK" : status == 400 ? "Bad Request" : "Unavailable";
-    if (!WriteAll(fd, absl::StrCat("HTTP/1.1 ", status, " ", reason,
-                                   "\r\nContent-Type: application/json\r\nContent-Length: ",
-                                   reply_body.size(), "\r\n\r\n", reply_body))) {
-      return;
-    }
+    conn.Queue(absl::StrCat("HTTP/1.1 ", status, " ", reason,
+                            "\r\nContent-Type: application/json\r\nContent-Length: ",
+                            reply_body.size(), "\r\n\r\n", reply_body));
   }
 }
 

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/sinks/line_connection.h"
 
 namespace mc::sinks {
 namespace {
@@ -53,78 +54,76 @@ bool SmtpSink::WaitForCount(size_t n, absl::Duration timeout) {
 }
 
 void SmtpSink::Serve(int fd) {
-  std::string buffer, line;
+  LineConnection conn(fd);
+  std::string line;
   ReceivedMail mail;
-  if (!WriteAll(fd, "220 mc-sink ESMTP\r\n")) return;
-  while (ReadLine(fd, buffer, &line)) {
-    std::string verb = absl::AsciiStrToUpper(line.substr(0, line.find(' ')));
-    if (absl::StartsWith(absl::AsciiStrToUpper(line), "MAIL FROM:")) verb = "MAIL";
-    if (absl::StartsWith(absl::AsciiStrToUpper(line), "RCPT TO:")) verb = "RCPT";
-    std::string reply;
+  conn.Queue("220 mc-sink ESMTP\r\n");
+  while (conn.ReadLine(&line)) {
+    const std::string upper = absl::AsciiStrToUpper(line.substr(0, 10));
+    std::string verb = upper.substr(0, upper.find(' '));
+    if (absl::StartsWith(upper, "MAIL FROM:")) verb = "MAIL";
+    if (absl::StartsWith(upper, "RCPT TO:")) verb = "RCPT";
     if (verb == "EHLO") {
-      reply =
-          absl::StrCat("250-mc-sink\r\n", options_.advertise_pipelining ? "250-PIPELINING\r\n" : "",
-                       "250-8BITMIME\r\n250 SIZE 52428800\r\n");
+      conn.Queue(absl::StrCat("250-mc-sink\r\n",
+                              options_.advertise_pipelining ? "250-PIPELINING\r\n" : "",
+                              "250-8BITMIME\r\n250 SIZE 52428800\r\n"));
     } else if (verb == "HELO" || verb == "NOOP") {
-      reply = "250 OK\r\n";
+      conn.Queue("250 OK\r\n");
     } else if (verb == "RSET") {
       mail = ReceivedMail();
-      reply = "250 OK\r\n";
+      conn.Queue("250 OK\r\n");
     } else if (verb == "MAIL") {
       mail = ReceivedMail();
       mail.from = AngleAddress(line.substr(10));
-      reply = "250 OK\r\n";
+      conn.Queue("250 OK\r\n");
     } else if (verb == "RCPT") {
       std::string rcpt = AngleAddress(line.substr(8));
       if (absl::StartsWith(rcpt, "bounce")) {
-        reply = "550 5.1.1 <" + rcpt + ">: user unknown\r\n";
+        conn.Queue("550 5.1.1 <" + rcpt + ">: user unknown\r\n");
       } else if (absl::StartsWith(rcpt, "busy")) {
-        reply = "451 4.3.0 <" + rcpt + ">: try again later\r\n";
+        conn.Queue("451 4.3.0 <" + rcpt + ">: try again later\r\n");
       } else {
-        mail.recipients.push_back(rcpt);
-        reply = "250 OK\r\n";
+        mail.recipients.push_back(std::move(rcpt));
+        conn.Queue("250 OK\r\n");
+        continue;
       }
-      if (reply[0] != '2') {
-        std::lock_guard<std::mutex> lock(mu_);
-        ++refused_;
-      }
+      std::lock_guard<std::mutex> lock(mu_);
+      ++refused_;
     } else if (verb == "DATA") {
       if (mail.recipients.empty()) {
-        reply = "554 5.5.1 no valid recipients\r\n";
-      } else {
-        if (!WriteAll(fd, "354 end data with <CR><LF>.<CR><LF>\r\n")) return;
-        std::string data;
-        bool complete = false;
-        while (ReadLine(fd, buffer, &line)) {
-          if (line == ".") {
-            complete = true;
-            break;
-          }
-          if (!line.empty() && line[0] == '.') line.erase(0, 1);
-          absl::StrAppend(&data, line, "\r\n");
-        }
-        if (!complete) return;
-        mail.data = std::move(data);
-        {
-          std::lock_guard<std::mutex> lock(mu_);
-          ++accepted_;
-          if (!options_.store_dir.empty()) {
-            std::ofstream(absl::StrCat(options_.store_dir, "/", accepted_, ".eml")) << mail.data;
-          }
-          if (options_.keep_in_memory) mails_.push_back(mail);
-        }
-        cv_.notify_all();
-        if (options_.on_message) options_.on_message(mail);
-        mail = ReceivedMail();
-        reply = "250 2.0.0 OK queued\r\n";
+        conn.Queue("554 5.5.1 no valid recipients\r\n");
+        continue;
       }
+      conn.Queue("354 end data with <CR><LF>.<CR><LF>\r\n");
+      bool complete = false;
+      while (conn.ReadLine(&line)) {
+        if (line == ".") {
+          complete = true;
+          break;
+        }
+        absl::StrAppend(&mail.data, absl::string_view(line).substr(absl::StartsWith(line, ".")),
+                        "\r\n");
+      }
+      if (!complete) return;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        ++accepted_;
+        if (!options_.store_dir.empty()) {
+          std::ofstream(absl::StrCat(options_.store_dir, "/", accepted_, ".eml")) << mail.data;
+        }
+        if (options_.keep_in_memory) mails_.push_back(mail);
+      }
+      cv_.notify_all();
+      if (options_.on_message) options_.on_message(mail);
+      mail = ReceivedMail();
+      conn.Queue("250 2.0.0 OK queued\r\n");
     } else if (verb == "QUIT") {
-      WriteAll(fd, "221 bye\r\n");
+      conn.Queue("221 bye\r\n");
+      conn.Flush();
       return;
     } else {
-      reply = "502 5.5.2 command unrecognized\r\n";
+      conn.Queue("502 5.5.2 command unrecognized\r\n");
     }
-    if (!WriteAll(fd, reply)) return;
   }
 }
 

@@ -71,45 +71,4 @@ void TcpListener::Stop() {
   for (auto& t : threads) t.join();
 }
 
-namespace {
-bool Fill(int fd, std::string& buffer) {
-  char chunk[16384];
-  ssize_t n = read(fd, chunk, sizeof chunk);
-  if (n <= 0) return false;
-  buffer.append(chunk, static_cast<size_t>(n));
-  return true;
-}
-}  // namespace
-
-bool ReadLine(int fd, std::string& buffer, std::string* line) {
-  for (;;) {
-    size_t eol = buffer.find("\r\n");
-    if (eol != std::string::npos) {
-      line->assign(buffer, 0, eol);
-      buffer.erase(0, eol + 2);
-      return true;
-    }
-    if (!Fill(fd, buffer)) return false;
-  }
-}
-
-bool ReadBytes(int fd, std::string& buffer, size_t n, std::string* out) {
-  while (buffer.size() < n) {
-    if (!Fill(fd, buffer)) return false;
-  }
-  out->assign(buffer, 0, n);
-  buffer.erase(0, n);
-  return true;
-}
-
-bool WriteAll(int fd, const std::string& data) {
-  size_t off = 0;
-  while (off < data.size()) {
-    ssize_t n = send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    off += static_cast<size_t>(n);
-  }
-  return true;
-}
-
 }  // namespace mc::sinks

@@ -36,10 +36,4 @@ class TcpListener {
   std::list<std::thread> connections_;
 };
 
-// Reads one line ending in "\r\n" (returned without it) from fd through `buffer`; false at EOF.
-bool ReadLine(int fd, std::string& buffer, std::string* line);
-// Reads exactly n bytes (after what `buffer` holds); false at EOF.
-bool ReadBytes(int fd, std::string& buffer, size_t n, std::string* out);
-bool WriteAll(int fd, const std::string& data);
-
 }  // namespace mc::sinks

@@ -189,30 +189,37 @@ std::vector<SendOutcome> PipeliningSmtpSender::SendMany(
   const SendOutcome lost{SendOutcome::Kind::kSoftFailure, "SMTP connection lost"};
   size_t i = 0;
   size_t retried = messages.size();  // the message already retried on a new connection
+  // The envelope of messages[i] already went out, after the previous message's content.
+  bool envelope_sent = false;
+  auto close = [&] {
+    Close();
+    envelope_sent = false;
+  };
   while (i < messages.size()) {
     std::string error;
     const bool reused = fd_ >= 0 && retried != i;
-    if (!reused && !Connect(&error)) {
+    if (fd_ < 0 && !Connect(&error)) {
       for (; i < messages.size(); ++i) out[i] = {SendOutcome::Kind::kSoftFailure, error};
       return out;
     }
     // Without PIPELINING, one command at a time; with it, the three in one write.
     Reply mail, rcpt, data;
     const OutgoingMessage& m = *messages[i];
-    const std::string from_cmd = absl::StrCat("MAIL FROM:<", envelope_from_, ">\r\n");
-    const std::string rcpt_cmd = absl::StrCat("RCPT TO:<", m.address, ">\r\n");
     if (pipelining_) {
-      if (Write(Envelope(m))) {
+      if (envelope_sent || Write(Envelope(m))) {
         mail = ReadReply();
         if (mail.code != 0) rcpt = ReadReply();
         if (rcpt.code != 0) data = ReadReply();
       }
-    } else if (Write(from_cmd) && Positive((mail = ReadReply()).code) && Write(rcpt_cmd) &&
+    } else if (Write(absl::StrCat("MAIL FROM:<", envelope_from_, ">\r\n")) &&
+               Positive((mail = ReadReply()).code) &&
+               Write(absl::StrCat("RCPT TO:<", m.address, ">\r\n")) &&
                Positive((rcpt = ReadReply()).code) && Write("DATA\r\n")) {
       data = ReadReply();
     }
+    envelope_sent = false;
     if (reused && (mail.code == 0 || mail.code == 421)) {
-      Close();  // the relay dropped the idle connection: this message again, on a new one
+      close();  // the relay dropped the connection before the message: again, on a new one
       retried = i;
       continue;
     }
@@ -226,17 +233,25 @@ std::vector<SendOutcome> PipeliningSmtpSender::SendMany(
       }
       ++i;
       const bool unusable = mail.code == 0 || rcpt.code == 0 || data.code == 0;
-      if (unusable || !Write("RSET\r\n") || ReadReply().code != 250) Close();
+      if (unusable || !Write("RSET\r\n") || ReadReply().code != 250) close();
       continue;
     }
-    if (!Write(Body(m))) {
-      Close();
+    // The content, and the next message's envelope in the same write (RFC 2920 section 3.1).
+    const bool group_next = pipelining_ && i + 1 < messages.size();
+    std::string payload = Body(m);
+    if (group_next) payload += Envelope(*messages[i + 1]);
+    if (!Write(payload)) {
+      close();
       out[i++] = lost;
       continue;
     }
     Reply done = ReadReply();
     out[i++] = FromReply(done.code, done.text);
-    if (done.code == 0) Close();
+    if (done.code == 0) {
+      close();
+    } else {
+      envelope_sent = group_next;
+    }
   }
   return out;
 }

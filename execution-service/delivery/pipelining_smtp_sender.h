@@ -1,6 +1,7 @@
 // PipeliningSmtpSender: email over plain SMTP to a trusted relay, with command pipelining
-// (RFC 2920): MAIL, RCPT and DATA go in one write, so a message costs two round trips instead
-// of four. One connection, kept open; reopened after an error, or when the relay dropped it
+// (RFC 2920): MAIL, RCPT and DATA go in one write, and a message's content goes in the same
+// write as the next message's MAIL, RCPT and DATA, so within a batch a message costs one round
+// trip instead of four. One connection, kept open; reopened after an error, or when the relay dropped it
 // while idle (the message is then tried on the new connection). Connect and I/O are bounded by
 // the timeout. Used when the relay is smtp:// without STARTTLS or login; those go through
 // libcurl (SmtpSender). One command at a time when the server does not announce PIPELINING.

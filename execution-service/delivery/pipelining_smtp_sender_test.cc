@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "absl/strings/escaping.h"
 #include "common/sinks/smtp_sink.h"
 
 namespace mc::execution {
@@ -40,6 +41,37 @@ TEST_CASE("outcomes per message, pipelined or one command at a time") {
     // Dot-stuffing undone by the server: the body arrives as written.
     CHECK(mails[0].data.find("Message-ID: <ev-rt-1@mc.test>") != std::string::npos);
   }
+}
+
+TEST_CASE("in a batch, each content goes with the next envelope and every message arrives whole") {
+  auto sink = sinks::SmtpSink::Start({});
+  REQUIRE(sink.ok());
+  PipeliningSmtpSender sender({.url = (*sink)->url()});
+  std::vector<OutgoingMessage> batch;
+  for (int n = 0; n < 40; ++n) {
+    batch.push_back(Mail((n % 7 == 3 ? "bounce" : "user") + std::to_string(n) + "@example.com", n));
+  }
+  std::vector<const OutgoingMessage*> refs;
+  for (const OutgoingMessage& m : batch) refs.push_back(&m);
+  std::vector<SendOutcome> out = sender.SendMany(refs);
+  REQUIRE(out.size() == batch.size());
+  std::vector<std::string> expected_ids;
+  for (int n = 0; n < 40; ++n) {
+    INFO("message " << n);
+    CHECK(out[n].kind ==
+          (n % 7 == 3 ? SendOutcome::Kind::kHardFailure : SendOutcome::Kind::kSent));
+    if (n % 7 != 3) expected_ids.push_back("Message-ID: <ev-rt-" + std::to_string(n) + "@mc.test>");
+  }
+  auto mails = (*sink)->Messages();
+  REQUIRE(mails.size() == expected_ids.size());
+  for (size_t k = 0; k < mails.size(); ++k) {
+    INFO("mail " << k);
+    CHECK(mails[k].data.find(expected_ids[k]) != std::string::npos);
+    CHECK(mails[k].data.find(absl::Base64Escape(batch[0].text)) != std::string::npos);
+  }
+  // The connection is still good for the next batch.
+  OutgoingMessage after = Mail("late@example.com", 99);
+  CHECK(sender.Send(after).kind == SendOutcome::Kind::kSent);
 }
 
 TEST_CASE("a connection the relay dropped is replaced without failing the message") {
