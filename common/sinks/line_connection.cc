@@ -23,13 +23,12 @@ bool LineConnection::Fill() {
   if (!Flush()) return false;
   in_.erase(0, pos_);  // once per read, not once per line
   pos_ = 0;
-  const size_t had = in_.size();
-  in_.resize(had + 65536);
+  char chunk[65536];
   ssize_t n;
   do {
-    n = read(fd_, in_.data() + had, 65536);
+    n = read(fd_, chunk, sizeof chunk);
   } while (n < 0 && errno == EINTR);
-  in_.resize(had + static_cast<size_t>(n > 0 ? n : 0));
+  if (n > 0) in_.append(chunk, static_cast<size_t>(n));
   return n > 0;
 }
 

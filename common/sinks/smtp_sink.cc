@@ -4,7 +4,9 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/sinks/line_connection.h"
 
 namespace mc::sinks {
@@ -53,6 +55,20 @@ bool SmtpSink::WaitForCount(size_t n, absl::Duration timeout) {
   return cv_.wait_for(lock, absl::ToChronoMilliseconds(timeout), [&] { return accepted_ >= n; });
 }
 
+void SmtpSink::Accept(ReceivedMail& mail) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++accepted_;
+    if (!options_.store_dir.empty()) {
+      std::ofstream(absl::StrCat(options_.store_dir, "/", accepted_, ".eml")) << mail.data;
+    }
+    if (options_.keep_in_memory) mails_.push_back(mail);
+  }
+  cv_.notify_all();
+  if (options_.on_message) options_.on_message(mail);
+  mail = ReceivedMail();
+}
+
 void SmtpSink::Serve(int fd) {
   LineConnection conn(fd);
   std::string line;
@@ -66,6 +82,7 @@ void SmtpSink::Serve(int fd) {
     if (verb == "EHLO") {
       conn.Queue(absl::StrCat("250-mc-sink\r\n",
                               options_.advertise_pipelining ? "250-PIPELINING\r\n" : "",
+                              options_.advertise_chunking ? "250-CHUNKING\r\n" : "",
                               "250-8BITMIME\r\n250 SIZE 52428800\r\n"));
     } else if (verb == "HELO" || verb == "NOOP") {
       conn.Queue("250 OK\r\n");
@@ -105,17 +122,30 @@ void SmtpSink::Serve(int fd) {
                         "\r\n");
       }
       if (!complete) return;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        ++accepted_;
-        if (!options_.store_dir.empty()) {
-          std::ofstream(absl::StrCat(options_.store_dir, "/", accepted_, ".eml")) << mail.data;
-        }
-        if (options_.keep_in_memory) mails_.push_back(mail);
+      Accept(mail);
+      conn.Queue("250 2.0.0 OK queued\r\n");
+    } else if (verb == "BDAT") {
+      // BDAT <size> [LAST] (RFC 3030): the chunk is read whole, whatever the reply.
+      std::vector<std::string> args = absl::StrSplit(line, ' ', absl::SkipEmpty());
+      size_t size = 0;
+      if (args.size() < 2 || !absl::SimpleAtoi(args[1], &size)) {
+        conn.Queue("501 5.5.4 syntax: BDAT <size> [LAST]\r\n");
+        conn.Flush();
+        return;  // the chunk's end cannot be found
       }
-      cv_.notify_all();
-      if (options_.on_message) options_.on_message(mail);
-      mail = ReceivedMail();
+      std::string chunk;
+      if (!conn.ReadBytes(size, &chunk)) return;
+      if (mail.recipients.empty()) {
+        mail = ReceivedMail();
+        conn.Queue("554 5.5.1 no valid recipients\r\n");
+        continue;
+      }
+      mail.data += chunk;
+      if (args.size() < 3 || absl::AsciiStrToUpper(args[2]) != "LAST") {
+        conn.Queue("250 2.0.0 chunk received\r\n");
+        continue;
+      }
+      Accept(mail);
       conn.Queue("250 2.0.0 OK queued\r\n");
     } else if (verb == "QUIT") {
       conn.Queue("221 bye\r\n");

@@ -3,8 +3,9 @@
 // cluster. Recipients drive failures, so every delivery outcome can be produced for real:
 //   bounce...@  -> "550 5.1.1 user unknown" at RCPT (a hard bounce)
 //   busy...@    -> "451 4.3.0 try again later" at RCPT (a soft failure)
-// Supports EHLO/HELO, MAIL, RCPT, DATA (dot-unstuffed), RSET, NOOP, QUIT, and PIPELINING
-// (commands are answered in order as they are read); no TLS.
+// Supports EHLO/HELO, MAIL, RCPT, DATA (dot-unstuffed), BDAT (CHUNKING), RSET, NOOP, QUIT,
+// and PIPELINING (commands are answered in order, the replies to what one read brought in one
+// write); no TLS.
 // Thread-safe.
 #pragma once
 
@@ -32,6 +33,7 @@ struct SmtpSinkOptions {
   bool keep_in_memory = true;
   std::string store_dir;  // when set, each message is written there as <n>.eml
   bool advertise_pipelining = true;
+  bool advertise_chunking = true;
   // Called (on the connection's thread) for each accepted message, e.g. to time it.
   std::function<void(const ReceivedMail&)> on_message;
 };
@@ -52,6 +54,8 @@ class SmtpSink {
  private:
   SmtpSink() = default;
   void Serve(int fd);
+  // Counts and keeps a complete message, then clears it.
+  void Accept(ReceivedMail& mail);
 
   SmtpSinkOptions options_;
   TcpListener listener_;

@@ -167,7 +167,9 @@ bool PipeliningSmtpSender::Connect(std::string* error) {
     Close();
     return false;
   }
-  pipelining_ = absl::StrContains(absl::AsciiStrToUpper(ehlo.text), "PIPELINING");
+  const std::string capabilities = absl::AsciiStrToUpper(ehlo.text);
+  pipelining_ = absl::StrContains(capabilities, "PIPELINING");
+  chunking_ = pipelining_ && absl::StrContains(capabilities, "CHUNKING");
   return true;
 }
 
@@ -177,6 +179,57 @@ std::string PipeliningSmtpSender::Envelope(const OutgoingMessage& m) const {
 
 std::string PipeliningSmtpSender::Body(const OutgoingMessage& m) const {
   return DotStuff(BuildMime(m, options_.from, absl::Now())) + ".\r\n";
+}
+
+size_t PipeliningSmtpSender::SendChunked(const std::vector<const OutgoingMessage*>& messages,
+                                         size_t begin, bool reused, std::vector<SendOutcome>& out,
+                                         bool* again) {
+  constexpr size_t kMaxMessages = 64;
+  constexpr size_t kMaxBytes = 1 << 20;
+  *again = false;
+  std::string group;
+  size_t end = begin;
+  while (end < messages.size() && end - begin < kMaxMessages && group.size() < kMaxBytes) {
+    const OutgoingMessage& m = *messages[end++];
+    std::string content = BuildMime(m, options_.from, absl::Now());
+    if (!absl::EndsWith(content, "\r\n")) content += "\r\n";
+    // RSET first: whatever a failed transaction before it left open, this one starts clean.
+    absl::StrAppend(&group, "RSET\r\nMAIL FROM:<", envelope_from_, ">\r\nRCPT TO:<", m.address,
+                    ">\r\nBDAT ", content.size(), " LAST\r\n", content);
+  }
+  const bool written = Write(group);
+  for (size_t k = begin; k < end; ++k) {
+    Reply rset, mail, rcpt, bdat;
+    if (written) rset = ReadReply();
+    if (rset.code == 0 || rset.code == 421) {
+      if (k == begin && reused) {
+        Close();  // the relay dropped the idle connection: the group again, on a new one
+        *again = true;
+        return begin;
+      }
+      const std::string reason =
+          rset.code == 0 ? "SMTP connection lost: " + rset.text : "SMTP " + rset.text;
+      for (; k < end; ++k) out[k] = {SendOutcome::Kind::kSoftFailure, reason};
+      Close();
+      return end;
+    }
+    mail = ReadReply();
+    if (mail.code != 0) rcpt = ReadReply();
+    if (rcpt.code != 0) bdat = ReadReply();
+    if (!Positive(mail.code)) {
+      out[k] = FromReply(mail.code, mail.text);
+    } else if (!Positive(rcpt.code)) {
+      out[k] = FromReply(rcpt.code, rcpt.text, /*recipient=*/true);
+    } else {
+      out[k] = FromReply(bdat.code, bdat.text);
+    }
+    if (mail.code == 0 || rcpt.code == 0 || bdat.code == 0) {
+      for (++k; k < end; ++k) out[k] = {SendOutcome::Kind::kSoftFailure, "SMTP connection lost"};
+      Close();
+      return end;
+    }
+  }
+  return end;
 }
 
 SendOutcome PipeliningSmtpSender::Send(const OutgoingMessage& message) {
@@ -201,6 +254,13 @@ std::vector<SendOutcome> PipeliningSmtpSender::SendMany(
     if (fd_ < 0 && !Connect(&error)) {
       for (; i < messages.size(); ++i) out[i] = {SendOutcome::Kind::kSoftFailure, error};
       return out;
+    }
+    if (chunking_) {
+      bool again = false;
+      const size_t next = SendChunked(messages, i, reused, out, &again);
+      if (again) retried = i;
+      i = next;
+      continue;
     }
     // Without PIPELINING, one command at a time; with it, the three in one write.
     Reply mail, rcpt, data;

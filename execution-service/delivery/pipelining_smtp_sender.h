@@ -1,14 +1,19 @@
 // PipeliningSmtpSender: email over plain SMTP to a trusted relay, with command pipelining
-// (RFC 2920): MAIL, RCPT and DATA go in one write, and a message's content goes in the same
-// write as the next message's MAIL, RCPT and DATA, so within a batch a message costs one round
-// trip instead of four. One connection, kept open; reopened after an error, or when the relay dropped it
-// while idle (the message is then tried on the new connection). Connect and I/O are bounded by
-// the timeout. Used when the relay is smtp:// without STARTTLS or login; those go through
-// libcurl (SmtpSender). One command at a time when the server does not announce PIPELINING.
+// (RFC 2920). One connection, kept open; reopened after an error, or when the relay dropped it
+// while idle (the messages are then tried on the new connection). Connect and I/O are bounded
+// by the timeout. Used when the relay is smtp:// without STARTTLS or login; those go through
+// libcurl (SmtpSender). Three ways, by what the relay announces:
+//  - PIPELINING and CHUNKING (RFC 3030, e.g. Postfix >= 3.4): up to 64 messages (1 MiB) go in
+//    one write, each as RSET, MAIL, RCPT and "BDAT <size> LAST" with its content; then all the
+//    replies are read: one round trip for the group;
+//  - PIPELINING only: MAIL, RCPT and DATA in one write, and a message's content in the same
+//    write as the next message's MAIL, RCPT and DATA: one round trip per message;
+//  - neither: one command at a time.
 //
-// Outcomes: 2xx after DATA -> sent; 5xx -> hard failure with the server's reply (marked
-// address_rejected only when the reply was to RCPT); 4xx, connection errors, timeouts -> soft
-// failure. Not thread-safe: one per thread.
+// Outcomes: 2xx at the end of the content -> sent; 5xx -> hard failure with the server's reply
+// (marked address_rejected only when the reply was to RCPT); 4xx, connection errors, timeouts
+// -> soft failure (a message whose content went out but whose reply was lost may have been
+// delivered: sent again later, it has the same Message-ID). Not thread-safe: one per thread.
 #pragma once
 
 #include <string>
@@ -41,6 +46,11 @@ class PipeliningSmtpSender final : public MessageSender {
   Reply ReadReply();
   std::string Envelope(const OutgoingMessage& m) const;
   std::string Body(const OutgoingMessage& m) const;
+  // Sends messages[begin...] as one group (RFC 3030 BDAT) on the open connection, fills their
+  // outcomes and returns the index after the group. Sets *again (and returns begin) when a
+  // reused connection turned out closed before the first reply: the caller reconnects.
+  size_t SendChunked(const std::vector<const OutgoingMessage*>& messages, size_t begin, bool reused,
+                     std::vector<SendOutcome>& out, bool* again);
 
   SmtpOptions options_;
   std::string host_;
@@ -48,6 +58,7 @@ class PipeliningSmtpSender final : public MessageSender {
   std::string envelope_from_;
   int fd_ = -1;
   bool pipelining_ = false;
+  bool chunking_ = false;  // PIPELINING and CHUNKING both announced
   std::string buffer_;
 };
 

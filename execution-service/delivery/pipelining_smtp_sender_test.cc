@@ -1,4 +1,5 @@
-// Against a real SMTP server on loopback (common/sinks), with and without PIPELINING.
+// Against a real SMTP server on loopback (common/sinks): with PIPELINING and CHUNKING (BDAT
+// groups), PIPELINING only, and neither.
 #include "execution-service/delivery/pipelining_smtp_sender.h"
 
 #include <catch2/catch.hpp>
@@ -18,10 +19,16 @@ OutgoingMessage Mail(const std::string& to, int n) {
   return m;
 }
 
-TEST_CASE("outcomes per message, pipelined or one command at a time") {
-  for (bool pipelining : {true, false}) {
-    INFO("pipelining " << pipelining);
-    auto sink = sinks::SmtpSink::Start({.advertise_pipelining = pipelining});
+struct Mode {
+  bool pipelining, chunking;
+};
+constexpr Mode kModes[] = {{true, true}, {true, false}, {false, false}};
+
+TEST_CASE("outcomes per message, in BDAT groups, pipelined or one command at a time") {
+  for (Mode mode : kModes) {
+    INFO("pipelining " << mode.pipelining << ", chunking " << mode.chunking);
+    auto sink = sinks::SmtpSink::Start(
+        {.advertise_pipelining = mode.pipelining, .advertise_chunking = mode.chunking});
     REQUIRE(sink.ok());
     PipeliningSmtpSender sender({.url = (*sink)->url(), .from = "Shop <shop@mc.test>"});
     OutgoingMessage a = Mail("a@example.com", 1), bounce = Mail("bounce@example.com", 2),
@@ -43,35 +50,43 @@ TEST_CASE("outcomes per message, pipelined or one command at a time") {
   }
 }
 
-TEST_CASE("in a batch, each content goes with the next envelope and every message arrives whole") {
-  auto sink = sinks::SmtpSink::Start({});
-  REQUIRE(sink.ok());
-  PipeliningSmtpSender sender({.url = (*sink)->url()});
-  std::vector<OutgoingMessage> batch;
-  for (int n = 0; n < 40; ++n) {
-    batch.push_back(Mail((n % 7 == 3 ? "bounce" : "user") + std::to_string(n) + "@example.com", n));
+TEST_CASE("in a batch, every message arrives whole, in order, with its own outcome") {
+  for (Mode mode : kModes) {
+    INFO("pipelining " << mode.pipelining << ", chunking " << mode.chunking);
+    auto sink = sinks::SmtpSink::Start(
+        {.advertise_pipelining = mode.pipelining, .advertise_chunking = mode.chunking});
+    REQUIRE(sink.ok());
+    PipeliningSmtpSender sender({.url = (*sink)->url()});
+    std::vector<OutgoingMessage> batch;
+    // More than one BDAT group (64), a bounce in each.
+    for (int n = 0; n < 150; ++n) {
+      batch.push_back(
+          Mail((n % 7 == 3 ? "bounce" : "user") + std::to_string(n) + "@example.com", n));
+    }
+    std::vector<const OutgoingMessage*> refs;
+    for (const OutgoingMessage& m : batch) refs.push_back(&m);
+    std::vector<SendOutcome> out = sender.SendMany(refs);
+    REQUIRE(out.size() == batch.size());
+    std::vector<std::string> expected_ids;
+    for (int n = 0; n < 150; ++n) {
+      INFO("message " << n);
+      CHECK(out[n].kind ==
+            (n % 7 == 3 ? SendOutcome::Kind::kHardFailure : SendOutcome::Kind::kSent));
+      if (n % 7 != 3)
+        expected_ids.push_back("Message-ID: <ev-rt-" + std::to_string(n) + "@mc.test>");
+    }
+    auto mails = (*sink)->Messages();
+    REQUIRE(mails.size() == expected_ids.size());
+    for (size_t k = 0; k < mails.size(); ++k) {
+      INFO("mail " << k);
+      CHECK(mails[k].data.find(expected_ids[k]) != std::string::npos);
+      CHECK(mails[k].data.find(absl::Base64Escape(batch[0].text)) != std::string::npos);
+    }
+    // The connection is still good for the next batch.
+    OutgoingMessage after = Mail("late@example.com", 99);
+    CHECK(sender.Send(after).kind == SendOutcome::Kind::kSent);
+    CHECK((*sink)->accepted() == expected_ids.size() + 1);
   }
-  std::vector<const OutgoingMessage*> refs;
-  for (const OutgoingMessage& m : batch) refs.push_back(&m);
-  std::vector<SendOutcome> out = sender.SendMany(refs);
-  REQUIRE(out.size() == batch.size());
-  std::vector<std::string> expected_ids;
-  for (int n = 0; n < 40; ++n) {
-    INFO("message " << n);
-    CHECK(out[n].kind ==
-          (n % 7 == 3 ? SendOutcome::Kind::kHardFailure : SendOutcome::Kind::kSent));
-    if (n % 7 != 3) expected_ids.push_back("Message-ID: <ev-rt-" + std::to_string(n) + "@mc.test>");
-  }
-  auto mails = (*sink)->Messages();
-  REQUIRE(mails.size() == expected_ids.size());
-  for (size_t k = 0; k < mails.size(); ++k) {
-    INFO("mail " << k);
-    CHECK(mails[k].data.find(expected_ids[k]) != std::string::npos);
-    CHECK(mails[k].data.find(absl::Base64Escape(batch[0].text)) != std::string::npos);
-  }
-  // The connection is still good for the next batch.
-  OutgoingMessage after = Mail("late@example.com", 99);
-  CHECK(sender.Send(after).kind == SendOutcome::Kind::kSent);
 }
 
 TEST_CASE("a connection the relay dropped is replaced without failing the message") {
