@@ -1,6 +1,6 @@
 // ProcessingRepository: the set-wise statements of the technical workflows.
 //
-// Each call is one statement, its own transaction. The pool must have kSessionSettings.
+// Each call is one statement, its own transaction. The pool must have SessionSettings().
 // ClaimAndRoute (rtEventsProcessing / batchEventsProcessing):
 //  - claims up to `limit` due Pending events of the queue (FOR UPDATE SKIP LOCKED, id order;
 //    events scheduled for later are skipped), links each to the most recently published
@@ -79,8 +79,11 @@ struct RetryEntry {
 
 class ProcessingRepository {
  public:
-  // For the pool's PoolOptions::session_settings: claims must read indexes in order.
-  static std::vector<std::string> SessionSettings() { return {"SET enable_bitmapscan = off"}; }
+  // For the pool's PoolOptions::session_settings: every statement here reaches a small set of
+  // rows through an index (see processing_repository.cc).
+  static std::vector<std::string> SessionSettings() {
+    return {"SET enable_bitmapscan = off", "SET plan_cache_mode = force_custom_plan"};
+  }
 
   explicit ProcessingRepository(pg::ConnectionPool& pool);
 
