@@ -74,9 +74,8 @@ absl::Status WorkflowRepository::RecordRun(const std::string& name, int64_t proc
   std::optional<std::string> last_error;
   if (!error.empty()) last_error = error.substr(0, 2000);
   return pool_.Run([&](pqxx::connection& c) {
-    pqxx::work tx(c);
+    pqxx::nontransaction tx(c);  // one statement: one round trip
     tx.exec_prepared("workflows_record_run", name, processed, errors, last_error);
-    tx.commit();
     return absl::OkStatus();
   });
 }

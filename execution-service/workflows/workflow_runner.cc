@@ -1,17 +1,21 @@
 #include "execution-service/workflows/workflow_runner.h"
 
+#include <algorithm>
+
 namespace mc::execution {
 
 WorkflowRunner::WorkflowRunner(std::string name, WorkflowJob& job, WorkflowStates& states,
                                WorkflowRepository& repository, prometheus::Counter& runs,
-                               prometheus::Counter& errors, log::Logger& logger)
+                               prometheus::Counter& errors, log::Logger& logger,
+                               absl::Duration record_every)
     : name_(std::move(name)),
       job_(job),
       states_(states),
       repository_(repository),
       runs_(runs),
       errors_(errors),
-      logger_(logger) {
+      logger_(logger),
+      record_every_(record_every) {
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -22,27 +26,48 @@ void WorkflowRunner::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void WorkflowRunner::Record(const std::string& error) {
+  if (absl::Status s = repository_.RecordRun(name_, pending_processed_, pending_errors_, error);
+      !s.ok()) {
+    logger_.Warn("workflow run not recorded", {{"workflow", name_}, {"error", s.message()}});
+    return;  // kept for the next record
+  }
+  pending_processed_ = 0;
+  pending_errors_ = 0;
+  last_record_ = absl::Now();
+}
+
 void WorkflowRunner::Loop() {
   while (!stopping_) {
+    const bool pending = pending_processed_ > 0 || pending_errors_ > 0;
+    if (pending && absl::Now() - last_record_ >= record_every_) Record("");
     if (!states_.WaitUntilStarted(name_, absl::Milliseconds(500))) continue;
     absl::StatusOr<JobRun> run = job_.RunOnce();
     if (!run.ok()) {
       runs_.Increment();
       errors_.Increment();
       logger_.Warn("workflow run failed", {{"workflow", name_}, {"error", run.status().message()}});
-      (void)repository_.RecordRun(name_, 0, 1, std::string(run.status().message()));
+      ++pending_errors_;
+      Record(std::string(run.status().message()));
       job_.WaitForWork(absl::Seconds(1));
       continue;
     }
     if (run->processed > 0 || run->errors > 0) {
       runs_.Increment();
       if (run->errors > 0) errors_.Increment(static_cast<double>(run->errors));
-      if (absl::Status s = repository_.RecordRun(name_, run->processed, run->errors, ""); !s.ok()) {
-        logger_.Warn("workflow run not recorded", {{"workflow", name_}, {"error", s.message()}});
-      }
+      pending_processed_ += run->processed;
+      pending_errors_ += run->errors;
+      // The first run after a quiet spell is recorded at once.
+      if (absl::Now() - last_record_ >= record_every_) Record("");
     }
-    if (!run->more && !stopping_) job_.WaitForWork(absl::Seconds(1));
+    if (run->more || stopping_) continue;
+    absl::Duration wait = absl::Seconds(1);
+    if (pending_processed_ > 0 || pending_errors_ > 0) {
+      wait = std::clamp(last_record_ + record_every_ - absl::Now(), absl::Milliseconds(1), wait);
+    }
+    job_.WaitForWork(wait);
   }
+  if (pending_processed_ > 0 || pending_errors_ > 0) Record("");
 }
 
 }  // namespace mc::execution

@@ -1,8 +1,11 @@
 // WorkflowRunner: runs one technical workflow's job on this replica while the workflow is
 // started: RunOnce() again at once while it reports more work, else WaitForWork() (a
-// notification, or the poll interval). Each run's counts and errors are recorded on the
-// workflow, and counted in `runs` and `errors` (mc_workflow_runs_total / _errors_total) the
-// same way: runs that processed something or failed; failed runs plus the errors runs report.
+// notification, or the poll interval). Runs are counted at once in `runs` and `errors`
+// (mc_workflow_runs_total / _errors_total): runs that processed something or failed; failed
+// runs plus the errors runs report. On the workflow itself (last run, processed, errors, last
+// error) they are recorded at most once per `record_every`, summed, so that a busy lane does
+// not write a row and wait for a commit between two batches; a failed run is recorded at once,
+// and what is pending is recorded when the runner stops.
 // A failing run is retried after a pause; it never stops the runner.
 // Stop() lets the current run finish, then joins. Thread-safe.
 #pragma once
@@ -39,7 +42,8 @@ class WorkflowRunner {
  public:
   WorkflowRunner(std::string name, WorkflowJob& job, WorkflowStates& states,
                  WorkflowRepository& repository, prometheus::Counter& runs,
-                 prometheus::Counter& errors, log::Logger& logger);
+                 prometheus::Counter& errors, log::Logger& logger,
+                 absl::Duration record_every = absl::Seconds(1));
   ~WorkflowRunner();
   // Asks the runner to stop after its current run, without waiting.
   void RequestStop() { stopping_ = true; }
@@ -48,6 +52,8 @@ class WorkflowRunner {
 
  private:
   void Loop();
+  // Records on the workflow what runs processed since the last record, and `error`.
+  void Record(const std::string& error);
 
   const std::string name_;
   WorkflowJob& job_;
@@ -56,6 +62,11 @@ class WorkflowRunner {
   prometheus::Counter& runs_;
   prometheus::Counter& errors_;
   log::Logger& logger_;
+  const absl::Duration record_every_;
+  // Owned by the runner's thread.
+  int64_t pending_processed_ = 0;
+  int64_t pending_errors_ = 0;
+  absl::Time last_record_ = absl::InfinitePast();
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };
