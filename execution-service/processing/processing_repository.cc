@@ -11,12 +11,15 @@ namespace {
 
 // {T}: the queue's table, {Q}: its number. $1 limit, $2 lease (interval text).
 // Every statement here runs alone, as its own transaction (one round trip, commit included).
-// Each statement reaches at most a batch of rows through an index: the claims read the pending
-// index in id order, the others look rows up by key. The pool of these statements runs with
-// bitmap scans, sequential scans, hash and merge joins off (SessionSettings): the planner's
-// statistics lag the queues (a table that was nearly empty a moment ago holds 50,000 rows
-// now), and a plan built on them (a bitmap scan of every pending event plus a sort, a hash
-// join over a sequential scan of every delivery log) costs the whole table per batch.
+// The claims read the pending index in id order: the pool of these statements runs with
+// enable_bitmapscan off (SessionSettings), which keeps the planner from a bitmap scan of every
+// pending event plus a sort when its statistics still say the queue is small, as after a burst:
+// that plan costs the whole backlog per batch.
+// updateEventStatus plans its statements at each run (ApplyDeliveryStatuses): a generic plan
+// cached while the queues were nearly empty (a sequential scan of every delivery log, a scan of
+// every Pending-delivery event per log) would cost the whole table per batch once they hold
+// tens of thousands of rows, until autovacuum's next analyze. The claims keep their generic
+// plan: planning that statement at every run would cost more than running it.
 
 // Every statement that sets a final status (2 to 6) stamps final_xid with its transaction id:
 // the archive export's order (execution-service/archive/).
@@ -106,9 +109,6 @@ WHERE id IN (SELECT id FROM delivery_logs WHERE NOT applied ORDER BY id LIMIT $1
              FOR UPDATE SKIP LOCKED)
 RETURNING queue, event_id, status)sql";
 
-// Each event by its primary key. "status::int" keeps the planner off the partial index of
-// Pending-delivery events (WHERE status = 1), which it would otherwise scan whole for every
-// event of the batch when its statistics say that index is nearly empty.
 constexpr char kApplyStatusSql[] = R"sql(
 UPDATE {T} e SET status = u.status, final_xid = pg_current_xact_id(), lease_until = NULL,
   updated_at = now()
@@ -239,6 +239,7 @@ absl::StatusOr<int64_t> ProcessingRepository::ApplyDeliveryStatuses(int limit,
   absl::Status s = pool_.Run([&](pqxx::connection& c) {
     counts = FinalCounts();
     pqxx::work tx(c);
+    tx.exec0("SET LOCAL plan_cache_mode = force_custom_plan");
     pg::IntArray ids[2], statuses[2];
     pqxx::result logs = tx.exec_prepared("take_logs", limit);
     n = static_cast<int64_t>(logs.size());

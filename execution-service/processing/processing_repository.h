@@ -79,11 +79,8 @@ struct RetryEntry {
 
 class ProcessingRepository {
  public:
-  // For the pool's PoolOptions::session_settings: every statement here reaches a small set of
-  // rows through an index (see processing_repository.cc).
-  static std::vector<std::string> SessionSettings() {
-    return {"SET enable_bitmapscan = off", "SET plan_cache_mode = force_custom_plan"};
-  }
+  // For the pool's PoolOptions::session_settings: claims must read indexes in order.
+  static std::vector<std::string> SessionSettings() { return {"SET enable_bitmapscan = off"}; }
 
   explicit ProcessingRepository(pg::ConnectionPool& pool);
 
