@@ -39,6 +39,8 @@ class MessageSender {
     for (const OutgoingMessage* m : messages) out.push_back(Send(*m));
     return out;
   }
+  // How many messages SendMany sends in one round trip (1: one message per round trip at best).
+  virtual size_t GroupSize() const { return 1; }
 };
 
 }  // namespace mc::execution

@@ -184,12 +184,11 @@ std::string PipeliningSmtpSender::Body(const OutgoingMessage& m) const {
 size_t PipeliningSmtpSender::SendChunked(const std::vector<const OutgoingMessage*>& messages,
                                          size_t begin, bool reused, std::vector<SendOutcome>& out,
                                          bool* again) {
-  constexpr size_t kMaxMessages = 64;
   constexpr size_t kMaxBytes = 1 << 20;
   *again = false;
   std::string group;
   size_t end = begin;
-  while (end < messages.size() && end - begin < kMaxMessages && group.size() < kMaxBytes) {
+  while (end < messages.size() && end - begin < kMaxGroup && group.size() < kMaxBytes) {
     const OutgoingMessage& m = *messages[end++];
     std::string content = BuildMime(m, options_.from, absl::Now());
     if (!absl::EndsWith(content, "\r\n")) content += "\r\n";

@@ -34,6 +34,9 @@ class PipeliningSmtpSender final : public MessageSender {
 
   SendOutcome Send(const OutgoingMessage& message) override;
   std::vector<SendOutcome> SendMany(const std::vector<const OutgoingMessage*>& messages) override;
+  // The BDAT group once the relay announced CHUNKING (known after the first connection).
+  size_t GroupSize() const override { return chunking_ ? kMaxGroup : 1; }
+  static constexpr size_t kMaxGroup = 64;
 
  private:
   struct Reply {

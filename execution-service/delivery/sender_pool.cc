@@ -27,7 +27,8 @@ std::vector<SendOutcome> SenderPool::SendAll(const std::vector<const OutgoingMes
   outcomes_ = &outcomes;
   next_ = 0;
   finished_ = 0;
-  work_cv_.notify_all();
+  // One sender wakes; each wakes another while work is left (a few messages wake one thread).
+  work_cv_.notify_one();
   done_cv_.wait(lock, [&] { return finished_ == messages.size(); });
   batch_ = nullptr;
   outcomes_ = nullptr;
@@ -39,11 +40,18 @@ void SenderPool::Worker(MessageSender& sender) {
   for (;;) {
     work_cv_.wait(lock, [this] { return stopping_ || (batch_ && next_ < batch_->size()); });
     if (stopping_) return;
-    // A fair share of what is left, at most 32, at least 1.
+    // A fair share of what is left: at most 32, at least 1, for senders that send a message
+    // per round trip; between 16 and their group for those that send groups (a few messages
+    // go in one group rather than one each on as many connections).
     const size_t left = batch_->size() - next_;
-    const size_t take = std::clamp<size_t>(left / senders_.size(), 1, 32);
+    const size_t fair = left / senders_.size();
+    const size_t group = sender.GroupSize();
+    const size_t take =
+        group > 1 ? std::min(left, std::clamp<size_t>(fair, std::min<size_t>(group, 16), group))
+                  : std::clamp<size_t>(fair, 1, 32);
     const size_t first = next_;
     next_ += take;
+    if (next_ < batch_->size()) work_cv_.notify_one();
     std::vector<const OutgoingMessage*> chunk(batch_->begin() + first,
                                               batch_->begin() + first + take);
     std::vector<SendOutcome>* outcomes = outcomes_;
