@@ -164,6 +164,7 @@ int main(int argc, char** argv) {
   }
   std::printf("delivery_bench: PostgreSQL fsync=on; SMTP sink on loopback; %d events\n", o.events);
   bool counts_ok = true;
+  double rate_a = 0, rate_b = 0;  // events/s of (a) and (b), for their ratio
 
   if (o.phases.find('a') != std::string::npos) {
     std::vector<std::vector<v1::PushEventsRequest>> requests(o.streams);
@@ -216,6 +217,7 @@ int main(int argc, char** argv) {
         "(a) PushEvents -> Sent: %d events in %.2f s: %.0f events/s (pushing took %.2f s; "
         "SMTP sink received %zu)\n",
         o.events, seconds, o.events / seconds, absl::ToDoubleSeconds(pushed - start), mails);
+    rate_a = o.events / seconds;
     if (sent != o.events || mails != static_cast<size_t>(o.events)) {
       std::printf("COUNT MISMATCH: %lld Sent, %zu mails, expected %d\n",
                   static_cast<long long>(sent), mails, o.events);
@@ -293,6 +295,8 @@ int main(int argc, char** argv) {
                           "(SELECT count(*) FROM bench_raw.batch_events WHERE status = 2)");
     std::printf("(b) PostgreSQL ceiling, same statements run straight (2 lanes): %.0f events/s\n",
                 2.0 * o.events / seconds);
+    rate_b = 2.0 * o.events / seconds;
+    if (rate_a > 0) std::printf("ratio (a)/(b): %.2f (goal >= 0.5)\n", rate_a / rate_b);
     if (sent != 2LL * o.events) {
       std::printf("COUNT MISMATCH: %lld Sent, expected %d\n", static_cast<long long>(sent),
                   2 * o.events);
