@@ -243,7 +243,7 @@ std::vector<SendOutcome> PipeliningSmtpSender::SendMany(
   size_t retried = messages.size();  // the message already retried on a new connection
   // The envelope of messages[i] already went out, after the previous message's content.
   bool envelope_sent = false;
-  auto close = [&] {
+  auto drop_connection = [&] {
     Close();
     envelope_sent = false;
   };
@@ -278,7 +278,8 @@ std::vector<SendOutcome> PipeliningSmtpSender::SendMany(
     }
     envelope_sent = false;
     if (reused && (mail.code == 0 || mail.code == 421)) {
-      close();  // the relay dropped the connection before the message: again, on a new one
+      drop_connection();  // the relay dropped the connection before the message: again, on a new
+                          // one
       retried = i;
       continue;
     }
@@ -292,7 +293,7 @@ std::vector<SendOutcome> PipeliningSmtpSender::SendMany(
       }
       ++i;
       const bool unusable = mail.code == 0 || rcpt.code == 0 || data.code == 0;
-      if (unusable || !Write("RSET\r\n") || ReadReply().code != 250) close();
+      if (unusable || !Write("RSET\r\n") || ReadReply().code != 250) drop_connection();
       continue;
     }
     // The content, and the next message's envelope in the same write (RFC 2920 section 3.1).
@@ -300,14 +301,14 @@ std::vector<SendOutcome> PipeliningSmtpSender::SendMany(
     std::string payload = Body(m);
     if (group_next) payload += Envelope(*messages[i + 1]);
     if (!Write(payload)) {
-      close();
+      drop_connection();
       out[i++] = lost;
       continue;
     }
     Reply done = ReadReply();
     out[i++] = FromReply(done.code, done.text);
     if (done.code == 0) {
-      close();
+      drop_connection();
     } else {
       envelope_sent = group_next;
     }

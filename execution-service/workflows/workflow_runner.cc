@@ -37,10 +37,13 @@ void WorkflowRunner::Record(const std::string& error) {
   last_record_ = absl::Now();
 }
 
+void WorkflowRunner::RecordIfDue() {
+  if (HasPending() && absl::Now() - last_record_ >= record_every_) Record("");
+}
+
 void WorkflowRunner::Loop() {
   while (!stopping_) {
-    const bool pending = pending_processed_ > 0 || pending_errors_ > 0;
-    if (pending && absl::Now() - last_record_ >= record_every_) Record("");
+    RecordIfDue();
     if (!states_.WaitUntilStarted(name_, absl::Milliseconds(500))) continue;
     absl::StatusOr<JobRun> run = job_.RunOnce();
     if (!run.ok()) {
@@ -57,17 +60,16 @@ void WorkflowRunner::Loop() {
       if (run->errors > 0) errors_.Increment(static_cast<double>(run->errors));
       pending_processed_ += run->processed;
       pending_errors_ += run->errors;
-      // The first run after a quiet spell is recorded at once.
-      if (absl::Now() - last_record_ >= record_every_) Record("");
+      RecordIfDue();  // the first run after a quiet spell is recorded at once
     }
     if (run->more || stopping_) continue;
     absl::Duration wait = absl::Seconds(1);
-    if (pending_processed_ > 0 || pending_errors_ > 0) {
+    if (HasPending()) {
       wait = std::clamp(last_record_ + record_every_ - absl::Now(), absl::Milliseconds(1), wait);
     }
     job_.WaitForWork(wait);
   }
-  if (pending_processed_ > 0 || pending_errors_ > 0) Record("");
+  if (HasPending()) Record("");
 }
 
 }  // namespace mc::execution

@@ -54,6 +54,9 @@ class WorkflowRunner {
   void Loop();
   // Records on the workflow what runs processed since the last record, and `error`.
   void Record(const std::string& error);
+  // Records what is pending once `record_every` passed since the last record.
+  void RecordIfDue();
+  bool HasPending() const { return pending_processed_ > 0 || pending_errors_ > 0; }
 
   const std::string name_;
   WorkflowJob& job_;
