@@ -278,8 +278,8 @@ std::vector<SendOutcome> PipeliningSmtpSender::SendMany(
     }
     envelope_sent = false;
     if (reused && (mail.code == 0 || mail.code == 421)) {
-      drop_connection();  // the relay dropped the connection before the message: again, on a new
-                          // one
+      // The relay dropped the connection before the message: again, on a new one.
+      drop_connection();
       retried = i;
       continue;
     }
