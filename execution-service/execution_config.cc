@@ -32,6 +32,9 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
   flags.Int("workflow_refresh_ms", &c.workflow_refresh_ms,
             "how often this replica re-reads the workflows' states");
   flags.Int("batch_poll_ms", &c.batch_poll_ms, "batch lane: wait between empty runs");
+  flags.Int("status_update_pause_ms", &c.status_update_pause_ms,
+            "updateEventStatus: pause after a run that found less than a full batch, so that "
+            "outcomes are copied onto events in batches (0: at once)");
   flags.String("message_id_domain", &c.message_id_domain,
                "domain of the Message-ID header (<ev-rt-<id>@domain>)");
   flags.String("smtp_url", &c.smtp_url, "SMTP relay, smtp://host:port (smtps:// for TLS)");
@@ -63,6 +66,9 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
     return absl::InvalidArgumentError(
         "--processing_batch, --lease_seconds, --max_tries, --retry_base_ms, --*_concurrency, "
         "--workflow_refresh_ms and --batch_poll_ms must be positive");
+  }
+  if (c.status_update_pause_ms < 0 || c.status_update_pause_ms > 60000) {
+    return absl::InvalidArgumentError("--status_update_pause_ms must be between 0 and 60000");
   }
   if (c.purge_retention_hours < 0 || c.purge_interval_seconds < 0) {
     return absl::InvalidArgumentError(

@@ -29,6 +29,7 @@ struct ExecutionConfig : config::ServiceFlags {
   int retry_base_ms = 30000;
   int workflow_refresh_ms = 500;
   int batch_poll_ms = 1000;
+  int status_update_pause_ms = 100;
   std::string message_id_domain = "messagecenter.local";
   std::string smtp_url = "smtp://127.0.0.1:25";
   std::string smtp_from = "Message Center <noreply@messagecenter.local>";

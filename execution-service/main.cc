@@ -150,8 +150,9 @@ int main(int argc, char** argv) {
       lane_workers.push_back(std::move(w));
     }
   }
-  execution::StatusUpdater status_updater(processing, config->processing_batch * 4, status_wake,
-                                          exec_metrics);
+  execution::StatusUpdater status_updater(processing, config->processing_batch * 4,
+                                          absl::Milliseconds(config->status_update_pause_ms),
+                                          status_wake, exec_metrics);
 
   workflow_states.Refresh();
   if (config->start_workflows) {

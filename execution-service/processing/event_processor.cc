@@ -1,5 +1,6 @@
 #include "execution-service/processing/event_processor.h"
 
+#include <algorithm>
 #include <future>
 #include <thread>
 
@@ -199,6 +200,12 @@ absl::StatusOr<JobRun> EventProcessor::RunOnce() {
   metrics_.ObserveDeliveryLatency(queue_, latencies);
   if (!records.empty() && delivered_) delivered_();
   return run;
+}
+
+void StatusUpdater::WaitForWork(absl::Duration max) {
+  const absl::Duration pause = std::min(pause_, max);
+  if (pause > absl::ZeroDuration()) std::this_thread::sleep_for(absl::ToChronoNanoseconds(pause));
+  wake_.Wait(max - pause);  // at once if woken during the pause
 }
 
 absl::StatusOr<JobRun> StatusUpdater::RunOnce() {
