@@ -321,9 +321,14 @@ int main(int argc, char** argv) {
     const absl::Duration period = absl::Seconds(1) / o.rate;
     const absl::Time start = absl::Now();
     for (int i = 0; i < total; ++i) {
+      // Paced in ticks of about a millisecond (what is due within it goes at once): a sleep per
+      // event would cost the shared cores a wake-up every 200 us at 5,000/s. Each call's latency
+      // counts from its own send.
       absl::Time due = start + period * i;
       absl::Time now = absl::Now();
-      if (due > now) std::this_thread::sleep_for(absl::ToChronoNanoseconds(due - now));
+      if (due > now + absl::Milliseconds(1)) {
+        std::this_thread::sleep_for(absl::ToChronoNanoseconds(due - now));
+      }
       auto* call = new Call();
       call->ctx.AddMetadata("authorization", std::string("Bearer ") + kToken);
       call->req.set_queue(v1::QUEUE_REAL_TIME);
