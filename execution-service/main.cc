@@ -134,19 +134,18 @@ int main(int argc, char** argv) {
     std::unique_ptr<execution::SenderPool> email, sms;
     std::unique_ptr<execution::EventProcessor> processor;
   };
+  // The real-time lane's workers share one LISTEN connection: a notification wakes one of them.
+  pg::Listener rt_listener(config->pg_dsn, "mc_rt_" + config->schema);
   std::vector<LaneWorker> lane_workers;
   for (execution::Queue queue : {execution::Queue::kRealTime, execution::Queue::kBatch}) {
     for (int i = 0; i < config->lane_workers; ++i) {
       LaneWorker w;
       w.email = std::make_unique<execution::SenderPool>(config->smtp_concurrency, smtp_factory);
       w.sms = std::make_unique<execution::SenderPool>(config->sms_concurrency, sms_factory);
-      std::unique_ptr<pg::Listener> listener;
-      if (queue == execution::Queue::kRealTime) {
-        listener = std::make_unique<pg::Listener>(config->pg_dsn, "mc_rt_" + config->schema);
-      }
       w.processor = std::make_unique<execution::EventProcessor>(
           queue, processing, template_catalog, *w.email, *w.sms, processor_options,
-          std::move(listener), [&status_wake] { status_wake.Notify(); }, exec_metrics, logger);
+          queue == execution::Queue::kRealTime ? &rt_listener : nullptr,
+          [&status_wake] { status_wake.Notify(); }, exec_metrics, logger);
       lane_workers.push_back(std::move(w));
     }
   }

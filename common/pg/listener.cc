@@ -1,7 +1,10 @@
 #include "common/pg/listener.h"
 
+#include <algorithm>
 #include <pqxx/pqxx>
 #include <thread>
+
+#include "absl/time/clock.h"
 
 namespace mc::pg {
 namespace {
@@ -22,6 +25,10 @@ Listener::~Listener() {
 }
 
 bool Listener::Wait(absl::Duration max) {
+  const absl::Time deadline = absl::Now() + max;
+  std::unique_lock<std::timed_mutex> turn(waiting_, std::defer_lock);
+  if (!turn.try_lock_for(absl::ToChronoNanoseconds(max))) return false;
+  max = std::max(deadline - absl::Now(), absl::ZeroDuration());
   try {
     if (conn_ == nullptr) {
       conn_ = std::make_unique<pqxx::connection>(dsn_);

@@ -10,7 +10,7 @@ namespace mc::execution {
 
 EventProcessor::EventProcessor(Queue queue, ProcessingRepository& repository,
                                TemplateCatalog& templates, SenderPool& email, SenderPool& sms,
-                               ProcessorOptions options, std::unique_ptr<pg::Listener> listener,
+                               ProcessorOptions options, pg::Listener* listener,
                                std::function<void()> delivered, ExecutionMetrics& metrics,
                                log::Logger& logger)
     : queue_(queue),
@@ -19,7 +19,7 @@ EventProcessor::EventProcessor(Queue queue, ProcessingRepository& repository,
       email_(email),
       sms_(sms),
       options_(std::move(options)),
-      listener_(std::move(listener)),
+      listener_(listener),
       delivered_(std::move(delivered)),
       metrics_(metrics),
       logger_(logger) {}

@@ -43,12 +43,13 @@ struct ProcessorOptions {
 
 class EventProcessor final : public WorkflowJob {
  public:
-  // `listener` (may be null) wakes the job when events arrive; else it polls.
+  // `listener` (may be null; may be shared by the lane's processors, and must outlive them)
+  // wakes the job when events arrive; else it polls.
   // `delivered` is called after outcomes are recorded (to wake updateEventStatus).
   EventProcessor(Queue queue, ProcessingRepository& repository, TemplateCatalog& templates,
                  SenderPool& email, SenderPool& sms, ProcessorOptions options,
-                 std::unique_ptr<pg::Listener> listener, std::function<void()> delivered,
-                 ExecutionMetrics& metrics, log::Logger& logger);
+                 pg::Listener* listener, std::function<void()> delivered, ExecutionMetrics& metrics,
+                 log::Logger& logger);
 
   absl::StatusOr<JobRun> RunOnce() override;
   void WaitForWork(absl::Duration max) override;
@@ -62,7 +63,7 @@ class EventProcessor final : public WorkflowJob {
   SenderPool& email_;
   SenderPool& sms_;
   const ProcessorOptions options_;
-  std::unique_ptr<pg::Listener> listener_;
+  pg::Listener* const listener_;
   std::function<void()> delivered_;
   ExecutionMetrics& metrics_;
   log::Logger& logger_;
