@@ -19,6 +19,8 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
   flags.Int("max_ctx_bytes", &c.max_ctx_bytes, "largest event ctx accepted, as JSON bytes");
   flags.Int("commit_writers", &c.commit_writers, "group-commit writer threads");
   flags.Int("commit_max_rows", &c.commit_max_rows, "most rows in one group commit");
+  flags.Int("commit_parallel_rows", &c.commit_parallel_rows,
+            "a group commit starts while another is in flight only when this many rows wait");
   flags.Bool("start_workflows", &c.start_workflows,
              "start the three technical workflows at boot (else an operator starts them)");
   flags.Int("processing_batch", &c.processing_batch, "events claimed per workflow run");
@@ -74,9 +76,11 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
     return absl::InvalidArgumentError(
         "--purge_retention_hours and --purge_interval_seconds must not be negative");
   }
-  if (c.max_events_per_call < 1 || c.max_ctx_bytes < 2 || c.commit_max_rows < 1) {
+  if (c.max_events_per_call < 1 || c.max_ctx_bytes < 2 || c.commit_max_rows < 1 ||
+      c.commit_parallel_rows < 1) {
     return absl::InvalidArgumentError(
-        "--max_events_per_call, --max_ctx_bytes and --commit_max_rows must be positive");
+        "--max_events_per_call, --max_ctx_bytes, --commit_max_rows and --commit_parallel_rows must "
+        "be positive");
   }
   return c;
 }

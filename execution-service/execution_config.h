@@ -20,6 +20,7 @@ struct ExecutionConfig : config::ServiceFlags {
   int max_ctx_bytes = 64 * 1024;
   int commit_writers = 4;
   int commit_max_rows = 5000;
+  int commit_parallel_rows = 100;
   // Technical workflows and delivery.
   bool start_workflows = false;
   int processing_batch = 500;

@@ -67,9 +67,11 @@ int main(int argc, char** argv) {
   pg::ConnectionPool pool(
       {.dsn = config->pg_dsn, .schema = config->schema, .size = config->pg_pool_size});
   execution::EventRepository events(pool);
-  execution::GroupCommitter committer(
-      events, {.writers = config->commit_writers, .max_rows_per_commit = config->commit_max_rows},
-      logger);
+  execution::GroupCommitter committer(events,
+                                      {.writers = config->commit_writers,
+                                       .max_rows_per_commit = config->commit_max_rows,
+                                       .parallel_min_rows = config->commit_parallel_rows},
+                                      logger);
   execution::EventIngestion ingestion(
       committer, events,
       {.max_events_per_call = config->max_events_per_call,

@@ -1,5 +1,6 @@
 #include "execution-service/events/group_committer.h"
 
+#include <algorithm>
 #include <future>
 
 #include "absl/strings/str_cat.h"
@@ -50,18 +51,23 @@ void GroupCommitter::SubmitAsync(Queue queue, std::vector<NewEvent> events, Done
       request->done(absl::UnavailableError("execution instance is shutting down"));
       return;
     }
+    pending_rows_ += request->events.size();
     pending_[queue == Queue::kRealTime ? 0 : 1].push_back(std::move(request));
   }
   cv_.notify_one();
 }
 
 void GroupCommitter::WriterLoop() {
+  const size_t parallel_min_rows = static_cast<size_t>(std::max(options_.parallel_min_rows, 1));
   for (;;) {
     std::vector<std::unique_ptr<Request>> group;
     Queue queue;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !pending_[0].empty() || !pending_[1].empty(); });
+      cv_.wait(lock, [&] {
+        return stopping_ ||
+               (pending_rows_ > 0 && (writing_ == 0 || pending_rows_ >= parallel_min_rows));
+      });
       if (pending_[0].empty() && pending_[1].empty()) return;  // stopping, all written
       int lane = next_lane_;
       if (pending_[lane].empty()) lane = 1 - lane;
@@ -76,9 +82,16 @@ void GroupCommitter::WriterLoop() {
         group.push_back(std::move(q.front()));
         q.pop_front();
       }
-      if (!pending_[0].empty() || !pending_[1].empty()) cv_.notify_one();
+      pending_rows_ -= rows;
+      ++writing_;
+      if (pending_rows_ >= parallel_min_rows) cv_.notify_one();
     }
     Write(queue, group);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      --writing_;
+    }
+    cv_.notify_one();  // what gathered meanwhile may go now
   }
 }
 
