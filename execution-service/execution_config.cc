@@ -20,7 +20,8 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
   flags.Int("commit_writers", &c.commit_writers, "group-commit writer threads");
   flags.Int("commit_max_rows", &c.commit_max_rows, "most rows in one group commit");
   flags.Int("commit_parallel_rows", &c.commit_parallel_rows,
-            "a group commit starts while another is in flight only when this many rows wait");
+            "a group commit starts while another of its queue is in flight only when this many "
+            "rows of that queue wait");
   flags.Bool("start_workflows", &c.start_workflows,
              "start the three technical workflows at boot (else an operator starts them)");
   flags.Int("processing_batch", &c.processing_batch, "events claimed per workflow run");

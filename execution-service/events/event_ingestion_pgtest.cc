@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <future>
 #include <iostream>
 #include <set>
 #include <thread>
@@ -86,6 +87,29 @@ TEST_CASE_METHOD(Fixture, "concurrent single pushes are group-committed") {
   int64_t transactions = Scalar("SELECT count(DISTINCT xmin::text) FROM rt_events");
   INFO("transactions: " << transactions);
   CHECK(transactions < kThreads * kEach / 2);
+}
+
+TEST_CASE_METHOD(Fixture, "a real-time push never waits behind a batch write in flight") {
+  // Another session holds the batch table: the batch write blocks in PostgreSQL.
+  pqxx::connection blocker(testing::SharedPostgresDsn());
+  pqxx::work lock_tx(blocker);
+  lock_tx.exec("LOCK TABLE " + schema + ".batch_events IN EXCLUSIVE MODE");
+  std::thread batch([&] {
+    std::vector<absl::StatusOr<NewEvent>> events;
+    for (int i = 0; i < 3; ++i) events.push_back(Valid(i));
+    CHECK(ingestion.PushMany(Queue::kBatch, events).ok());
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the batch write is in flight
+  std::promise<bool> rt_done;
+  ingestion.PushOneAsync(Queue::kRealTime, Valid(100),
+                         [&](absl::StatusOr<InsertOutcome> r) { rt_done.set_value(r.ok()); });
+  std::future<bool> rt = rt_done.get_future();
+  CHECK(rt.wait_for(std::chrono::seconds(2)) == std::future_status::ready);
+  CHECK(Scalar("SELECT count(*) FROM batch_events") == 0);  // still held
+  lock_tx.abort();
+  batch.join();
+  CHECK(rt.get());
+  CHECK(Scalar("SELECT count(*) FROM batch_events") == 3);
 }
 
 TEST_CASE_METHOD(Fixture, "a value PostgreSQL refuses fails only its own request") {

@@ -51,10 +51,16 @@ void GroupCommitter::SubmitAsync(Queue queue, std::vector<NewEvent> events, Done
       request->done(absl::UnavailableError("execution instance is shutting down"));
       return;
     }
-    pending_rows_ += request->events.size();
-    pending_[queue == Queue::kRealTime ? 0 : 1].push_back(std::move(request));
+    const int lane = queue == Queue::kRealTime ? 0 : 1;
+    pending_rows_[lane] += request->events.size();
+    pending_[lane].push_back(std::move(request));
   }
   cv_.notify_one();
+}
+
+bool GroupCommitter::Startable(int lane, size_t parallel_min_rows) const {
+  return !pending_[lane].empty() &&
+         (stopping_ || writing_[lane] == 0 || pending_rows_[lane] >= parallel_min_rows);
 }
 
 void GroupCommitter::WriterLoop() {
@@ -64,13 +70,14 @@ void GroupCommitter::WriterLoop() {
     Queue queue;
     {
       std::unique_lock<std::mutex> lock(mu_);
+      const auto startable = [&](int lane) { return Startable(lane, parallel_min_rows); };
       cv_.wait(lock, [&] {
-        return stopping_ ||
-               (pending_rows_ > 0 && (writing_ == 0 || pending_rows_ >= parallel_min_rows));
+        return startable(0) || startable(1) ||
+               (stopping_ && pending_[0].empty() && pending_[1].empty());
       });
-      if (pending_[0].empty() && pending_[1].empty()) return;  // stopping, all written
+      if (!startable(0) && !startable(1)) return;  // stopping, all written
       int lane = next_lane_;
-      if (pending_[lane].empty()) lane = 1 - lane;
+      if (!startable(lane)) lane = 1 - lane;
       next_lane_ = 1 - lane;
       queue = lane == 0 ? Queue::kRealTime : Queue::kBatch;
       size_t rows = 0;
@@ -82,14 +89,14 @@ void GroupCommitter::WriterLoop() {
         group.push_back(std::move(q.front()));
         q.pop_front();
       }
-      pending_rows_ -= rows;
-      ++writing_;
-      if (pending_rows_ >= parallel_min_rows) cv_.notify_one();
+      pending_rows_[lane] -= rows;
+      ++writing_[lane];
+      if (startable(0) || startable(1)) cv_.notify_one();
     }
     Write(queue, group);
     {
       std::lock_guard<std::mutex> lock(mu_);
-      --writing_;
+      --writing_[queue == Queue::kRealTime ? 0 : 1];
     }
     cv_.notify_one();  // what gathered meanwhile may go now
   }

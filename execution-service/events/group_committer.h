@@ -5,10 +5,11 @@
 // they are (so no thread waits per call). A few writer threads each take every request pending for
 // one queue (up to max_rows_per_commit rows, but never split a request) and store them with one
 // EventRepository::InsertBatch, i.e. one statement and one commit. Under load, batches grow by
-// themselves; with one caller, latency is one round trip and one commit. A write starts while
-// another is in flight only when at least parallel_min_rows rows wait: small requests at a
-// steady rate (single real-time events) gather into the next statement instead of taking a
-// statement and a commit each, while bulk pushes keep every writer busy. The two queues are
+// themselves; with one caller, latency is one round trip and one commit. Per queue, a write
+// starts while another of that queue is in flight only when at least parallel_min_rows rows
+// wait: small requests at a steady rate (single real-time events) gather into the next
+// statement instead of taking a statement and a commit each, while bulk pushes keep every
+// writer busy, and a real-time event never waits behind a batch write. The two queues are
 // served in turn, so neither starves the other.
 //
 // Isolation: a request is never half-written. If PostgreSQL refuses a value (INVALID_ARGUMENT),
@@ -57,6 +58,8 @@ class GroupCommitter {
     Done done;
   };
   void WriterLoop();
+  // Whether a writer may take the lane's pending requests now. Requires mu_.
+  bool Startable(int lane, size_t parallel_min_rows) const;
   void Write(Queue queue, std::vector<std::unique_ptr<Request>>& group);
 
   EventRepository& repository_;
@@ -65,8 +68,8 @@ class GroupCommitter {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::unique_ptr<Request>> pending_[2];  // [0] real-time, [1] batch
-  size_t pending_rows_ = 0;                          // in both
-  int writing_ = 0;                                  // writes in flight
+  size_t pending_rows_[2] = {0, 0};
+  int writing_[2] = {0, 0};  // writes in flight
   int next_lane_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> writers_;
