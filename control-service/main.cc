@@ -1,7 +1,6 @@
 // control-service: the composition root. Builds, in order: config, logger, schema, pool,
 // repositories, logic, gRPC server, archiving scheduler; then waits for SIGTERM/SIGINT and
 // drains.
-#include <fstream>
 #include <iostream>
 
 #include "absl/synchronization/mutex.h"
@@ -86,19 +85,7 @@ int main(int argc, char** argv) {
   control::ArchivingGrpcService archiving_service(archiving, *auth);
   control::ReportGrpcService report_service(reports, *auth);
   // Metrics before gRPC: once the port file names the gRPC port, the metrics port is known.
-  if (!config->metrics_listen.empty()) {
-    absl::StatusOr<int> metrics_port = metrics.Serve(config->metrics_listen);
-    if (!metrics_port.ok()) {
-      logger.Error("cannot serve metrics", {{"error", metrics_port.status().message()}});
-      return 1;
-    }
-    if (!config->metrics_port_file.empty()) {
-      std::string tmp = config->metrics_port_file + ".tmp";
-      std::ofstream(tmp) << *metrics_port << "\n";
-      std::rename(tmp.c_str(), config->metrics_port_file.c_str());
-    }
-    logger.Info("serving metrics", {{"metrics_port", int64_t{*metrics_port}}});
-  }
+  if (!service::ServeMetricsAsConfigured(*config, metrics, logger)) return 1;
   absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server = grpcutil::GrpcServer::Start(
       {.listen = config->listen,
        .tls_cert_file = config->tls_cert,
@@ -110,11 +97,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   (*server)->SetServing(true);
-  if (!config->port_file.empty()) {
-    std::string tmp = config->port_file + ".tmp";
-    std::ofstream(tmp) << (*server)->port() << "\n";
-    std::rename(tmp.c_str(), config->port_file.c_str());
-  }
+  service::WritePortFile(config->port_file, (*server)->port());
   logger.Info("serving", {{"port", int64_t{(*server)->port()}}, {"schema", config->schema}});
 
   // Archiving lag from the runs of every replica; health NOT_SERVING while PostgreSQL is down.

@@ -2,7 +2,6 @@
 // repositories, logic, gRPC server; then waits for SIGTERM/SIGINT and drains.
 #include <curl/curl.h>
 
-#include <fstream>
 #include <iostream>
 
 #include "absl/synchronization/mutex.h"
@@ -176,19 +175,7 @@ int main(int argc, char** argv) {
   add_runner(execution::kUpdateEventStatus, status_updater);
 
   // Metrics before gRPC: once the port file names the gRPC port, the metrics port is known.
-  if (!config->metrics_listen.empty()) {
-    absl::StatusOr<int> metrics_port = metrics.Serve(config->metrics_listen);
-    if (!metrics_port.ok()) {
-      logger.Error("cannot serve metrics", {{"error", metrics_port.status().message()}});
-      return 1;
-    }
-    if (!config->metrics_port_file.empty()) {
-      std::string tmp = config->metrics_port_file + ".tmp";
-      std::ofstream(tmp) << *metrics_port << "\n";
-      std::rename(tmp.c_str(), config->metrics_port_file.c_str());
-    }
-    logger.Info("serving metrics", {{"metrics_port", int64_t{*metrics_port}}});
-  }
+  if (!service::ServeMetricsAsConfigured(*config, metrics, logger)) return 1;
 
   absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server = grpcutil::GrpcServer::Start(
       {.listen = config->listen,
@@ -201,11 +188,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   (*server)->SetServing(true);
-  if (!config->port_file.empty()) {
-    std::string tmp = config->port_file + ".tmp";
-    std::ofstream(tmp) << (*server)->port() << "\n";
-    std::rename(tmp.c_str(), config->port_file.c_str());
-  }
+  service::WritePortFile(config->port_file, (*server)->port());
   logger.Info(
       "serving",
       {{"port", int64_t{(*server)->port()}}, {"schema", config->schema}, {"version", MC_VERSION}});

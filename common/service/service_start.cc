@@ -1,5 +1,8 @@
 #include "common/service/service_start.h"
 
+#include <cstdio>
+#include <fstream>
+
 namespace mc::service {
 
 std::optional<int> MigrateAsConfigured(const config::ServiceFlags& flags,
@@ -25,6 +28,26 @@ std::optional<grpcutil::BearerAuth> AuthAsConfigured(const config::ServiceFlags&
     return std::nullopt;
   }
   return *std::move(auth);
+}
+
+bool ServeMetricsAsConfigured(const config::ServiceFlags& flags, metrics::Metrics& metrics,
+                              log::Logger& logger) {
+  if (flags.metrics_listen.empty()) return true;
+  absl::StatusOr<int> port = metrics.Serve(flags.metrics_listen);
+  if (!port.ok()) {
+    logger.Error("cannot serve metrics", {{"error", port.status().message()}});
+    return false;
+  }
+  WritePortFile(flags.metrics_port_file, *port);
+  logger.Info("serving metrics", {{"metrics_port", int64_t{*port}}});
+  return true;
+}
+
+void WritePortFile(const std::string& path, int port) {
+  if (path.empty()) return;
+  const std::string tmp = path + ".tmp";
+  std::ofstream(tmp) << port << "\n";
+  std::rename(tmp.c_str(), path.c_str());
 }
 
 }  // namespace mc::service

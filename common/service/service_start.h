@@ -1,6 +1,7 @@
 // The start-up steps every Message Center service takes after parsing its flags: apply the
-// schema migrations as the flags ask, and build the bearer-token checker from them. Failures
-// are logged (never a token) and turned into the process exit code.
+// schema migrations as the flags ask, build the bearer-token checker from them, serve metrics,
+// and name the bound ports in the port files. Failures are logged (never a token) and turned
+// into the process exit code.
 // Use from main(); not thread-safe.
 #pragma once
 
@@ -10,6 +11,7 @@
 #include "common/config/service_flags.h"
 #include "common/grpc/bearer_auth.h"
 #include "common/log/logger.h"
+#include "common/metrics/metrics.h"
 #include "common/pg/migrator.h"
 
 namespace mc::service {
@@ -24,5 +26,15 @@ std::optional<int> MigrateAsConfigured(const config::ServiceFlags& flags,
 // usable, and the process should exit with code 2.
 std::optional<grpcutil::BearerAuth> AuthAsConfigured(const config::ServiceFlags& flags,
                                                      log::Logger& logger);
+
+// Serves `metrics` on --metrics_listen (none when empty) and writes the bound port to
+// --metrics_port_file; false (logged) when the address cannot be bound: exit with code 1.
+// Call before the gRPC server starts: once the port file names the gRPC port, the metrics port
+// is known.
+bool ServeMetricsAsConfigured(const config::ServiceFlags& flags, metrics::Metrics& metrics,
+                              log::Logger& logger);
+
+// Writes `port` to `path` (nothing when empty) through a rename, so a reader never sees half.
+void WritePortFile(const std::string& path, int port);
 
 }  // namespace mc::service
