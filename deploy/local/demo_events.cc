@@ -44,6 +44,21 @@ std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token) {
   return c;
 }
 
+// One real-time PushEvent, counted in `out`; the error text, or "" when accepted.
+std::string PushRealTime(v1::EventService::Stub& stub, const std::string& token,
+                         const v1::Event& event, DemoOutcome* out) {
+  v1::PushEventRequest req;
+  req.set_queue(v1::QUEUE_REAL_TIME);
+  *req.mutable_event() = event;
+  v1::PushEventResponse resp;
+  grpc::Status s = stub.PushEvent(Ctx(token).get(), req, &resp);
+  ++out->pushed;
+  if (!s.ok()) return absl::StrCat("PushEvent failed: ", s.error_message());
+  ++out->accepted;
+  out->ids.push_back(resp.id());
+  return "";
+}
+
 }  // namespace
 
 std::string PushDemoEvents(v1::EventService::Stub& stub, const std::string& token, int count,
@@ -51,15 +66,9 @@ std::string PushDemoEvents(v1::EventService::Stub& stub, const std::string& toke
                            DemoOutcome* out) {
   const int realtime = count / 2;
   for (int i = 0; i < realtime; ++i) {
-    v1::PushEventRequest req;
-    req.set_queue(v1::QUEUE_REAL_TIME);
-    *req.mutable_event() = DemoEvent(i, run);
-    v1::PushEventResponse resp;
-    grpc::Status s = stub.PushEvent(Ctx(token).get(), req, &resp);
-    ++out->pushed;
-    if (!s.ok()) return absl::StrCat("PushEvent failed: ", s.error_message());
-    ++out->accepted;
-    out->ids.push_back(resp.id());
+    if (std::string error = PushRealTime(stub, token, DemoEvent(i, run), out); !error.empty()) {
+      return error;
+    }
     progress();
   }
   v1::PushEventsRequest batch;
@@ -94,15 +103,7 @@ std::string PushFollowUps(v1::EventService::Stub& stub, const std::string& token
   expired.set_external_id(absl::StrCat("demo-", run, "-expired"));
   expired.mutable_expiration()->set_seconds(absl::ToUnixSeconds(absl::Now()) - 60);
   for (const v1::Event& e : {ignored, expired}) {
-    v1::PushEventRequest req;
-    req.set_queue(v1::QUEUE_REAL_TIME);
-    *req.mutable_event() = e;
-    v1::PushEventResponse resp;
-    grpc::Status s = stub.PushEvent(Ctx(token).get(), req, &resp);
-    ++out->pushed;
-    if (!s.ok()) return absl::StrCat("PushEvent failed: ", s.error_message());
-    ++out->accepted;
-    out->ids.push_back(resp.id());
+    if (std::string error = PushRealTime(stub, token, e, out); !error.empty()) return error;
   }
   return "";
 }
