@@ -5,9 +5,11 @@
 
 #include "absl/synchronization/mutex.h"
 #include "common/grpc/bearer_auth.h"
+#include "common/grpc/call_gate.h"
 #include "common/grpc/grpc_server.h"
 #include "common/grpc/pem_file.h"
 #include "common/health/health_watcher.h"
+#include "common/log/library_log_bridge.h"
 #include "common/log/logger.h"
 #include "common/metrics/metrics.h"
 #include "common/metrics/periodic_task.h"
@@ -16,6 +18,7 @@
 #include "common/service/service_start.h"
 #include "control-service/api/account_grpc_service.h"
 #include "control-service/api/archiving_grpc_service.h"
+#include "control-service/api/method_roles.h"
 #include "control-service/api/report_grpc_service.h"
 #include "control-service/api/template_grpc_service.h"
 #include "control-service/archiving/archiving_scheduler.h"
@@ -37,6 +40,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   log::Logger logger("control", log::ParseLevel(config->log_level), std::cerr);
+  // protobuf's and gRPC's own lines as JSON too, rate-limited.
+  log::LibraryLogBridge library_logs(logger, {});
 
   if (std::optional<int> exit_code =
           service::MigrateAsConfigured(*config, control::Migrations(), logger)) {
@@ -44,6 +49,7 @@ int main(int argc, char** argv) {
   }
   std::optional<grpcutil::BearerAuth> auth = service::AuthAsConfigured(*config, logger);
   if (!auth) return 2;
+  grpcutil::CallGate gate(*auth, control::ControlMethodRoles());
 
   metrics::Metrics metrics;
   control::ControlMetrics control_metrics(metrics.registry());
@@ -80,10 +86,10 @@ int main(int argc, char** argv) {
   control::ArchivingControl archiving(archive, archiver,
                                       absl::Hours(24) * config->archive_retention_days);
 
-  control::AccountGrpcService account_service(account_manager, *auth);
-  control::TemplateGrpcService template_service(authoring, *auth);
-  control::ArchivingGrpcService archiving_service(archiving, *auth);
-  control::ReportGrpcService report_service(reports, *auth);
+  control::AccountGrpcService account_service(account_manager, gate);
+  control::TemplateGrpcService template_service(authoring, gate);
+  control::ArchivingGrpcService archiving_service(archiving, gate);
+  control::ReportGrpcService report_service(reports, gate);
   // Metrics before gRPC: once the port file names the gRPC port, the metrics port is known.
   if (!service::ServeMetricsAsConfigured(*config, metrics, logger)) return 1;
   absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server = grpcutil::GrpcServer::Start(
@@ -91,7 +97,7 @@ int main(int argc, char** argv) {
        .tls_cert_file = config->tls_cert,
        .tls_key_file = config->tls_key,
        .tls_client_ca_file = config->tls_client_ca},
-      {&account_service, &template_service, &archiving_service, &report_service});
+      {&account_service, &template_service, &archiving_service, &report_service}, gate);
   if (!server.ok()) {
     logger.Error("cannot start gRPC server", {{"error", server.status().message()}});
     return 1;

@@ -6,8 +6,10 @@
 
 #include "absl/synchronization/mutex.h"
 #include "common/grpc/bearer_auth.h"
+#include "common/grpc/call_gate.h"
 #include "common/grpc/grpc_server.h"
 #include "common/health/health_watcher.h"
+#include "common/log/library_log_bridge.h"
 #include "common/log/logger.h"
 #include "common/metrics/metrics.h"
 #include "common/metrics/periodic_task.h"
@@ -17,6 +19,7 @@
 #include "execution-service/api/admin_grpc_services.h"
 #include "execution-service/api/event_grpc_service.h"
 #include "execution-service/api/instance_grpc_service.h"
+#include "execution-service/api/method_roles.h"
 #include "execution-service/archive/archive_export.h"
 #include "execution-service/archive/archive_purge.h"
 #include "execution-service/archive/archive_repository.h"
@@ -53,6 +56,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   log::Logger logger("execution", log::ParseLevel(config->log_level), std::cerr);
+  // protobuf's and gRPC's own lines as JSON too, rate-limited.
+  log::LibraryLogBridge library_logs(logger, {});
 
   if (std::optional<int> exit_code =
           service::MigrateAsConfigured(*config, execution::Migrations(), logger)) {
@@ -60,6 +65,7 @@ int main(int argc, char** argv) {
   }
   std::optional<grpcutil::BearerAuth> auth = service::AuthAsConfigured(*config, logger);
   if (!auth) return 2;
+  grpcutil::CallGate gate(*auth, execution::ExecutionMethodRoles());
 
   metrics::Metrics metrics;
   execution::ExecutionMetrics exec_metrics(metrics.registry());
@@ -75,7 +81,7 @@ int main(int argc, char** argv) {
       committer, events,
       {.max_events_per_call = config->max_events_per_call,
        .max_ctx_bytes = static_cast<size_t>(config->max_ctx_bytes)});
-  execution::EventGrpcService event_service(ingestion, *auth, exec_metrics, logger);
+  execution::EventGrpcService event_service(ingestion, gate, exec_metrics, logger);
 
   // Technical workflows and templates.
   execution::WorkflowRepository workflow_repository(pool);
@@ -85,8 +91,8 @@ int main(int argc, char** argv) {
   execution::TemplateRepository template_repository(pool);
   execution::TemplateCatalog template_catalog(template_repository);
   execution::TemplatePublishing publishing(template_repository, workflow_repository);
-  execution::TemplateGrpcService template_service(publishing, *auth);
-  execution::WorkflowGrpcService workflow_service(workflow_control, *auth);
+  execution::TemplateGrpcService template_service(publishing, gate);
+  execution::WorkflowGrpcService workflow_service(workflow_control, gate);
 
   // Archiving: the identity the control instance stamps, the export it pulls, the purge.
   execution::ArchiveRepository archive_repository(pool);
@@ -98,7 +104,7 @@ int main(int argc, char** argv) {
   execution::ArchivePurge archive_purge(
       archive_repository, {.retention = absl::Hours(config->purge_retention_hours)}, logger);
   execution::InstanceGrpcService instance_service(instance_identity, archive_export, archive_purge,
-                                                  *auth, logger);
+                                                  gate, logger);
 
   // Delivery: each lane has its own connections, so batch traffic never queues real-time mail.
   const execution::SmtpOptions smtp{.url = config->smtp_url,
@@ -182,7 +188,7 @@ int main(int argc, char** argv) {
        .tls_cert_file = config->tls_cert,
        .tls_key_file = config->tls_key,
        .tls_client_ca_file = config->tls_client_ca},
-      {&event_service, &template_service, &workflow_service, &instance_service});
+      {&event_service, &template_service, &workflow_service, &instance_service}, gate);
   if (!server.ok()) {
     logger.Error("cannot start gRPC server", {{"error", server.status().message()}});
     return 1;

@@ -3,6 +3,7 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/grpc/pem_file.h"
 
@@ -36,22 +37,35 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const Serve
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
-    const ServerOptions& options, const std::vector<grpc::Service*>& services) {
+absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(const ServerOptions& options,
+                                                              const std::vector<Gated*>& services,
+                                                              CallGate& gate) {
+  std::vector<std::string> faults;
+  for (Gated* service : services) {
+    for (std::string& f : service->Faults()) faults.push_back(std::move(f));
+  }
+  if (!faults.empty()) {
+    return absl::InternalError(
+        absl::StrCat("methods outside the call gate: ", absl::StrJoin(faults, "; ")));
+  }
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = Credentials(options);
   if (!credentials.ok()) return credentials.status();
-  std::unique_ptr<GrpcServer> s(new GrpcServer());
+  std::unique_ptr<GrpcServer> s(new GrpcServer(gate));
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, *credentials, &s->port_);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
-  for (grpc::Service* service : services) builder.RegisterService(service);
+  for (Gated* service : services) {
+    builder.RegisterService(&service->grpc_service());
+    s->service_names_.push_back(service->service_name());
+  }
   s->server_ = builder.BuildAndStart();
   if (s->server_ == nullptr || s->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
   }
+  s->SetServing(false);  // until the owner says it serves
   return s;
 }
 
@@ -60,13 +74,22 @@ GrpcServer::~GrpcServer() {
 }
 
 void GrpcServer::SetServing(bool serving) {
-  if (auto* health = server_->GetHealthCheckService()) health->SetServingStatus(serving);
+  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+  if (health == nullptr) return;
+  health->SetServingStatus(serving);  // "" and every name set before
+  for (const std::string& name : service_names_) health->SetServingStatus(name, serving);
 }
 
 void GrpcServer::Shutdown(absl::Duration grace) {
   if (!server_) return;
-  SetServing(false);
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) {
+    health->Shutdown();  // NOT_SERVING for every name, whatever is set later
+  }
+  const absl::Time deadline = absl::Now() + grace;
+  // Callers still sending after the last refusal are given this long to stop before the
+  // transport closes: gRPC cancels a call that arrives while it shuts down.
+  gate_.Drain(deadline, absl::Milliseconds(250));
+  server_->Shutdown(absl::ToChronoTime(deadline));
   server_->Wait();
   server_.reset();
 }

@@ -1,10 +1,16 @@
 // GrpcServer: the gRPC server bootstrap shared by both services.
 //
 // Start() listens on `listen` ("host:port"; port 0 picks a free one, see port()), registers the
-// given services plus grpc.health.v1 and server reflection, and starts serving. Shutdown()
-// stops accepting calls and waits up to `grace` for calls in flight, then cancels them.
+// given gated services (every call passes `gate` first, see gated_service.h) plus
+// grpc.health.v1 and server reflection, and starts serving. Health answers for the overall
+// status ("") and for each service by its full name (NOT_FOUND only for names this server does
+// not serve); SetServing sets them all.
+// Shutdown() sets every health status NOT_SERVING for good, drains the gate (new calls get
+// UNAVAILABLE "retry", calls in flight finish) for at most `grace`, then closes gRPC, which
+// cancels what is still running when the grace is over.
 // Failure modes: Start returns UNAVAILABLE when the address cannot be bound, INVALID_ARGUMENT
-// naming the file when a TLS file cannot be read or only one of certificate and key is given.
+// naming the file when a TLS file cannot be read or only one of certificate and key is given,
+// INTERNAL listing every method a service leaves outside the gate (no handler, no roles entry).
 // Thread-safe after Start.
 #pragma once
 
@@ -17,6 +23,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/grpc/call_gate.h"
+#include "common/grpc/gated_service.h"
 
 namespace mc::grpcutil {
 
@@ -30,8 +38,9 @@ struct ServerOptions {
 
 class GrpcServer {
  public:
-  static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(
-      const ServerOptions& options, const std::vector<grpc::Service*>& services);
+  static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(const ServerOptions& options,
+                                                           const std::vector<Gated*>& services,
+                                                           CallGate& gate);
   ~GrpcServer();
 
   int port() const { return port_; }
@@ -40,7 +49,9 @@ class GrpcServer {
   void Shutdown(absl::Duration grace);
 
  private:
-  GrpcServer() = default;
+  explicit GrpcServer(CallGate& gate) : gate_(gate) {}
+  CallGate& gate_;
+  std::vector<std::string> service_names_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };

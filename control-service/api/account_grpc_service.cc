@@ -7,6 +7,18 @@ namespace mc::control {
 namespace pb = messagecenter::control::v1;
 using status::ToGrpc;
 
+AccountGrpcService::AccountGrpcService(AccountManager& accounts, grpcutil::CallGate& gate)
+    : GatedService(gate), accounts_(accounts) {
+  ServeUnary("CreateAccount", &AccountGrpcService::CreateAccount);
+  ServeUnary("GetAccount", &AccountGrpcService::GetAccount);
+  ServeUnary("ListAccounts", &AccountGrpcService::ListAccounts);
+  ServeUnary("UpdateAccount", &AccountGrpcService::UpdateAccount);
+  ServeUnary("DisableAccount", &AccountGrpcService::DisableAccount);
+  ServeUnary("DeleteAccount", &AccountGrpcService::DeleteAccount);
+  ServeUnary("TestConnection", &AccountGrpcService::TestConnection);
+  ServeUnary("InitializeConnection", &AccountGrpcService::InitializeConnection);
+}
+
 namespace {
 
 grpc::Status Reply(const absl::StatusOr<Account>& a, pb::Account* resp) {
@@ -19,19 +31,16 @@ grpc::Status Reply(const absl::StatusOr<Account>& a, pb::Account* resp) {
 
 grpc::Status AccountGrpcService::CreateAccount(Ctx* ctx, const pb::CreateAccountRequest* req,
                                                pb::Account* resp) {
-  if (absl::Status s = auth_.Check(*ctx, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   return Reply(accounts_.Create(AccountFromProto(req->account())), resp);
 }
 
 grpc::Status AccountGrpcService::GetAccount(Ctx* ctx, const pb::GetAccountRequest* req,
                                             pb::Account* resp) {
-  if (absl::Status s = auth_.Check(*ctx, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   return Reply(accounts_.Get(req->internal_name()), resp);
 }
 
 grpc::Status AccountGrpcService::ListAccounts(Ctx* ctx, const pb::ListAccountsRequest* req,
                                               pb::ListAccountsResponse* resp) {
-  if (absl::Status s = auth_.Check(*ctx, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   absl::StatusOr<std::vector<Account>> list = accounts_.List();
   if (!list.ok()) return ToGrpc(list.status());
   for (const Account& a : *list) AccountToProto(a, resp->add_accounts());
@@ -40,25 +49,21 @@ grpc::Status AccountGrpcService::ListAccounts(Ctx* ctx, const pb::ListAccountsRe
 
 grpc::Status AccountGrpcService::UpdateAccount(Ctx* ctx, const pb::UpdateAccountRequest* req,
                                                pb::Account* resp) {
-  if (absl::Status s = auth_.Check(*ctx, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   return Reply(accounts_.Update(AccountFromProto(req->account())), resp);
 }
 
 grpc::Status AccountGrpcService::DisableAccount(Ctx* ctx, const pb::DisableAccountRequest* req,
                                                 pb::Account* resp) {
-  if (absl::Status s = auth_.Check(*ctx, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   return Reply(accounts_.Disable(req->internal_name()), resp);
 }
 
 grpc::Status AccountGrpcService::DeleteAccount(Ctx* ctx, const pb::DeleteAccountRequest* req,
                                                pb::DeleteAccountResponse* resp) {
-  if (absl::Status s = auth_.Check(*ctx, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   return ToGrpc(accounts_.Delete(req->internal_name()));
 }
 
 grpc::Status AccountGrpcService::TestConnection(Ctx* ctx, const pb::TestConnectionRequest* req,
                                                 pb::TestConnectionResponse* resp) {
-  if (absl::Status s = auth_.Check(*ctx, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   absl::StatusOr<ConnectionReport> r = accounts_.TestConnection(req->internal_name());
   if (!r.ok()) return ToGrpc(r.status());
   resp->set_endpoint(r->endpoint);
@@ -77,7 +82,6 @@ grpc::Status AccountGrpcService::TestConnection(Ctx* ctx, const pb::TestConnecti
 grpc::Status AccountGrpcService::InitializeConnection(Ctx* ctx,
                                                       const pb::InitializeConnectionRequest* req,
                                                       pb::Account* resp) {
-  if (absl::Status s = auth_.Check(*ctx, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   return Reply(
       accounts_.InitializeConnection(req->internal_name(), req->instance_id(), req->force()), resp);
 }

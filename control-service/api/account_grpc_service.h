@@ -1,18 +1,19 @@
-// AccountGrpcService: the messagecenter.control.v1.AccountService handlers. Each checks the
-// bearer token, converts proto <-> domain and calls AccountManager; statuses are converted in
-// common/status only. The credential is never written into a response. Thread-safe.
+// AccountGrpcService: the messagecenter.control.v1.AccountService handlers. Behind the call
+// gate (token, role from api/method_roles.cc, parsing: common/grpc/gated_service.h), each converts
+// proto <-> domain and calls AccountManager; statuses are converted in common/status only. The
+// credential is never written into a response. Thread-safe.
 #pragma once
 
-#include "common/grpc/bearer_auth.h"
+#include "common/grpc/gated_service.h"
 #include "control-service/accounts/account_manager.h"
 #include "messagecenter/control/v1/control.grpc.pb.h"
 
 namespace mc::control {
 
-class AccountGrpcService final : public messagecenter::control::v1::AccountService::Service {
+class AccountGrpcService final
+    : public grpcutil::GatedService<messagecenter::control::v1::AccountService> {
  public:
-  AccountGrpcService(AccountManager& accounts, const grpcutil::BearerAuth& auth)
-      : accounts_(accounts), auth_(auth) {}
+  AccountGrpcService(AccountManager& accounts, grpcutil::CallGate& gate);
 
   using Ctx = grpc::ServerContext;
   grpc::Status CreateAccount(Ctx* ctx, const messagecenter::control::v1::CreateAccountRequest* req,
@@ -37,7 +38,6 @@ class AccountGrpcService final : public messagecenter::control::v1::AccountServi
 
  private:
   AccountManager& accounts_;
-  const grpcutil::BearerAuth& auth_;
 };
 
 }  // namespace mc::control

@@ -7,6 +7,19 @@ namespace mc::control {
 namespace pb = messagecenter::control::v1;
 using status::ToGrpc;
 
+ArchivingGrpcService::ArchivingGrpcService(ArchivingControl& control, grpcutil::CallGate& gate)
+    : GatedService(gate), control_(control) {
+  ServeUnary("CreateArchivingWorkflow", &ArchivingGrpcService::CreateArchivingWorkflow);
+  ServeUnary("ListArchivingWorkflows", &ArchivingGrpcService::ListArchivingWorkflows);
+  ServeUnary("StartArchivingWorkflow", &ArchivingGrpcService::StartArchivingWorkflow);
+  ServeUnary("PauseArchivingWorkflow", &ArchivingGrpcService::PauseArchivingWorkflow);
+  ServeUnary("StopArchivingWorkflow", &ArchivingGrpcService::StopArchivingWorkflow);
+  ServeUnary("SetSchedule", &ArchivingGrpcService::SetSchedule);
+  ServeUnary("RunNow", &ArchivingGrpcService::RunNow);
+  ServeUnary("ListRuns", &ArchivingGrpcService::ListRuns);
+  ServeUnary("PurgeArchive", &ArchivingGrpcService::PurgeArchive);
+}
+
 namespace {
 
 grpc::Status Reply(const absl::StatusOr<ArchivingWorkflow>& w, pb::ArchivingWorkflow* resp) {
@@ -19,14 +32,12 @@ grpc::Status Reply(const absl::StatusOr<ArchivingWorkflow>& w, pb::ArchivingWork
 
 grpc::Status ArchivingGrpcService::CreateArchivingWorkflow(
     Ctx* ctx, const pb::CreateArchivingWorkflowRequest* req, Workflow* resp) {
-  if (absl::Status s = auth_.Check(*ctx, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   return Reply(control_.Create(req->account(), req->schedule_seconds()), resp);
 }
 
 grpc::Status ArchivingGrpcService::ListArchivingWorkflows(
     Ctx* ctx, const pb::ListArchivingWorkflowsRequest* req,
     pb::ListArchivingWorkflowsResponse* resp) {
-  if (absl::Status s = auth_.Check(*ctx, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   absl::StatusOr<std::vector<ArchivingWorkflow>> list = control_.List();
   if (!list.ok()) return ToGrpc(list.status());
   for (const ArchivingWorkflow& w : *list) WorkflowToProto(w, resp->add_workflows());
@@ -35,7 +46,6 @@ grpc::Status ArchivingGrpcService::ListArchivingWorkflows(
 
 grpc::Status ArchivingGrpcService::SetState(Ctx* ctx, const std::string& name, ArchivingState state,
                                             Workflow* resp) {
-  if (absl::Status s = auth_.Check(*ctx, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   return Reply(control_.SetState(name, state), resp);
 }
 
@@ -56,13 +66,11 @@ grpc::Status ArchivingGrpcService::StopArchivingWorkflow(Ctx* ctx, const Change*
 
 grpc::Status ArchivingGrpcService::SetSchedule(Ctx* ctx, const pb::SetScheduleRequest* req,
                                                Workflow* resp) {
-  if (absl::Status s = auth_.Check(*ctx, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   return Reply(control_.SetSchedule(req->internal_name(), req->schedule_seconds()), resp);
 }
 
 grpc::Status ArchivingGrpcService::RunNow(Ctx* ctx, const pb::RunNowRequest* req,
                                           pb::ArchiveRun* resp) {
-  if (absl::Status s = auth_.Check(*ctx, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   absl::StatusOr<ArchiveRun> run = control_.RunNow(req->internal_name());
   if (!run.ok()) return ToGrpc(run.status());
   RunToProto(*run, resp);
@@ -71,7 +79,6 @@ grpc::Status ArchivingGrpcService::RunNow(Ctx* ctx, const pb::RunNowRequest* req
 
 grpc::Status ArchivingGrpcService::ListRuns(Ctx* ctx, const pb::ListRunsRequest* req,
                                             pb::ListRunsResponse* resp) {
-  if (absl::Status s = auth_.Check(*ctx, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   absl::StatusOr<std::vector<ArchiveRun>> runs =
       control_.ListRuns(req->internal_name(), req->limit());
   if (!runs.ok()) return ToGrpc(runs.status());
@@ -81,7 +88,6 @@ grpc::Status ArchivingGrpcService::ListRuns(Ctx* ctx, const pb::ListRunsRequest*
 
 grpc::Status ArchivingGrpcService::PurgeArchive(Ctx* ctx, const pb::PurgeArchiveRequest* req,
                                                 pb::PurgeArchiveResponse* resp) {
-  if (absl::Status s = auth_.Check(*ctx, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   absl::StatusOr<PurgedRows> purged = control_.Purge(absl::Seconds(req->retention_seconds()));
   if (!purged.ok()) return ToGrpc(purged.status());
   resp->set_events_deleted(purged->events);

@@ -1,17 +1,18 @@
-// ArchivingGrpcService: the messagecenter.control.v1.ArchivingService handlers. Each checks
-// the bearer token, converts proto <-> domain and calls ArchivingControl. Thread-safe.
+// ArchivingGrpcService: the messagecenter.control.v1.ArchivingService handlers. Behind the
+// call gate (token, role, parsing: common/grpc/gated_service.h), each converts proto <-> domain and
+// calls ArchivingControl. Thread-safe.
 #pragma once
 
-#include "common/grpc/bearer_auth.h"
+#include "common/grpc/gated_service.h"
 #include "control-service/archiving/archiving_control.h"
 #include "messagecenter/control/v1/control.grpc.pb.h"
 
 namespace mc::control {
 
-class ArchivingGrpcService final : public messagecenter::control::v1::ArchivingService::Service {
+class ArchivingGrpcService final
+    : public grpcutil::GatedService<messagecenter::control::v1::ArchivingService> {
  public:
-  ArchivingGrpcService(ArchivingControl& control, const grpcutil::BearerAuth& auth)
-      : control_(control), auth_(auth) {}
+  ArchivingGrpcService(ArchivingControl& control, grpcutil::CallGate& gate);
 
   using Ctx = grpc::ServerContext;
   using Change = messagecenter::control::v1::ChangeArchivingWorkflowRequest;
@@ -38,7 +39,6 @@ class ArchivingGrpcService final : public messagecenter::control::v1::ArchivingS
   grpc::Status SetState(Ctx* ctx, const std::string& name, ArchivingState state, Workflow* resp);
 
   ArchivingControl& control_;
-  const grpcutil::BearerAuth& auth_;
 };
 
 }  // namespace mc::control

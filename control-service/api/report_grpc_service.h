@@ -2,16 +2,16 @@
 // queries from ReportRepository, rates and per-hour figures computed here. Thread-safe.
 #pragma once
 
-#include "common/grpc/bearer_auth.h"
+#include "common/grpc/gated_service.h"
 #include "control-service/reports/report_repository.h"
 #include "messagecenter/control/v1/control.grpc.pb.h"
 
 namespace mc::control {
 
-class ReportGrpcService final : public messagecenter::control::v1::ReportService::Service {
+class ReportGrpcService final
+    : public grpcutil::GatedService<messagecenter::control::v1::ReportService> {
  public:
-  ReportGrpcService(ReportRepository& reports, const grpcutil::BearerAuth& auth)
-      : reports_(reports), auth_(auth) {}
+  ReportGrpcService(ReportRepository& reports, grpcutil::CallGate& gate);
 
   using Ctx = grpc::ServerContext;
   using Filter = messagecenter::control::v1::ReportFilter;
@@ -26,7 +26,6 @@ class ReportGrpcService final : public messagecenter::control::v1::ReportService
 
  private:
   ReportRepository& reports_;
-  const grpcutil::BearerAuth& auth_;
 };
 
 }  // namespace mc::control

@@ -7,6 +7,18 @@ namespace mc::control {
 namespace pb = messagecenter::control::v1;
 using status::ToGrpc;
 
+TemplateGrpcService::TemplateGrpcService(TemplateAuthoring& authoring, grpcutil::CallGate& gate)
+    : GatedService(gate), authoring_(authoring) {
+  ServeUnary("CreateTemplate", &TemplateGrpcService::CreateTemplate);
+  ServeUnary("UpdateTemplate", &TemplateGrpcService::UpdateTemplate);
+  ServeUnary("GetTemplate", &TemplateGrpcService::GetTemplate);
+  ServeUnary("ListTemplates", &TemplateGrpcService::ListTemplates);
+  ServeUnary("DeleteTemplate", &TemplateGrpcService::DeleteTemplate);
+  ServeUnary("PreviewTemplate", &TemplateGrpcService::PreviewTemplate);
+  ServeUnary("PublishTemplate", &TemplateGrpcService::PublishTemplate);
+  ServeUnary("UnpublishTemplate", &TemplateGrpcService::UnpublishTemplate);
+}
+
 namespace {
 
 grpc::Status Reply(const absl::StatusOr<AuthoredTemplate>& t, pb::Template* resp) {
@@ -19,7 +31,6 @@ grpc::Status Reply(const absl::StatusOr<AuthoredTemplate>& t, pb::Template* resp
 
 grpc::Status TemplateGrpcService::CreateTemplate(Ctx* ctx, const pb::CreateTemplateRequest* req,
                                                  pb::Template* resp) {
-  if (absl::Status s = auth_.Check(*ctx, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   absl::StatusOr<AuthoredTemplate> t = TemplateFromProto(req->template_());
   if (!t.ok()) return ToGrpc(t.status());
   return Reply(authoring_.Create(*t), resp);
@@ -27,7 +38,6 @@ grpc::Status TemplateGrpcService::CreateTemplate(Ctx* ctx, const pb::CreateTempl
 
 grpc::Status TemplateGrpcService::UpdateTemplate(Ctx* ctx, const pb::UpdateTemplateRequest* req,
                                                  pb::Template* resp) {
-  if (absl::Status s = auth_.Check(*ctx, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   absl::StatusOr<AuthoredTemplate> t = TemplateFromProto(req->template_());
   if (!t.ok()) return ToGrpc(t.status());
   return Reply(authoring_.Update(*t), resp);
@@ -35,13 +45,11 @@ grpc::Status TemplateGrpcService::UpdateTemplate(Ctx* ctx, const pb::UpdateTempl
 
 grpc::Status TemplateGrpcService::GetTemplate(Ctx* ctx, const pb::GetTemplateRequest* req,
                                               pb::Template* resp) {
-  if (absl::Status s = auth_.Check(*ctx, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   return Reply(authoring_.Get(req->internal_name()), resp);
 }
 
 grpc::Status TemplateGrpcService::ListTemplates(Ctx* ctx, const pb::ListTemplatesRequest* req,
                                                 pb::ListTemplatesResponse* resp) {
-  if (absl::Status s = auth_.Check(*ctx, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   absl::StatusOr<std::vector<AuthoredTemplate>> list = authoring_.List();
   if (!list.ok()) return ToGrpc(list.status());
   for (const AuthoredTemplate& t : *list) TemplateToProto(t, resp->add_templates());
@@ -50,13 +58,11 @@ grpc::Status TemplateGrpcService::ListTemplates(Ctx* ctx, const pb::ListTemplate
 
 grpc::Status TemplateGrpcService::DeleteTemplate(Ctx* ctx, const pb::DeleteTemplateRequest* req,
                                                  pb::DeleteTemplateResponse* resp) {
-  if (absl::Status s = auth_.Check(*ctx, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   return ToGrpc(authoring_.Delete(req->internal_name()));
 }
 
 grpc::Status TemplateGrpcService::PreviewTemplate(Ctx* ctx, const pb::PreviewTemplateRequest* req,
                                                   pb::PreviewTemplateResponse* resp) {
-  if (absl::Status s = auth_.Check(*ctx, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   absl::StatusOr<RenderedPreview> p = authoring_.Preview(req->internal_name(), req->seed_index());
   if (!p.ok()) return ToGrpc(p.status());
   resp->set_address(p->address);
@@ -69,7 +75,6 @@ grpc::Status TemplateGrpcService::PreviewTemplate(Ctx* ctx, const pb::PreviewTem
 
 grpc::Status TemplateGrpcService::PublishTemplate(Ctx* ctx, const pb::PublishTemplateRequest* req,
                                                   pb::PublishTemplateResponse* resp) {
-  if (absl::Status s = auth_.Check(*ctx, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   absl::StatusOr<PublicationResult> r = authoring_.Publish(req->internal_name());
   if (!r.ok()) return ToGrpc(r.status());
   TemplateToProto(r->template_, resp->mutable_template_());
@@ -81,7 +86,6 @@ grpc::Status TemplateGrpcService::PublishTemplate(Ctx* ctx, const pb::PublishTem
 grpc::Status TemplateGrpcService::UnpublishTemplate(Ctx* ctx,
                                                     const pb::UnpublishTemplateRequest* req,
                                                     pb::UnpublishTemplateResponse* resp) {
-  if (absl::Status s = auth_.Check(*ctx, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   absl::StatusOr<PublicationResult> r = authoring_.Unpublish(req->internal_name());
   if (!r.ok()) return ToGrpc(r.status());
   TemplateToProto(r->template_, resp->mutable_template_());

@@ -1,17 +1,18 @@
-// TemplateGrpcService: the messagecenter.control.v1.TemplateService handlers. Each checks the
-// bearer token, converts proto <-> domain and calls TemplateAuthoring. Thread-safe.
+// TemplateGrpcService: the messagecenter.control.v1.TemplateService handlers. Behind the call
+// gate (token, role, parsing: common/grpc/gated_service.h), each converts proto <-> domain and
+// calls TemplateAuthoring. Thread-safe.
 #pragma once
 
-#include "common/grpc/bearer_auth.h"
+#include "common/grpc/gated_service.h"
 #include "control-service/templates/template_authoring.h"
 #include "messagecenter/control/v1/control.grpc.pb.h"
 
 namespace mc::control {
 
-class TemplateGrpcService final : public messagecenter::control::v1::TemplateService::Service {
+class TemplateGrpcService final
+    : public grpcutil::GatedService<messagecenter::control::v1::TemplateService> {
  public:
-  TemplateGrpcService(TemplateAuthoring& authoring, const grpcutil::BearerAuth& auth)
-      : authoring_(authoring), auth_(auth) {}
+  TemplateGrpcService(TemplateAuthoring& authoring, grpcutil::CallGate& gate);
 
   using Ctx = grpc::ServerContext;
   grpc::Status CreateTemplate(Ctx* ctx,
@@ -39,7 +40,6 @@ class TemplateGrpcService final : public messagecenter::control::v1::TemplateSer
 
  private:
   TemplateAuthoring& authoring_;
-  const grpcutil::BearerAuth& auth_;
 };
 
 }  // namespace mc::control

@@ -8,6 +8,21 @@ namespace mc::execution {
 namespace v1 = messagecenter::v1;
 using status::ToGrpc;
 
+TemplateGrpcService::TemplateGrpcService(TemplatePublishing& publishing, grpcutil::CallGate& gate)
+    : GatedService(gate), publishing_(publishing) {
+  ServeUnary("PublishTemplate", &TemplateGrpcService::PublishTemplate);
+  ServeUnary("UnpublishTemplate", &TemplateGrpcService::UnpublishTemplate);
+  ServeUnary("ListTemplates", &TemplateGrpcService::ListTemplates);
+}
+
+WorkflowGrpcService::WorkflowGrpcService(WorkflowControl& control, grpcutil::CallGate& gate)
+    : GatedService(gate), control_(control) {
+  ServeUnary("ListWorkflows", &WorkflowGrpcService::ListWorkflows);
+  ServeUnary("StartWorkflow", &WorkflowGrpcService::StartWorkflow);
+  ServeUnary("PauseWorkflow", &WorkflowGrpcService::PauseWorkflow);
+  ServeUnary("StopWorkflow", &WorkflowGrpcService::StopWorkflow);
+}
+
 namespace {
 
 void ToProto(const PublishedTemplate& t, v1::PublishedTemplate* p) {
@@ -31,7 +46,6 @@ void ToProto(const PublishedTemplate& t, v1::PublishedTemplate* p) {
 grpc::Status TemplateGrpcService::PublishTemplate(grpc::ServerContext* context,
                                                   const v1::PublishTemplateRequest* request,
                                                   v1::PublishTemplateResponse* response) {
-  if (absl::Status s = auth_.Check(*context, grpcutil::kControl); !s.ok()) return ToGrpc(s);
   const v1::Template& p = request->template_();
   TemplateContent c{.internal_name = p.internal_name(),
                     .label = p.label(),
@@ -51,7 +65,6 @@ grpc::Status TemplateGrpcService::PublishTemplate(grpc::ServerContext* context,
 grpc::Status TemplateGrpcService::UnpublishTemplate(grpc::ServerContext* context,
                                                     const v1::UnpublishTemplateRequest* request,
                                                     v1::UnpublishTemplateResponse* response) {
-  if (absl::Status s = auth_.Check(*context, grpcutil::kControl); !s.ok()) return ToGrpc(s);
   absl::StatusOr<int> n = publishing_.Unpublish(request->internal_name());
   if (!n.ok()) return ToGrpc(n.status());
   response->set_unpublished(*n);
@@ -61,8 +74,6 @@ grpc::Status TemplateGrpcService::UnpublishTemplate(grpc::ServerContext* context
 grpc::Status TemplateGrpcService::ListTemplates(grpc::ServerContext* context,
                                                 const v1::ListTemplatesRequest* request,
                                                 v1::ListTemplatesResponse* response) {
-  if (absl::Status s = auth_.Check(*context, grpcutil::kControl | grpcutil::kOperator); !s.ok())
-    return ToGrpc(s);
   absl::StatusOr<std::vector<PublishedTemplate>> list =
       publishing_.List(request->include_unpublished());
   if (!list.ok()) return ToGrpc(list.status());
@@ -73,8 +84,6 @@ grpc::Status TemplateGrpcService::ListTemplates(grpc::ServerContext* context,
 grpc::Status WorkflowGrpcService::ListWorkflows(grpc::ServerContext* context,
                                                 const v1::ListWorkflowsRequest*,
                                                 v1::ListWorkflowsResponse* response) {
-  if (absl::Status s = auth_.Check(*context, grpcutil::kOperator | grpcutil::kControl); !s.ok())
-    return ToGrpc(s);
   absl::StatusOr<std::vector<WorkflowInfo>> list = control_.List();
   if (!list.ok()) return ToGrpc(list.status());
   for (const WorkflowInfo& w : *list) WorkflowToProto(w, response->add_workflows());
@@ -83,7 +92,6 @@ grpc::Status WorkflowGrpcService::ListWorkflows(grpc::ServerContext* context,
 
 grpc::Status WorkflowGrpcService::Change(grpc::ServerContext* context, const std::string& name,
                                          WorkflowState state, v1::Workflow* response) {
-  if (absl::Status s = auth_.Check(*context, grpcutil::kOperator); !s.ok()) return ToGrpc(s);
   absl::StatusOr<WorkflowInfo> w = control_.Change(name, state);
   if (!w.ok()) return ToGrpc(w.status());
   WorkflowToProto(*w, response);

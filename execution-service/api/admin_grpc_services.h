@@ -1,10 +1,11 @@
 // TemplateGrpcService and WorkflowGrpcService: the messagecenter.v1 TemplateService and
-// WorkflowService handlers of the execution instance. Each checks the bearer token, converts
+// WorkflowService handlers of the execution instance. Behind the call gate (token, role from
+// api/method_roles.cc, parsing: common/grpc/gated_service.h), each converts
 // proto <-> domain and calls the logic; statuses are converted in common/status only.
 // Thread-safe.
 #pragma once
 
-#include "common/grpc/bearer_auth.h"
+#include "common/grpc/gated_service.h"
 #include "execution-service/templates/template_publishing.h"
 #include "execution-service/workflows/workflow_control.h"
 #include "messagecenter/v1/templates.grpc.pb.h"
@@ -12,10 +13,10 @@
 
 namespace mc::execution {
 
-class TemplateGrpcService final : public messagecenter::v1::TemplateService::Service {
+class TemplateGrpcService final
+    : public grpcutil::GatedService<messagecenter::v1::TemplateService> {
  public:
-  TemplateGrpcService(TemplatePublishing& publishing, const grpcutil::BearerAuth& auth)
-      : publishing_(publishing), auth_(auth) {}
+  TemplateGrpcService(TemplatePublishing& publishing, grpcutil::CallGate& gate);
 
   grpc::Status PublishTemplate(grpc::ServerContext* context,
                                const messagecenter::v1::PublishTemplateRequest* request,
@@ -29,13 +30,12 @@ class TemplateGrpcService final : public messagecenter::v1::TemplateService::Ser
 
  private:
   TemplatePublishing& publishing_;
-  const grpcutil::BearerAuth& auth_;
 };
 
-class WorkflowGrpcService final : public messagecenter::v1::WorkflowService::Service {
+class WorkflowGrpcService final
+    : public grpcutil::GatedService<messagecenter::v1::WorkflowService> {
  public:
-  WorkflowGrpcService(WorkflowControl& control, const grpcutil::BearerAuth& auth)
-      : control_(control), auth_(auth) {}
+  WorkflowGrpcService(WorkflowControl& control, grpcutil::CallGate& gate);
 
   grpc::Status ListWorkflows(grpc::ServerContext* context,
                              const messagecenter::v1::ListWorkflowsRequest* request,
@@ -55,7 +55,6 @@ class WorkflowGrpcService final : public messagecenter::v1::WorkflowService::Ser
                       messagecenter::v1::Workflow* response);
 
   WorkflowControl& control_;
-  const grpcutil::BearerAuth& auth_;
 };
 
 }  // namespace mc::execution

@@ -9,97 +9,79 @@ namespace mc::execution {
 namespace v1 = messagecenter::v1;
 using status::ToGrpc;
 
-EventGrpcService::EventGrpcService(EventIngestion& ingestion, const grpcutil::BearerAuth& auth,
+EventGrpcService::EventGrpcService(EventIngestion& ingestion, grpcutil::CallGate& gate,
                                    ExecutionMetrics& metrics, log::Logger& logger)
-    : ingestion_(ingestion), auth_(auth), metrics_(metrics), logger_(logger) {}
+    : GatedService(gate), ingestion_(ingestion), metrics_(metrics), logger_(logger) {
+  ServeAsync("PushEvent", &EventGrpcService::PushEvent);
+  ServeAsync("PushEvents", &EventGrpcService::PushEvents);
+  ServeUnary("GetEvent", &EventGrpcService::GetEvent);
+  ServeUnary("ListEvents", &EventGrpcService::ListEvents);
+}
 
-void EventGrpcService::Finish(grpc::ServerUnaryReactor* reactor, const absl::Status& status) {
+void EventGrpcService::Finish(const grpcutil::Done& done, const absl::Status& status) {
   if (!status.ok() && status.code() != absl::StatusCode::kInvalidArgument &&
       status.code() != absl::StatusCode::kUnauthenticated) {
     logger_.Warn("push failed",
                  {{"code", absl::StatusCodeToString(status.code())}, {"error", status.message()}});
   }
-  reactor->Finish(ToGrpc(status));
+  done(status);
 }
 
-absl::StatusOr<Queue> EventGrpcService::AdmitPush(const grpc::ServerContextBase& context,
-                                                  int queue) const {
-  if (absl::Status s = auth_.Check(context, grpcutil::kPusher | grpcutil::kOperator); !s.ok())
-    return s;
-  return QueueFromProto(queue);
+void EventGrpcService::PushEvent(grpc::CallbackServerContext*, const v1::PushEventRequest& request,
+                                 v1::PushEventResponse* response, grpcutil::Done done) {
+  absl::StatusOr<Queue> queue = QueueFromProto(request.queue());
+  if (!queue.ok()) return Finish(done, queue.status());
+  absl::StatusOr<NewEvent> event = EventFromProto(request.event());
+  if (!event.ok()) return Finish(done, event.status());
+  ingestion_.PushOneAsync(*queue, std::move(*event),
+                          [this, done = std::move(done), response,
+                           queue = *queue](absl::StatusOr<InsertOutcome> outcome) {
+                            if (outcome.ok()) {
+                              response->set_id(outcome->id);
+                              response->set_duplicate(outcome->duplicate);
+                              if (!outcome->duplicate) metrics_.EventsReceived(queue, 1);
+                            }
+                            Finish(done, outcome.status());
+                          });
 }
 
-grpc::ServerUnaryReactor* EventGrpcService::PushEvent(grpc::CallbackServerContext* context,
-                                                      const v1::PushEventRequest* request,
-                                                      v1::PushEventResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<Queue> queue = AdmitPush(*context, request->queue());
-  if (!queue.ok()) {
-    Finish(reactor, queue.status());
-    return reactor;
-  }
-  absl::StatusOr<NewEvent> event = EventFromProto(request->event());
-  if (!event.ok()) {
-    Finish(reactor, event.status());
-    return reactor;
-  }
-  ingestion_.PushOneAsync(
-      *queue, std::move(*event),
-      [this, reactor, response, queue = *queue](absl::StatusOr<InsertOutcome> outcome) {
-        if (outcome.ok()) {
-          response->set_id(outcome->id);
-          response->set_duplicate(outcome->duplicate);
-          if (!outcome->duplicate) metrics_.EventsReceived(queue, 1);
-        }
-        Finish(reactor, outcome.status());
-      });
-  return reactor;
-}
-
-grpc::ServerUnaryReactor* EventGrpcService::PushEvents(grpc::CallbackServerContext* context,
-                                                       const v1::PushEventsRequest* request,
-                                                       v1::PushEventsResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<Queue> queue = AdmitPush(*context, request->queue());
-  if (!queue.ok()) {
-    Finish(reactor, queue.status());
-    return reactor;
-  }
+void EventGrpcService::PushEvents(grpc::CallbackServerContext*,
+                                  const v1::PushEventsRequest& request,
+                                  v1::PushEventsResponse* response, grpcutil::Done done) {
+  absl::StatusOr<Queue> queue = QueueFromProto(request.queue());
+  if (!queue.ok()) return Finish(done, queue.status());
   std::vector<absl::StatusOr<NewEvent>> events;
-  events.reserve(request->events_size());
-  for (const v1::Event& e : request->events()) events.push_back(EventFromProto(e));
-  ingestion_.PushManyAsync(
-      *queue, std::move(events),
-      [this, reactor, response, queue = *queue](absl::StatusOr<std::vector<PushResult>> results) {
-        if (!results.ok()) return Finish(reactor, results.status());
-        int accepted = 0, stored = 0;
-        for (const PushResult& r : *results) {
-          v1::EventResult* out = response->add_results();
-          if (r.status.ok()) {
-            ++accepted;
-            stored += r.outcome.duplicate ? 0 : 1;
-            out->set_id(r.outcome.id);
-            out->set_duplicate(r.outcome.duplicate);
-          } else {
-            v1::Rejection* rej = out->mutable_rejection();
-            rej->set_code(static_cast<int>(r.status.code()));
-            rej->set_field(std::string(FieldOf(r.status.message())));
-            rej->set_message(std::string(r.status.message()));
-          }
-        }
-        metrics_.EventsReceived(queue, stored);
-        response->set_accepted(accepted);
-        response->set_rejected(static_cast<int>(results->size()) - accepted);
-        Finish(reactor, absl::OkStatus());
-      });
-  return reactor;
+  events.reserve(request.events_size());
+  for (const v1::Event& e : request.events()) events.push_back(EventFromProto(e));
+  ingestion_.PushManyAsync(*queue, std::move(events),
+                           [this, done = std::move(done), response,
+                            queue = *queue](absl::StatusOr<std::vector<PushResult>> results) {
+                             if (!results.ok()) return Finish(done, results.status());
+                             int accepted = 0, stored = 0;
+                             for (const PushResult& r : *results) {
+                               v1::EventResult* out = response->add_results();
+                               if (r.status.ok()) {
+                                 ++accepted;
+                                 stored += r.outcome.duplicate ? 0 : 1;
+                                 out->set_id(r.outcome.id);
+                                 out->set_duplicate(r.outcome.duplicate);
+                               } else {
+                                 v1::Rejection* rej = out->mutable_rejection();
+                                 rej->set_code(static_cast<int>(r.status.code()));
+                                 rej->set_field(std::string(FieldOf(r.status.message())));
+                                 rej->set_message(std::string(r.status.message()));
+                               }
+                             }
+                             metrics_.EventsReceived(queue, stored);
+                             response->set_accepted(accepted);
+                             response->set_rejected(static_cast<int>(results->size()) - accepted);
+                             Finish(done, absl::OkStatus());
+                           });
 }
 
 grpc::Status EventGrpcService::GetEvent(grpc::ServerContext* context,
                                         const v1::GetEventRequest* request,
                                         v1::StoredEvent* response) {
-  if (absl::Status s = auth_.Check(*context, grpcutil::kPusher | grpcutil::kOperator); !s.ok())
-    return ToGrpc(s);
   absl::StatusOr<StoredEvent> event;
   switch (request->key_case()) {
     case v1::GetEventRequest::kId:
@@ -122,8 +104,6 @@ grpc::Status EventGrpcService::GetEvent(grpc::ServerContext* context,
 grpc::Status EventGrpcService::ListEvents(grpc::ServerContext* context,
                                           const v1::ListEventsRequest* request,
                                           v1::ListEventsResponse* response) {
-  if (absl::Status s = auth_.Check(*context, grpcutil::kPusher | grpcutil::kOperator); !s.ok())
-    return ToGrpc(s);
   EventFilter filter;
   if (request->queue() != v1::QUEUE_UNSPECIFIED) {
     absl::StatusOr<Queue> queue = QueueFromProto(request->queue());

@@ -1,13 +1,14 @@
-// EventGrpcService: the messagecenter.v1.EventService handlers. Each one checks the caller's
-// bearer token, converts the request to domain types, calls EventIngestion and converts the
-// result back; statuses become gRPC statuses in common/status only.
-// PushEvent and PushEvents use gRPC's callback API: the call is finished from the commit
-// writer's callback, so no thread blocks while a call waits for its group commit. GetEvent and
+// EventGrpcService: the messagecenter.v1.EventService handlers. The call gate has checked the
+// caller's token and role and parsed the request (gated_service.h); each handler converts the
+// request to domain types, calls EventIngestion and converts the result back; statuses become
+// gRPC statuses in common/status only.
+// PushEvent and PushEvents are asynchronous: the call is finished from the commit writer's
+// callback, so no thread blocks while a call waits for its group commit. GetEvent and
 // ListEvents are plain synchronous handlers. Events stored (not duplicates) are counted in
 // mc_events_received_total. Thread-safe.
 #pragma once
 
-#include "common/grpc/bearer_auth.h"
+#include "common/grpc/gated_service.h"
 #include "common/log/logger.h"
 #include "execution-service/events/event_ingestion.h"
 #include "execution-service/metrics/execution_metrics.h"
@@ -15,21 +16,17 @@
 
 namespace mc::execution {
 
-using EventServiceBase = messagecenter::v1::EventService::WithCallbackMethod_PushEvent<
-    messagecenter::v1::EventService::WithCallbackMethod_PushEvents<
-        messagecenter::v1::EventService::Service>>;
-
-class EventGrpcService final : public EventServiceBase {
+class EventGrpcService final : public grpcutil::GatedService<messagecenter::v1::EventService> {
  public:
-  EventGrpcService(EventIngestion& ingestion, const grpcutil::BearerAuth& auth,
-                   ExecutionMetrics& metrics, log::Logger& logger);
+  EventGrpcService(EventIngestion& ingestion, grpcutil::CallGate& gate, ExecutionMetrics& metrics,
+                   log::Logger& logger);
 
-  grpc::ServerUnaryReactor* PushEvent(grpc::CallbackServerContext* context,
-                                      const messagecenter::v1::PushEventRequest* request,
-                                      messagecenter::v1::PushEventResponse* response) override;
-  grpc::ServerUnaryReactor* PushEvents(grpc::CallbackServerContext* context,
-                                       const messagecenter::v1::PushEventsRequest* request,
-                                       messagecenter::v1::PushEventsResponse* response) override;
+  void PushEvent(grpc::CallbackServerContext* context,
+                 const messagecenter::v1::PushEventRequest& request,
+                 messagecenter::v1::PushEventResponse* response, grpcutil::Done done);
+  void PushEvents(grpc::CallbackServerContext* context,
+                  const messagecenter::v1::PushEventsRequest& request,
+                  messagecenter::v1::PushEventsResponse* response, grpcutil::Done done);
   grpc::Status GetEvent(grpc::ServerContext* context,
                         const messagecenter::v1::GetEventRequest* request,
                         messagecenter::v1::StoredEvent* response) override;
@@ -38,13 +35,10 @@ class EventGrpcService final : public EventServiceBase {
                           messagecenter::v1::ListEventsResponse* response) override;
 
  private:
-  // The caller's token, then the queue named by the request.
-  absl::StatusOr<Queue> AdmitPush(const grpc::ServerContextBase& context, int queue) const;
-  // Finishes the reactor with `status`, logging failures that are not the caller's fault.
-  void Finish(grpc::ServerUnaryReactor* reactor, const absl::Status& status);
+  // Ends a push with `status`, logging failures that are not the caller's fault.
+  void Finish(const grpcutil::Done& done, const absl::Status& status);
 
   EventIngestion& ingestion_;
-  const grpcutil::BearerAuth& auth_;
   ExecutionMetrics& metrics_;
   log::Logger& logger_;
 };

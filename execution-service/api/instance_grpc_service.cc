@@ -7,6 +7,17 @@ namespace mc::execution {
 namespace v1 = messagecenter::v1;
 using status::ToGrpc;
 
+InstanceGrpcService::InstanceGrpcService(InstanceIdentity& identity, ArchiveExport& exporter,
+                                         ArchivePurge& purge, grpcutil::CallGate& gate,
+                                         log::Logger& logger)
+    : GatedService(gate), identity_(identity), exporter_(exporter), purge_(purge), logger_(logger) {
+  ServeUnary("GetInstanceInfo", &InstanceGrpcService::GetInstanceInfo);
+  ServeUnary("InitializeInstance", &InstanceGrpcService::InitializeInstance);
+  ServeStream("ExportArchive", &InstanceGrpcService::ExportArchive);
+  ServeStream("ExportQuarantine", &InstanceGrpcService::ExportQuarantine);
+  ServeUnary("Purge", &InstanceGrpcService::Purge);
+}
+
 grpc::Status InstanceGrpcService::Finish(const char* rpc, const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kOk:
@@ -26,8 +37,6 @@ grpc::Status InstanceGrpcService::Finish(const char* rpc, const absl::Status& st
 grpc::Status InstanceGrpcService::GetInstanceInfo(grpc::ServerContext* context,
                                                   const v1::GetInstanceInfoRequest*,
                                                   v1::InstanceInfo* response) {
-  if (absl::Status s = auth_.Check(*context, grpcutil::kControl | grpcutil::kOperator); !s.ok())
-    return ToGrpc(s);
   absl::StatusOr<InstanceInfo> info = identity_.Info();
   if (!info.ok()) return Finish("GetInstanceInfo", info.status());
   InstanceInfoToProto(*info, response);
@@ -37,7 +46,6 @@ grpc::Status InstanceGrpcService::GetInstanceInfo(grpc::ServerContext* context,
 grpc::Status InstanceGrpcService::InitializeInstance(grpc::ServerContext* context,
                                                      const v1::InitializeInstanceRequest* request,
                                                      v1::InstanceInfo* response) {
-  if (absl::Status s = auth_.Check(*context, grpcutil::kControl); !s.ok()) return ToGrpc(s);
   absl::StatusOr<InstanceInfo> info =
       identity_.Initialize(request->instance_id(), request->force());
   if (!info.ok()) return Finish("InitializeInstance", info.status());
@@ -45,10 +53,9 @@ grpc::Status InstanceGrpcService::InitializeInstance(grpc::ServerContext* contex
   return grpc::Status::OK;
 }
 
-grpc::Status InstanceGrpcService::ExportArchive(grpc::ServerContext* context,
-                                                const v1::ExportArchiveRequest* request,
-                                                grpc::ServerWriter<v1::ExportArchivePage>* writer) {
-  if (absl::Status s = auth_.Check(*context, grpcutil::kControl); !s.ok()) return ToGrpc(s);
+grpc::Status InstanceGrpcService::ExportArchive(
+    grpc::ServerContext* context, const v1::ExportArchiveRequest* request,
+    grpc::ServerWriterInterface<v1::ExportArchivePage>* writer) {
   v1::ExportArchivePage proto;
   absl::Status s =
       exporter_.Export(ArchiveExportRequestFromProto(*request), [&](const ArchivePage& page) {
@@ -62,8 +69,7 @@ grpc::Status InstanceGrpcService::ExportArchive(grpc::ServerContext* context,
 
 grpc::Status InstanceGrpcService::ExportQuarantine(
     grpc::ServerContext* context, const v1::ExportQuarantineRequest* request,
-    grpc::ServerWriter<v1::ExportQuarantinePage>* writer) {
-  if (absl::Status s = auth_.Check(*context, grpcutil::kControl); !s.ok()) return ToGrpc(s);
+    grpc::ServerWriterInterface<v1::ExportQuarantinePage>* writer) {
   v1::ExportQuarantinePage proto;
   absl::Status s =
       exporter_.ExportQuarantine(request->page_size(), [&](const QuarantinePage& page) {
@@ -78,8 +84,6 @@ grpc::Status InstanceGrpcService::ExportQuarantine(
 grpc::Status InstanceGrpcService::Purge(grpc::ServerContext* context,
                                         const v1::PurgeRequest* request,
                                         v1::PurgeResponse* response) {
-  if (absl::Status s = auth_.Check(*context, grpcutil::kControl | grpcutil::kOperator); !s.ok())
-    return ToGrpc(s);
   std::optional<absl::Duration> retention;
   if (request->retention_seconds() != 0) retention = absl::Seconds(request->retention_seconds());
   absl::StatusOr<PurgeCounts> counts = purge_.Purge(retention);

@@ -13,6 +13,7 @@
 #include "common/grpc/grpc_server.h"
 #include "common/testing/shared_postgres.h"
 #include "execution-service/api/instance_grpc_service.h"
+#include "execution-service/api/method_roles.h"
 #include "execution-service/migrations/migrations.h"
 
 namespace mc::execution {
@@ -33,12 +34,13 @@ struct Fixture {
   ArchiveExport exporter{archive, identity};
   ArchivePurge purge{archive, {.retention = absl::Hours(1)}, logger};
   grpcutil::BearerAuth auth = *grpcutil::BearerAuth::FromConfig(kToken, "");
-  InstanceGrpcService service{instance, exporter, purge, auth, logger};
+  grpcutil::CallGate gate{auth, ExecutionMethodRoles()};
+  InstanceGrpcService service{instance, exporter, purge, gate, logger};
   std::unique_ptr<grpcutil::GrpcServer> server;
   std::unique_ptr<v1::InstanceService::Stub> stub;
 
   Fixture() {
-    auto started = grpcutil::GrpcServer::Start({.listen = "127.0.0.1:0"}, {&service});
+    auto started = grpcutil::GrpcServer::Start({.listen = "127.0.0.1:0"}, {&service}, gate);
     REQUIRE(started.ok());
     server = *std::move(started);
     stub = v1::InstanceService::NewStub(grpc::CreateChannel(

@@ -1,0 +1,45 @@
+#include "control-service/api/method_roles.h"
+
+namespace mc::control {
+
+grpcutil::MethodRoles ControlMethodRoles() {
+  using grpcutil::kOperator;
+  // Every service of the control instance is an operator's (a person or their tools).
+  return {
+      // AccountService
+      {"messagecenter.control.v1.AccountService.CreateAccount", kOperator},
+      {"messagecenter.control.v1.AccountService.GetAccount", kOperator},
+      {"messagecenter.control.v1.AccountService.ListAccounts", kOperator},
+      {"messagecenter.control.v1.AccountService.UpdateAccount", kOperator},
+      {"messagecenter.control.v1.AccountService.DisableAccount", kOperator},
+      {"messagecenter.control.v1.AccountService.DeleteAccount", kOperator},
+      {"messagecenter.control.v1.AccountService.TestConnection", kOperator},
+      {"messagecenter.control.v1.AccountService.InitializeConnection", kOperator},
+      // TemplateService
+      {"messagecenter.control.v1.TemplateService.CreateTemplate", kOperator},
+      {"messagecenter.control.v1.TemplateService.UpdateTemplate", kOperator},
+      {"messagecenter.control.v1.TemplateService.GetTemplate", kOperator},
+      {"messagecenter.control.v1.TemplateService.ListTemplates", kOperator},
+      {"messagecenter.control.v1.TemplateService.DeleteTemplate", kOperator},
+      {"messagecenter.control.v1.TemplateService.PreviewTemplate", kOperator},
+      {"messagecenter.control.v1.TemplateService.PublishTemplate", kOperator},
+      {"messagecenter.control.v1.TemplateService.UnpublishTemplate", kOperator},
+      // ArchivingService
+      {"messagecenter.control.v1.ArchivingService.CreateArchivingWorkflow", kOperator},
+      {"messagecenter.control.v1.ArchivingService.ListArchivingWorkflows", kOperator},
+      {"messagecenter.control.v1.ArchivingService.StartArchivingWorkflow", kOperator},
+      {"messagecenter.control.v1.ArchivingService.PauseArchivingWorkflow", kOperator},
+      {"messagecenter.control.v1.ArchivingService.StopArchivingWorkflow", kOperator},
+      {"messagecenter.control.v1.ArchivingService.SetSchedule", kOperator},
+      {"messagecenter.control.v1.ArchivingService.RunNow", kOperator},
+      {"messagecenter.control.v1.ArchivingService.ListRuns", kOperator},
+      {"messagecenter.control.v1.ArchivingService.PurgeArchive", kOperator},
+      // ReportService
+      {"messagecenter.control.v1.ReportService.ServiceLevel", kOperator},
+      {"messagecenter.control.v1.ReportService.ProcessingTime", kOperator},
+      {"messagecenter.control.v1.ReportService.History", kOperator},
+      {"messagecenter.control.v1.ReportService.StatusCounts", kOperator},
+  };
+}
+
+}  // namespace mc::control

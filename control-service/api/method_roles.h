@@ -1,0 +1,13 @@
+// ControlMethodRoles: the one table of who may call what on the control instance, every method
+// of every service it serves -> the roles allowed (see common/grpc/call_gate.h). The call gate
+// enforces it before any handler runs; a method missing here is not served. The README's
+// Security table says the same in words. Pure.
+#pragma once
+
+#include "common/grpc/call_gate.h"
+
+namespace mc::control {
+
+grpcutil::MethodRoles ControlMethodRoles();
+
+}  // namespace mc::control

@@ -1,0 +1,31 @@
+#include "execution-service/api/method_roles.h"
+
+namespace mc::execution {
+
+grpcutil::MethodRoles ExecutionMethodRoles() {
+  using grpcutil::kControl, grpcutil::kOperator, grpcutil::kPusher;
+  return {
+      // Internal services push and read their events; an operator may too.
+      {"messagecenter.v1.EventService.PushEvent", kPusher | kOperator},
+      {"messagecenter.v1.EventService.PushEvents", kPusher | kOperator},
+      {"messagecenter.v1.EventService.GetEvent", kPusher | kOperator},
+      {"messagecenter.v1.EventService.ListEvents", kPusher | kOperator},
+      // Templates are published by the control instance only.
+      {"messagecenter.v1.TemplateService.PublishTemplate", kControl},
+      {"messagecenter.v1.TemplateService.UnpublishTemplate", kControl},
+      {"messagecenter.v1.TemplateService.ListTemplates", kControl | kOperator},
+      // The technical workflows are an operator's; the control reads their states.
+      {"messagecenter.v1.WorkflowService.ListWorkflows", kOperator | kControl},
+      {"messagecenter.v1.WorkflowService.StartWorkflow", kOperator},
+      {"messagecenter.v1.WorkflowService.PauseWorkflow", kOperator},
+      {"messagecenter.v1.WorkflowService.StopWorkflow", kOperator},
+      // Identity and archiving are the control instance's.
+      {"messagecenter.v1.InstanceService.GetInstanceInfo", kControl | kOperator},
+      {"messagecenter.v1.InstanceService.InitializeInstance", kControl},
+      {"messagecenter.v1.InstanceService.ExportArchive", kControl},
+      {"messagecenter.v1.InstanceService.ExportQuarantine", kControl},
+      {"messagecenter.v1.InstanceService.Purge", kControl | kOperator},
+  };
+}
+
+}  // namespace mc::execution
