@@ -1,0 +1,29 @@
+// PageTokenKeyRepository: the instance's key for ListEvents page tokens (see page_token.h), kept
+// in the page_token_key table of its schema, so every replica of the instance uses the same key
+// and it survives restarts.
+//
+// LoadOrCreate: inserts a fresh random key (OpenSSL RAND_bytes) unless the instance already has
+// one (ON CONFLICT DO NOTHING), then returns the stored key: replicas starting together all get
+// the first one committed. The key is a secret: never logged, never in a status message.
+// Failure modes: UNAVAILABLE when PostgreSQL is unreachable; INTERNAL when the random generator
+// fails or the stored key is malformed. Thread-safe.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/pg/connection_pool.h"
+
+namespace mc::execution {
+
+class PageTokenKeyRepository {
+ public:
+  explicit PageTokenKeyRepository(pg::ConnectionPool& pool);
+
+  absl::StatusOr<std::string> LoadOrCreate();
+
+ private:
+  pg::ConnectionPool& pool_;
+};
+
+}  // namespace mc::execution
