@@ -1,5 +1,5 @@
-// execution-service: the composition root. Builds, in order: config, logger, schema, pool,
-// repositories, logic, gRPC server; then waits for SIGTERM/SIGINT and drains.
+// execution-service: the composition root. Builds, in order: config, logger, schema, the page-token
+// key, pool, repositories, logic, gRPC server; then waits for SIGTERM/SIGINT and drains.
 #include <curl/curl.h>
 
 #include <iostream>
@@ -32,6 +32,8 @@
 #include "execution-service/events/event_ingestion.h"
 #include "execution-service/events/event_repository.h"
 #include "execution-service/events/group_committer.h"
+#include "execution-service/events/page_token.h"
+#include "execution-service/events/page_token_key_repository.h"
 #include "execution-service/execution_config.h"
 #include "execution-service/metrics/execution_metrics.h"
 #include "execution-service/migrations/migrations.h"
@@ -67,6 +69,20 @@ int main(int argc, char** argv) {
   if (!auth) return 2;
   grpcutil::CallGate gate(*auth, execution::ExecutionMethodRoles());
 
+  // ListEvents page tokens under the instance's key, the same on every replica and across
+  // restarts. Read on a connection of its own: the pool below has not registered every
+  // statement yet.
+  absl::StatusOr<execution::PageTokenCodec> page_tokens = [&] {
+    pg::ConnectionPool key_pool({.dsn = config->pg_dsn, .schema = config->schema, .size = 1});
+    absl::StatusOr<std::string> key = execution::PageTokenKeyRepository(key_pool).LoadOrCreate();
+    if (!key.ok()) return absl::StatusOr<execution::PageTokenCodec>(key.status());
+    return execution::PageTokenCodec::Create(*std::move(key));
+  }();
+  if (!page_tokens.ok()) {
+    logger.Error("cannot read the page token key", {{"error", page_tokens.status().message()}});
+    return 1;
+  }
+
   metrics::Metrics metrics;
   execution::ExecutionMetrics exec_metrics(metrics.registry());
   pg::ConnectionPool pool(
@@ -81,7 +97,7 @@ int main(int argc, char** argv) {
       committer, events,
       {.max_events_per_call = config->max_events_per_call,
        .max_ctx_bytes = static_cast<size_t>(config->max_ctx_bytes)});
-  execution::EventGrpcService event_service(ingestion, gate, exec_metrics, logger);
+  execution::EventGrpcService event_service(ingestion, gate, exec_metrics, logger, *page_tokens);
 
   // Technical workflows and templates.
   execution::WorkflowRepository workflow_repository(pool);

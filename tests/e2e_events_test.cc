@@ -1,6 +1,7 @@
 // End to end: the real execution-service binary, a real PostgreSQL, real gRPC clients.
 #include <google/protobuf/util/json_util.h>
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <set>
@@ -260,6 +261,149 @@ TEST_CASE("ListEvents pages through filtered events, newest first") {
   list.set_status(v1::EVENT_STATUS_SENT);
   REQUIRE(Stub()->ListEvents(Context().get(), list, &bad).ok());
   CHECK(bad.events_size() == 0);
+}
+
+// The ids of one page, and its status (the message when refused).
+struct Listed {
+  grpc::Status status;
+  std::vector<int64_t> ids;
+  std::string next;
+};
+
+Listed List(v1::EventService::Stub& stub, v1::ListEventsRequest request, const std::string& token) {
+  request.set_page_token(token);
+  v1::ListEventsResponse page;
+  Listed out;
+  out.status = stub.ListEvents(Context().get(), request, &page);
+  for (const auto& e : page.events()) out.ids.push_back(e.id());
+  out.next = page.next_page_token();
+  return out;
+}
+
+// True when `token` is refused with INVALID_ARGUMENT "page_token: ..." (and the message does not
+// echo a token).
+bool Refused(v1::EventService::Stub& stub, const v1::ListEventsRequest& request,
+             const std::string& token) {
+  Listed l = List(stub, request, token);
+  INFO("token '" << token << "': " << l.status.error_code() << " " << l.status.error_message());
+  if (token.size() > 8) CHECK(l.status.error_message().find(token) == std::string::npos);
+  return l.status.error_code() == grpc::StatusCode::INVALID_ARGUMENT &&
+         l.status.error_message().rfind("page_token: ", 0) == 0;
+}
+
+std::vector<int64_t> PushMany(v1::EventService::Stub& stub, const std::string& type, int n) {
+  v1::PushEventsRequest req;
+  req.set_queue(v1::QUEUE_REAL_TIME);
+  for (int i = 0; i < n; ++i) *req.add_events() = EmailEvent(type);
+  v1::PushEventsResponse pushed;
+  REQUIRE(stub.PushEvents(Context().get(), req, &pushed).ok());
+  REQUIRE(pushed.accepted() == n);
+  std::vector<int64_t> ids;
+  for (const auto& r : pushed.results()) ids.push_back(r.id());
+  return ids;
+}
+
+TEST_CASE("ListEvents page tokens are opaque, bound to their filter, and refuse tampering") {
+  auto stub = Stub();
+  std::vector<int64_t> pushed = PushMany(*stub, "TOKENS", 25);
+  std::sort(pushed.rbegin(), pushed.rend());
+  v1::ListEventsRequest list;
+  list.set_type("TOKENS");
+  list.set_queue(v1::QUEUE_REAL_TIME);
+  list.set_page_size(10);
+
+  // Real tokens page through everything; page_size may change from page to page.
+  Listed first = List(*stub, list, "");
+  REQUIRE(first.status.ok());
+  REQUIRE(first.ids.size() == 10);
+  REQUIRE(!first.next.empty());
+  const std::string token = first.next;
+  CHECK(token.find(std::to_string(first.ids.back())) == std::string::npos);  // not a bare id
+  std::vector<int64_t> seen = first.ids;
+  std::string next = token;
+  for (int page_size : {5, 20}) {
+    list.set_page_size(page_size);
+    Listed page = List(*stub, list, next);
+    REQUIRE(page.status.ok());
+    seen.insert(seen.end(), page.ids.begin(), page.ids.end());
+    next = page.next;
+  }
+  CHECK(next.empty());
+  CHECK(seen == pushed);
+  list.set_page_size(10);
+  Listed second = List(*stub, list, token);
+  REQUIRE(second.status.ok());
+  CHECK(second.ids == std::vector<int64_t>(pushed.begin() + 10, pushed.begin() + 20));
+
+  // Padded, truncated, edited, extended, or not a token at all.
+  CHECK(Refused(*stub, list, " " + token + " "));
+  CHECK(Refused(*stub, list, token + "\n"));
+  CHECK(Refused(*stub, list, token + "="));
+  CHECK(Refused(*stub, list, token.substr(0, token.size() - 1)));
+  CHECK(Refused(*stub, list, token.substr(0, 2)));
+  for (size_t at : {size_t{0}, size_t{5}, token.size() / 2, token.size() - 1}) {
+    std::string edited = token;
+    edited[at] = edited[at] == 'A' ? 'B' : 'A';
+    CHECK(Refused(*stub, list, edited));
+  }
+  const std::string bare = std::to_string(first.ids.back());  // the old token format
+  for (const std::string& nonsense :
+       {bare, " " + bare + " ", bare.substr(0, 2), std::to_string(first.ids.back() - 5),
+        std::string(" "), std::string("garbage"), std::string(token.size(), 'A')}) {
+    CHECK(Refused(*stub, list, nonsense));
+  }
+
+  // The same token with another filter: refused, saying so (before: accepted, an empty page).
+  std::vector<v1::ListEventsRequest> others(5, list);
+  others[0].set_type("OTHER");
+  others[1].set_queue(v1::QUEUE_BATCH);
+  others[2].clear_queue();
+  others[3].set_status(v1::EVENT_STATUS_SENT);
+  others[4].mutable_created_before()->set_seconds(4102444800);  // 2100-01-01
+  for (const v1::ListEventsRequest& other : others) {
+    CHECK(Refused(*stub, other, token));
+    CHECK(List(*stub, other, token)
+              .status.error_message()
+              .rfind("page_token: not a token ListEvents issued for this filter", 0) == 0);
+  }
+  // And the original filter still takes it.
+  CHECK(List(*stub, list, token).status.ok());
+}
+
+TEST_CASE("a page token works on every replica of its instance and after a restart, only there") {
+  const std::string schema = testing::FreshSchema("tokens");
+  auto a = std::make_unique<process::ServiceProcess>(
+      StartExecution(testing::SharedPostgresDsn(), schema));
+  auto b = StartExecution(testing::SharedPostgresDsn(), schema);
+  auto stub_a = v1::EventService::NewStub(Channel(a->address()));
+  auto stub_b = v1::EventService::NewStub(Channel(b.address()));
+  std::vector<int64_t> pushed = PushMany(*stub_a, "REPLICA", 12);
+  std::sort(pushed.rbegin(), pushed.rend());
+  v1::ListEventsRequest list;
+  list.set_type("REPLICA");
+  list.set_page_size(5);
+
+  Listed first = List(*stub_a, list, "");
+  REQUIRE(first.status.ok());
+  Listed on_b = List(*stub_b, list, first.next);  // issued by A, read by B
+  REQUIRE(on_b.status.ok());
+  CHECK(on_b.ids == std::vector<int64_t>(pushed.begin() + 5, pushed.begin() + 10));
+  Listed back_on_a = List(*stub_a, list, on_b.next);  // issued by B, read by A
+  REQUIRE(back_on_a.status.ok());
+  CHECK(back_on_a.ids == std::vector<int64_t>(pushed.begin() + 10, pushed.end()));
+  CHECK(back_on_a.next.empty());
+
+  // A restarted replica keeps the instance's key.
+  REQUIRE(a->Terminate(absl::Seconds(20)) == 0);
+  a = std::make_unique<process::ServiceProcess>(
+      StartExecution(testing::SharedPostgresDsn(), schema));
+  stub_a = v1::EventService::NewStub(Channel(a->address()));
+  Listed after_restart = List(*stub_a, list, first.next);
+  REQUIRE(after_restart.status.ok());
+  CHECK(after_restart.ids == on_b.ids);
+
+  // Another instance (this binary's shared service, its own schema) has its own key.
+  CHECK(Refused(*Stub(), list, first.next));
 }
 
 TEST_CASE("SIGTERM drains and exits cleanly") {

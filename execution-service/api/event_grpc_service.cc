@@ -1,6 +1,5 @@
 #include "execution-service/api/event_grpc_service.h"
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/grpc_status.h"
 #include "execution-service/api/event_proto.h"
@@ -10,8 +9,13 @@ namespace v1 = messagecenter::v1;
 using status::ToGrpc;
 
 EventGrpcService::EventGrpcService(EventIngestion& ingestion, grpcutil::CallGate& gate,
-                                   ExecutionMetrics& metrics, log::Logger& logger)
-    : GatedService(gate), ingestion_(ingestion), metrics_(metrics), logger_(logger) {
+                                   ExecutionMetrics& metrics, log::Logger& logger,
+                                   const PageTokenCodec& page_tokens)
+    : GatedService(gate),
+      ingestion_(ingestion),
+      metrics_(metrics),
+      logger_(logger),
+      page_tokens_(page_tokens) {
   ServeAsync("PushEvent", &EventGrpcService::PushEvent);
   ServeAsync("PushEvents", &EventGrpcService::PushEvents);
   ServeUnary("GetEvent", &EventGrpcService::GetEvent);
@@ -127,14 +131,13 @@ grpc::Status EventGrpcService::ListEvents(grpc::ServerContext* context,
   filter.created_after = *after;
   filter.created_before = *before;
   filter.page_size = request->page_size();
-  if (!request->page_token().empty() &&
-      (!absl::SimpleAtoi(request->page_token(), &filter.before_id) || filter.before_id <= 0)) {
-    return ToGrpc(absl::InvalidArgumentError("page_token: not a token from ListEvents"));
-  }
+  absl::StatusOr<int64_t> before_id = page_tokens_.Decode(request->page_token(), filter);
+  if (!before_id.ok()) return ToGrpc(before_id.status());
+  filter.before_id = *before_id;
   absl::StatusOr<EventPage> page = ingestion_.List(filter);
   if (!page.ok()) return ToGrpc(page.status());
   for (const StoredEvent& e : page->events) StoredEventToProto(e, response->add_events());
-  if (page->next_before_id > 0) response->set_next_page_token(absl::StrCat(page->next_before_id));
+  response->set_next_page_token(page_tokens_.Encode(page->next_before_id, filter));
   return grpc::Status::OK;
 }
 

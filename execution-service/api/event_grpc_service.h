@@ -4,13 +4,15 @@
 // gRPC statuses in common/status only.
 // PushEvent and PushEvents are asynchronous: the call is finished from the commit writer's
 // callback, so no thread blocks while a call waits for its group commit. GetEvent and
-// ListEvents are plain synchronous handlers. Events stored (not duplicates) are counted in
+// ListEvents are plain synchronous handlers; ListEvents' page tokens are PageTokenCodec's.
+// Events stored (not duplicates) are counted in
 // mc_events_received_total. Thread-safe.
 #pragma once
 
 #include "common/grpc/gated_service.h"
 #include "common/log/logger.h"
 #include "execution-service/events/event_ingestion.h"
+#include "execution-service/events/page_token.h"
 #include "execution-service/metrics/execution_metrics.h"
 #include "messagecenter/v1/events.grpc.pb.h"
 
@@ -19,7 +21,7 @@ namespace mc::execution {
 class EventGrpcService final : public grpcutil::GatedService<messagecenter::v1::EventService> {
  public:
   EventGrpcService(EventIngestion& ingestion, grpcutil::CallGate& gate, ExecutionMetrics& metrics,
-                   log::Logger& logger);
+                   log::Logger& logger, const PageTokenCodec& page_tokens);
 
   void PushEvent(grpc::CallbackServerContext* context,
                  const messagecenter::v1::PushEventRequest& request,
@@ -41,6 +43,7 @@ class EventGrpcService final : public grpcutil::GatedService<messagecenter::v1::
   EventIngestion& ingestion_;
   ExecutionMetrics& metrics_;
   log::Logger& logger_;
+  const PageTokenCodec& page_tokens_;
 };
 
 }  // namespace mc::execution
