@@ -228,6 +228,28 @@ TEST_CASE("every event status is reached by a real scenario") {
                             expired, ")")) == 0);
 }
 
+TEST_CASE("a hard bounce stops the same address with its domain in another case") {
+  ExecClient& client = *Instance().client;
+  REQUIRE(client.StartAllWorkflows().ok());
+  (void)client.Publish(EmailTemplate("orderShipped", "ORDER_SHIPPED", 1,
+                                     "Order <%= rtEvent.ctx.order.id %> shipped"));
+  int64_t bounced =
+      client.Push(v1::QUEUE_REAL_TIME, Email("ORDER_SHIPPED", "bounce-case@example.test", "X"));
+  CHECK(client.WaitFinal(bounced).status() == v1::EVENT_STATUS_DELIVERY_FAILED);
+  const size_t refused = Instance().smtp->refused();
+
+  int64_t upper =
+      client.Push(v1::QUEUE_REAL_TIME, Email("ORDER_SHIPPED", "bounce-case@EXAMPLE.TEST", "X"));
+  v1::StoredEvent e = client.WaitFinal(upper);
+  CHECK(e.status() == v1::EVENT_STATUS_IGNORED_BY_DELIVERY);
+  CHECK(e.event().email() == "bounce-case@EXAMPLE.TEST");  // kept as the caller gave it
+  CHECK(Instance().smtp->refused() == refused);            // the relay never saw it
+  CHECK(Scalar("SELECT count(*) FROM quarantine WHERE address ILIKE 'bounce-case@%'") == 1);
+  CHECK(Scalar("SELECT count(*) FROM quarantine WHERE address = 'bounce-case@example.test'") == 1);
+  CHECK(Scalar(absl::StrCat("SELECT count(*) FROM delivery_logs WHERE event_id = ", upper,
+                            " AND status = 3 AND address = 'bounce-case@EXAMPLE.TEST'")) == 1);
+}
+
 TEST_CASE("a republished template is used, with its version, by later events") {
   ExecClient& client = *Instance().client;
   REQUIRE(client.StartAllWorkflows().ok());

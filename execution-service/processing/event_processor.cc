@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "execution-service/events/address_key.h"
 
 namespace mc::execution {
 
@@ -72,9 +73,7 @@ absl::StatusOr<JobRun> EventProcessor::RunOnce() {
     const NewEvent& e = item.event;
     OutgoingMessage& m = messages[i];
     m.channel = e.wished_channel;
-    m.address = e.wished_channel == 0   ? e.email
-                : e.wished_channel == 1 ? e.mobile_phone
-                                        : e.device_token;
+    m.address = std::string(ChannelAddress(e));
     m.message_id =
         absl::StrCat("<ev-", QueueName(queue_), "-", item.id, "@", options_.message_id_domain, ">");
     if (item.quarantined) {
@@ -144,7 +143,9 @@ absl::StatusOr<JobRun> EventProcessor::RunOnce() {
         case SendOutcome::Kind::kHardFailure:
           record(item, m, EventStatus::kDeliveryFailed, "hard", o.reason);
           tally.Add(m.channel, DeliveryOutcome::kFailedHard);
-          if (o.address_rejected) quarantine.push_back({m.channel, m.address, o.reason});
+          if (o.address_rejected) {
+            quarantine.push_back({m.channel, AddressKey(m.channel, m.address), o.reason});
+          }
           break;
         case SendOutcome::Kind::kSoftFailure:
           tally.Add(m.channel, DeliveryOutcome::kFailedSoft);

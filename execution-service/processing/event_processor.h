@@ -4,9 +4,10 @@
 // event with its template (compiled once, TemplateCatalog), hand the messages to their
 // channel's SenderPool (email and SMS at once), then record the outcomes in one transaction:
 //  - sent -> log "Sent";
-//  - address in quarantine or deny list -> log "Ignored by the delivery", nothing sent;
+//  - address in quarantine or deny list (compared by key: an email's domain in any case,
+//    events/address_key.h) -> log "Ignored by the delivery", nothing sent;
 //  - hard failure (permanent 5xx, provider refusal) -> log "Delivery failed" (hard); when the
-//    refusal names the address (5xx to RCPT, a refused number) it goes into quarantine;
+//    refusal names the address (5xx to RCPT, a refused number) its key goes into quarantine;
 //  - soft failure -> retried after a back-off (retry_base * 2^tries, at most an hour) until
 //    max_tries or the event's expiration run out, then log "Expired" (soft, last reason), as
 //    DOMAIN.md defines Expired: tries exhausted or past its expiration.

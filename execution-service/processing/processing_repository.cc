@@ -66,18 +66,20 @@ WITH claimed AS (
 )
 SELECT * FROM routed UNION ALL SELECT * FROM reclaimed)sql";
 
-// What delivery needs of each event.
+// What delivery needs of each event. Quarantine and deny-list rows hold address keys
+// (address_key(), migration 0004): the event's address is compared by its key, so a domain's
+// case never matters.
 constexpr char kReturning[] = R"sql(e.id, e.status, e.event_type, e.email, e.mobile_phone,
   e.device_token, e.wished_channel, e.external_id, e.origin, e.language, e.country, e.ctx::text,
   e.template_id, e.template_version, e.tries,
   (e.expires_at IS NOT NULL AND e.expires_at <= now()),
   EXISTS (SELECT 1 FROM quarantine q WHERE q.channel = e.wished_channel AND q.address =
-          CASE e.wished_channel WHEN 0 THEN e.email WHEN 1 THEN e.mobile_phone
-                                ELSE e.device_token END),
+          address_key(e.wished_channel, CASE e.wished_channel WHEN 0 THEN e.email
+                                          WHEN 1 THEN e.mobile_phone ELSE e.device_token END)),
   extract(epoch FROM now() - e.created_at)::float8)sql";
 
-// Delivery logs (one per event: the first writer wins), quarantined addresses and the next
-// try of soft failures, in one statement.
+// Delivery logs (one per event: the first writer wins), quarantined addresses (stored as their
+// keys, whatever the caller passed) and the next try of soft failures, in one statement.
 constexpr char kOutcomesSql[] = R"sql(
 WITH logs AS (
   INSERT INTO delivery_logs (queue, event_id, channel, address, template_id, template_version,
@@ -88,7 +90,8 @@ WITH logs AS (
   RETURNING 1
 ), quarantined AS (
   INSERT INTO quarantine (channel, address, reason)
-  SELECT * FROM unnest($11::smallint[], $12::text[], $13::text[])
+  SELECT c, address_key(c, a), r
+  FROM unnest($11::smallint[], $12::text[], $13::text[]) AS u(c, a, r)
   ON CONFLICT (channel, address) DO NOTHING
   RETURNING 1
 ), retried AS (

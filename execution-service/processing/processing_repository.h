@@ -11,6 +11,9 @@
 //    replica died while delivering, or a soft failure's retry time came).
 // RecordOutcomes: the delivery logs (at most one per event, whoever writes
 // it), quarantined addresses, and the retry time of soft failures.
+// Quarantine and deny-list rows hold address keys (AddressKey(), events/address_key.h): an
+// event is quarantined when its address's key is there, and RecordOutcomes stores the key of
+// each address it is given.
 // ApplyDeliveryStatuses (updateEventStatus): copies each delivery log's outcome onto its event,
 // in batches, both queues, one transaction (three statements).
 // A final status (2 to 6) is always set together with final_xid, the setting transaction's id
@@ -36,7 +39,7 @@ struct DeliveryItem {
   int64_t template_id = 0;
   int template_version = 0;
   int tries = 0;             // delivery tries already made
-  bool quarantined = false;  // the address is in quarantine or on the deny list
+  bool quarantined = false;  // the address's key is in quarantine or on the deny list
   bool expired = false;      // past the event's expiration
   absl::Duration age;        // since the event was received, when it was claimed
 };
@@ -63,7 +66,7 @@ struct DeliveryRecord {
 
 struct QuarantineEntry {
   int channel = 0;
-  std::string address;
+  std::string address;  // stored as its key
   std::string reason;
 };
 
