@@ -5,8 +5,7 @@
 // PushEvent and PushEvents are asynchronous: the call is finished from the commit writer's
 // callback, so no thread blocks while a call waits for its group commit. GetEvent and
 // ListEvents are plain synchronous handlers; ListEvents' page tokens are PageTokenCodec's.
-// Events stored (not duplicates) are counted in
-// mc_events_received_total. Thread-safe.
+// Events stored (not duplicates) are counted in mc_events_received_total. Thread-safe.
 #pragma once
 
 #include "common/grpc/gated_service.h"

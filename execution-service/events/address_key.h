@@ -9,7 +9,7 @@
 //    a phone number (stored events are already normalised);
 //  - push: the device token as given.
 // The schema's address_key(channel, address) function (execution-service/migrations/
-// 0004_address_keys.sql) applies the same rule where PostgreSQL compares addresses; the event
+// 0005_address_keys.sql) applies the same rule where PostgreSQL compares addresses; the event
 // itself always keeps the address as the caller gave it.
 // Pure and thread-safe.
 #pragma once

@@ -67,7 +67,7 @@ WITH claimed AS (
 SELECT * FROM routed UNION ALL SELECT * FROM reclaimed)sql";
 
 // What delivery needs of each event. Quarantine and deny-list rows hold address keys
-// (address_key(), migration 0004): the event's address is compared by its key, so a domain's
+// (address_key(), migration 0005): the event's address is compared by its key, so a domain's
 // case never matters.
 constexpr char kReturning[] = R"sql(e.id, e.status, e.event_type, e.email, e.mobile_phone,
   e.device_token, e.wished_channel, e.external_id, e.origin, e.language, e.country, e.ctx::text,
