@@ -96,13 +96,18 @@ cur AS (
   WHERE internal_name = $9 AND (cursor_xid, cursor_queue, cursor_id) < ($5, $6, $7))
 SELECT events, logs FROM counts)sql";
 
+// Addresses are stored as their keys (address_key(), migration 0004), also from an execution
+// instance whose own rows are not keys yet; of a page's rows that share a key, the deny row
+// wins, else the latest.
 constexpr char kStoreQuarantine[] = R"sql(
 WITH q AS (
   INSERT INTO archived_quarantine (account, channel, address, kind, reason, created_at)
-  SELECT $1, r.channel, r.address, r.kind, r.reason,
+  SELECT DISTINCT ON (r.channel, address_key(r.channel, r.address))
+    $1, r.channel, address_key(r.channel, r.address), r.kind, r.reason,
     timestamptz 'epoch' + r.created * interval '1 microsecond'
   FROM jsonb_to_recordset($2::jsonb) AS r(channel smallint, address text, kind text,
     reason text, created bigint)
+  ORDER BY r.channel, address_key(r.channel, r.address), r.kind = 'deny' DESC, r.created DESC
   ON CONFLICT (account, channel, address) DO UPDATE SET kind = excluded.kind,
     reason = excluded.reason, created_at = excluded.created_at
   WHERE (archived_quarantine.kind, archived_quarantine.reason, archived_quarantine.created_at)
