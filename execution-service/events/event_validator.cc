@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/text/utf8.h"
 
 namespace mc::execution {
 namespace {
@@ -19,7 +20,7 @@ bool IsAtomChar(char c) {
 }
 
 bool ValidType(absl::string_view t) {
-  if (t.empty() || t.size() > 64 || !absl::ascii_isalpha(static_cast<unsigned char>(t[0]))) {
+  if (t.empty() || !absl::ascii_isalpha(static_cast<unsigned char>(t[0]))) {
     return false;
   }
   for (char c : t) {
@@ -30,12 +31,26 @@ bool ValidType(absl::string_view t) {
   return true;
 }
 
-absl::Status CheckText(absl::string_view field, absl::string_view value, size_t max_len) {
-  if (value.size() > max_len) {
-    return Invalid(field, absl::StrCat("longer than ", max_len, " bytes"));
+// How a text field's length is counted: characters (Unicode code points) for text a person
+// writes, octets where a standard counts them (an email address, RFC 5321; ASCII anyway).
+enum class Unit { kCharacters, kOctets };
+
+struct TextLimit {
+  absl::string_view field;
+  absl::string_view value;
+  size_t max;
+  Unit unit;
+};
+
+absl::Status CheckText(const TextLimit& t) {
+  const bool octets = t.unit == Unit::kOctets;
+  if ((octets ? t.value.size() : text::CodePoints(t.value)) > t.max) {
+    return Invalid(t.field,
+                   absl::StrCat("longer than ", t.max, octets ? " octets" : " characters"));
   }
-  if (value.find('\0') != absl::string_view::npos)
-    return Invalid(field, "contains a NUL character");
+  if (t.value.find('\0') != absl::string_view::npos) {
+    return Invalid(t.field, "contains a NUL character");
+  }
   return absl::OkStatus();
 }
 
@@ -106,24 +121,23 @@ absl::string_view FieldOf(absl::string_view message) {
 
 absl::Status ValidateEvent(NewEvent& e, const IngestLimits& limits) {
   if (e.type.empty()) return Invalid("type", "required");
+  if (text::CodePoints(e.type) > 64) return Invalid("type", "longer than 64 characters");
   if (!ValidType(e.type)) {
     return Invalid("type",
-                   "must start with a letter and hold only letters, digits, '_', '-' or '.' "
-                   "(at most 64 characters)");
+                   "must start with a letter and hold only letters, digits, '_', '-' or '.'");
   }
   if (!IsKnownChannel(e.wished_channel)) {
     return Invalid("wished_channel", absl::StrCat("unknown channel value ", e.wished_channel,
                                                   " (email = 0, SMS = 1, iOS = 41, Android = 42)"));
   }
-  for (auto [field, value, max] :
-       {std::tuple<absl::string_view, absl::string_view, size_t>{"external_id", e.external_id, 255},
-        {"origin", e.origin, 255},
-        {"language", e.language, 35},
-        {"country", e.country, 35},
-        {"device_token", e.device_token, 4096},
-        {"email", e.email, 254},
-        {"mobile_phone", e.mobile_phone, 64}}) {
-    if (absl::Status s = CheckText(field, value, max); !s.ok()) return s;
+  for (const TextLimit& t : {TextLimit{"external_id", e.external_id, 255, Unit::kCharacters},
+                             {"origin", e.origin, 255, Unit::kCharacters},
+                             {"language", e.language, 35, Unit::kCharacters},
+                             {"country", e.country, 35, Unit::kCharacters},
+                             {"device_token", e.device_token, 4096, Unit::kCharacters},
+                             {"email", e.email, 254, Unit::kOctets},
+                             {"mobile_phone", e.mobile_phone, 64, Unit::kCharacters}}) {
+    if (absl::Status s = CheckText(t); !s.ok()) return s;
   }
   if (!e.email.empty() && !IsValidEmail(e.email)) {
     return Invalid("email", absl::StrCat("'", e.email, "' is not a valid email address"));
@@ -162,7 +176,7 @@ absl::Status ValidateEvent(NewEvent& e, const IngestLimits& limits) {
   }
   if (e.ctx_json.size() > limits.max_ctx_bytes) {
     return Invalid("ctx", absl::StrCat("too large: ", e.ctx_json.size(), " bytes as JSON, limit ",
-                                       limits.max_ctx_bytes));
+                                       limits.max_ctx_bytes, " bytes"));
   }
   if (e.ctx_json.empty() || e.ctx_json.front() != '{') {
     return Invalid("ctx", "must be a JSON object");

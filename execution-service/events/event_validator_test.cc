@@ -1,6 +1,9 @@
 #include "execution-service/events/event_validator.h"
 
 #include <catch2/catch.hpp>
+#include <string>
+
+#include "absl/strings/str_cat.h"
 
 namespace mc::execution {
 namespace {
@@ -133,6 +136,95 @@ TEST_CASE("text fields: NUL characters and lengths") {
   e.external_id = "k";
   e.origin = std::string(300, 'o');
   CHECK(Check(e) == "origin");
+}
+
+// N times `c`.
+std::string Repeat(absl::string_view c, size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out.append(c.data(), c.size());
+  return out;
+}
+
+// The full message of a refusal, "ok" otherwise.
+std::string Message(NewEvent e, IngestLimits limits = {}) {
+  absl::Status s = ValidateEvent(e, limits);
+  return s.ok() ? "ok" : std::string(s.message());
+}
+
+TEST_CASE("text limits are in characters, at the boundary, whatever the bytes") {
+  struct Limit {
+    const char* field;
+    std::string NewEvent::*member;
+    size_t max;
+  };
+  for (const Limit& l :
+       {Limit{"external_id", &NewEvent::external_id, 255}, Limit{"origin", &NewEvent::origin, 255},
+        Limit{"language", &NewEvent::language, 35}, Limit{"country", &NewEvent::country, 35},
+        Limit{"device_token", &NewEvent::device_token, 4096}}) {
+    for (const char* c : {"k", "é", "€", "😀"}) {
+      INFO(l.field << " of '" << c << "'");
+      NewEvent e = Good();
+      e.*l.member = Repeat(c, l.max);
+      CHECK(Message(e) == "ok");
+      e.*l.member = Repeat(c, l.max + 1);
+      CHECK(Message(e) == absl::StrCat(l.field, ": longer than ", l.max, " characters"));
+    }
+  }
+}
+
+TEST_CASE("type: at most 64 characters") {
+  NewEvent e = Good();
+  e.type = "T" + std::string(63, 'x');
+  CHECK(Message(e) == "ok");
+  e.type += "x";
+  CHECK(Message(e) == "type: longer than 64 characters");
+  // Only ASCII is allowed: 64 two-byte characters pass the length and fail the syntax.
+  e.type = Repeat("é", 64);
+  CHECK(Message(e) ==
+        "type: must start with a letter and hold only letters, digits, '_', '-' or '.'");
+}
+
+TEST_CASE("mobile_phone: at most 64 characters as given") {
+  NewEvent e = Good();
+  e.wished_channel = 1;
+  e.mobile_phone = "+33 6 12 34 56 78";
+  e.mobile_phone += std::string(64 - e.mobile_phone.size(), ' ');
+  REQUIRE(e.mobile_phone.size() == 64);
+  CHECK(Message(e) == "ok");
+  NewEvent normalised = e;
+  REQUIRE(ValidateEvent(normalised, {}).ok());
+  CHECK(normalised.mobile_phone == "+33612345678");
+  e.mobile_phone = "+33 6 12 34 56 78" + std::string(64 - 17 + 1, ' ');
+  CHECK(Message(e) == "mobile_phone: longer than 64 characters");
+}
+
+TEST_CASE("email: at most 254 octets (RFC 5321), local part 64, labels 63") {
+  const std::string local(64, 'a');
+  const std::string domain =
+      std::string(63, 'b') + "." + std::string(63, 'c') + "." + std::string(58, 'd') + ".co";
+  NewEvent e = Good();
+  e.email = local + "@" + domain;
+  REQUIRE(e.email.size() == 254);
+  CHECK(Message(e) == "ok");
+  e.email = local + "@" + "e" + domain;
+  CHECK(Message(e) == "email: longer than 254 octets");
+  CHECK(IsValidEmail(local + "@b.co"));
+  CHECK_FALSE(IsValidEmail(local + "a@b.co"));
+  CHECK(IsValidEmail("a@" + std::string(63, 'b') + ".co"));
+  CHECK_FALSE(IsValidEmail("a@" + std::string(64, 'b') + ".co"));
+  // Not ASCII: not an address, whatever its length.
+  e.email = "é@example.com";
+  CHECK(Check(e) == "email");
+}
+
+TEST_CASE("ctx: at most the limit in bytes of its JSON form") {
+  NewEvent e = Good();
+  e.ctx_json = R"({"k":")" + Repeat("é", 100) + R"("})";
+  const size_t bytes = e.ctx_json.size();
+  CHECK(bytes == 208);
+  CHECK(Message(e, {.max_ctx_bytes = bytes}) == "ok");
+  CHECK(Message(e, {.max_ctx_bytes = bytes - 1}) ==
+        "ctx: too large: 208 bytes as JSON, limit 207 bytes");
 }
 
 TEST_CASE("FieldOf reads the field prefix") {
