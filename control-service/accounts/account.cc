@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/text/utf8.h"
 
 namespace mc::control {
 
@@ -22,19 +23,35 @@ absl::Status ValidateEndpoint(const std::string& endpoint) {
 
 absl::Status ValidateAccount(const Account& account, bool require_credential) {
   const std::string& n = account.internal_name;
-  bool name_ok = !n.empty() && n.size() <= 40 && std::isalpha(static_cast<unsigned char>(n[0]));
+  if (text::CodePoints(n) > 40) {
+    return absl::InvalidArgumentError("account.internal_name: longer than 40 characters");
+  }
+  bool name_ok = !n.empty() && std::isalpha(static_cast<unsigned char>(n[0]));
   for (char ch : n) name_ok &= std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
   if (!name_ok) {
     return absl::InvalidArgumentError(
-        "account.internal_name: letters, digits and '_', starting with a letter, at most 40");
+        "account.internal_name: letters, digits and '_', starting with a letter");
   }
-  if (account.label.size() > 255) {
-    return absl::InvalidArgumentError("account.label: at most 255 characters");
+  if (text::CodePoints(account.label) > 255) {
+    return absl::InvalidArgumentError("account.label: longer than 255 characters");
   }
   if (absl::Status s = ValidateEndpoint(account.endpoint); !s.ok()) return s;
   if (require_credential && account.credential.empty()) {
     return absl::InvalidArgumentError(
         "account.credential: required (a bearer token the execution instance accepts)");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateInstanceId(const std::string& id) {
+  if (text::CodePoints(id) > 64) {
+    return absl::InvalidArgumentError("instance_id: longer than 64 characters");
+  }
+  bool ok = !id.empty();
+  for (char ch : id)
+    ok &= std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.';
+  if (!ok) {
+    return absl::InvalidArgumentError("instance_id: 1 to 64 letters, digits, '_', '-' or '.'");
   }
   return absl::OkStatus();
 }

@@ -1,25 +1,10 @@
 #include "control-service/accounts/account_manager.h"
 
-#include <cctype>
-
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace mc::control {
-namespace {
-
-absl::Status ValidateInstanceId(const std::string& id) {
-  bool ok = !id.empty() && id.size() <= 64;
-  for (char ch : id)
-    ok &= std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.';
-  if (!ok) {
-    return absl::InvalidArgumentError("instance_id: 1 to 64 letters, digits, '_', '-' or '.'");
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 absl::StatusOr<Account> AccountManager::Create(const Account& account) {
   if (absl::Status s = ValidateAccount(account, /*require_credential=*/true); !s.ok()) return s;

@@ -26,7 +26,6 @@ execution::TemplateContent Content(const AuthoredTemplate& t, int version) {
 
 absl::Status Validate(const AuthoredTemplate& t) {
   if (absl::Status s = execution::ValidateTemplate(Content(t, 1)); !s.ok()) return s;
-  if (t.label.size() > 255) return absl::InvalidArgumentError("label: at most 255 characters");
   for (size_t i = 0; i < t.seeds.size(); ++i) {
     const nlohmann::json ctx = nlohmann::json::parse(t.seeds[i].ctx_json, nullptr, false);
     if (!ctx.is_object()) {

@@ -2,13 +2,14 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/text/utf8.h"
 #include "execution-service/templates/compiled_template.h"
 
 namespace mc::execution {
 namespace {
 
 bool ValidName(const std::string& s) {
-  if (s.empty() || s.size() > 64 || !absl::ascii_isalpha(static_cast<unsigned char>(s[0]))) {
+  if (s.empty() || !absl::ascii_isalpha(static_cast<unsigned char>(s[0]))) {
     return false;
   }
   for (char c : s) {
@@ -19,14 +20,22 @@ bool ValidName(const std::string& s) {
   return true;
 }
 
-absl::Status ValidateFields(const TemplateContent& c) {
-  if (!ValidName(c.internal_name)) {
-    return absl::InvalidArgumentError(
-        "internal_name: required; a letter then letters, digits, '_', '-' or '.' (at most 64)");
+absl::Status CheckName(absl::string_view field, const std::string& value) {
+  if (text::CodePoints(value) > 64) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": longer than 64 characters"));
   }
-  if (!ValidName(c.event_type)) {
+  if (!ValidName(value)) {
     return absl::InvalidArgumentError(
-        "event_type: required; a letter then letters, digits, '_', '-' or '.' (at most 64)");
+        absl::StrCat(field, ": required; a letter then letters, digits, '_', '-' or '.'"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateFields(const TemplateContent& c) {
+  if (absl::Status s = CheckName("internal_name", c.internal_name); !s.ok()) return s;
+  if (absl::Status s = CheckName("event_type", c.event_type); !s.ok()) return s;
+  if (text::CodePoints(c.label) > 255) {
+    return absl::InvalidArgumentError("label: longer than 255 characters");
   }
   if (!IsKnownChannel(c.channel)) {
     return absl::InvalidArgumentError(absl::StrCat("channel: unknown value ", c.channel));
