@@ -16,6 +16,8 @@ PACKAGES=(
   libcurl4-openssl-dev
   # the openssl tool: the security tests make their own TLS certificates
   openssl
+  # python3: the tests decode mail headers with Python's email package; the deploy checks
+  python3
   # Prometheus metrics served on /metrics (prometheus-cpp core and pull, over civetweb)
   prometheus-cpp-dev
 )

@@ -10,7 +10,9 @@ namespace mc::execution {
 struct OutgoingMessage {
   int channel = 0;         // Channel value
   std::string address;     // email, phone number or device token
-  std::string message_id;  // "<ev-rt-42@domain>": stable per event, so a re-send is recognisable
+  // "<ev-rt-42@domain>" (real-time) or "<ev-batch-42@domain>": stable per event, so a re-send
+  // is recognisable.
+  std::string message_id;
   std::string subject;
   std::string html;
   std::string text;

@@ -2,21 +2,10 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "execution-service/delivery/header_encoder.h"
 
 namespace mc::execution {
 namespace {
-
-bool IsAscii(const std::string& s) {
-  for (unsigned char c : s) {
-    if (c >= 0x80 || c == '\r' || c == '\n') return false;
-  }
-  return true;
-}
-
-std::string EncodeHeader(const std::string& value) {
-  if (IsAscii(value)) return value;
-  return absl::StrCat("=?UTF-8?B?", absl::Base64Escape(value), "?=");
-}
 
 // Base64 in lines of 76 characters.
 std::string Base64Lines(const std::string& body) {
@@ -35,8 +24,9 @@ std::string Part(const char* type, const std::string& body) {
 
 std::string BuildMime(const OutgoingMessage& m, const std::string& from, absl::Time date) {
   std::string out = absl::StrCat(
-      "From: ", from, "\r\nTo: ", m.address, "\r\nSubject: ", EncodeHeader(m.subject),
-      "\r\nDate: ", absl::FormatTime("%a, %d %b %Y %H:%M:%S +0000", date, absl::UTCTimeZone()),
+      EncodeMailboxField("From", from), EncodeMailboxField("To", m.address),
+      EncodeUnstructuredField("Subject", m.subject),
+      "Date: ", absl::FormatTime("%a, %d %b %Y %H:%M:%S +0000", date, absl::UTCTimeZone()),
       "\r\nMessage-ID: ", m.message_id, "\r\nMIME-Version: 1.0\r\n");
   if (!m.html.empty() && !m.text.empty()) {
     const std::string boundary = absl::StrCat("=_mc_", absl::Base64Escape(m.message_id), "_");

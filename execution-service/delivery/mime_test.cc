@@ -3,7 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
+#include "common/testing/mail_headers.h"
 #include "execution-service/delivery/smtp_sender.h"
 
 namespace mc::execution {
@@ -36,6 +38,27 @@ TEST_CASE("single part and ASCII subject") {
   CHECK(mime.find("Subject: Plain\r\n") != std::string::npos);
   CHECK(mime.find("multipart") == std::string::npos);
   CHECK(mime.find("text/plain") != std::string::npos);
+}
+
+TEST_CASE("every header line of a long personalised subject is folded; it decodes back") {
+  OutgoingMessage m;
+  m.address = "ana@example.com";
+  m.message_id = "<ev-rt-43@mc.test>";
+  std::string subject;
+  while (subject.size() < 1000) subject += "Olá Ana, votre commande A-17 est partie.\r\n";
+  m.subject = subject;
+  m.text = "t";
+  const std::string mime = BuildMime(m, "Boutique Éloïse <shop@example.com>", absl::Now());
+  for (const std::string& line : testing::HeaderLines(mime)) CHECK(line.size() <= 78);
+  absl::StatusOr<testing::DecodedHeaders> decoded = testing::DecodeMailHeaders(mime);
+  REQUIRE(decoded.ok());
+  REQUIRE(decoded->Find("Subject") != nullptr);
+  CHECK(decoded->Find("Subject")->value ==
+        absl::StrReplaceAll(subject, {{"\r", " "}, {"\n", " "}}));
+  REQUIRE(decoded->Find("From") != nullptr);
+  CHECK(decoded->Find("From")->value == "Boutique Éloïse <shop@example.com>");
+  CHECK(decoded->Find("To")->value == "ana@example.com");
+  CHECK(decoded->Find("Message-ID")->value == "<ev-rt-43@mc.test>");
 }
 
 TEST_CASE("envelope address from a display name") {
