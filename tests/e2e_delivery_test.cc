@@ -8,9 +8,11 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "common/sinks/http_sink.h"
 #include "common/sinks/smtp_sink.h"
+#include "common/testing/mail_headers.h"
 #include "common/testing/shared_postgres.h"
 #include "tests/support/e2e_cluster.h"
 #include "tests/support/exec_client.h"
@@ -272,6 +274,38 @@ TEST_CASE("a republished template is used, with its version, by later events") {
   CHECK(unpublished.unpublished() == 4);
   int64_t third = client.Push(v1::QUEUE_REAL_TIME, Email("WELCOME", "v3@example.com", "C"));
   CHECK(client.WaitFinal(third).status() == v1::EVENT_STATUS_NOT_TAKEN_INTO_ACCOUNT);
+}
+
+TEST_CASE("a 1,000-character personalised subject arrives folded and decodes to the rendering") {
+  ExecClient& client = *Instance().client;
+  REQUIRE(client.StartAllWorkflows().ok());
+  REQUIRE(client
+              .Publish(EmailTemplate("longSubject", "LONG_SUBJECT", 1,
+                                     "Bonjour <%= rtEvent.ctx.name %>"))
+              .ok());
+  // 1,000 characters, with a line break that must neither inject a header nor survive raw.
+  std::string name = "Éloïse\\r\\nBcc: evil@example.com ";
+  while (name.size() < 1130) name += "Olá Ana, ça va? ";
+  v1::Event event = Email("LONG_SUBJECT", "long@example.com", name);
+  std::string rendered = "Bonjour " + event.ctx().fields().at("name").string_value();
+  size_t characters = 0;
+  for (unsigned char c : rendered) characters += (c & 0xC0) != 0x80;
+  REQUIRE(characters >= 1000);
+  REQUIRE(rendered.find("\r\n") != std::string::npos);
+
+  int64_t id = client.Push(v1::QUEUE_REAL_TIME, event);
+  REQUIRE(client.WaitFinal(id).status() == v1::EVENT_STATUS_SENT);
+  auto mail = MailFor("rt", id);
+  REQUIRE(mail.has_value());
+  for (const std::string& line : testing::HeaderLines(mail->data)) CHECK(line.size() <= 998);
+  absl::StatusOr<testing::DecodedHeaders> decoded = testing::DecodeMailHeaders(mail->data);
+  REQUIRE(decoded.ok());
+  CHECK(decoded->Find("Bcc") == nullptr);
+  REQUIRE(decoded->Find("Subject") != nullptr);
+  CHECK(decoded->Find("Subject")->value ==
+        absl::StrReplaceAll(rendered, {{"\r", " "}, {"\n", " "}}));
+  CHECK(decoded->Find("From")->value == "Shop <shop@mc.test>");
+  CHECK(decoded->Find("To")->value == "long@example.com");
 }
 
 TEST_CASE("stopped workflows leave events waiting; started, they flow") {
