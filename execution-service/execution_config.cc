@@ -34,7 +34,8 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
   flags.Int("retry_base_ms", &c.retry_base_ms, "first retry delay; doubles at each try");
   flags.Int("workflow_refresh_ms", &c.workflow_refresh_ms,
             "how often this replica re-reads the workflows' states");
-  flags.Int("batch_poll_ms", &c.batch_poll_ms, "batch lane: wait between empty runs");
+  flags.Int("batch_poll_ms", &c.batch_poll_ms,
+            "batch lane: how often an idle worker looks for events (no notification wakes it)");
   flags.Int("status_update_pause_ms", &c.status_update_pause_ms,
             "updateEventStatus: pause after a run that found less than a full batch, so that "
             "outcomes are copied onto events in batches (0: at once)");

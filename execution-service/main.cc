@@ -184,17 +184,24 @@ int main(int argc, char** argv) {
     }
   }
   std::vector<std::unique_ptr<execution::WorkflowRunner>> runners;
-  auto add_runner = [&](const std::string& name, execution::WorkflowJob& job) {
+  auto add_runner = [&](const std::string& name, execution::WorkflowJob& job,
+                        execution::RunnerTiming timing) {
     execution::ExecutionMetrics::WorkflowCounters counters = exec_metrics.ForWorkflow(name);
     runners.push_back(std::make_unique<execution::WorkflowRunner>(
-        name, job, workflow_states, workflow_repository, counters.runs, counters.errors, logger));
+        name, job, workflow_states, workflow_repository, counters.runs, counters.errors, logger,
+        timing));
   };
+  // The real-time lane and updateEventStatus are woken (a notification, a local signal) and
+  // wait a second at most; the batch lane has no wake-up: it polls every --batch_poll_ms.
   for (size_t i = 0; i < lane_workers.size(); ++i) {
     const bool rt = i < static_cast<size_t>(config->lane_workers);
-    add_runner(rt ? execution::kRtEventsProcessing : execution::kBatchEventsProcessing,
-               *lane_workers[i].processor);
+    add_runner(
+        rt ? execution::kRtEventsProcessing : execution::kBatchEventsProcessing,
+        *lane_workers[i].processor,
+        rt ? execution::RunnerTiming{}
+           : execution::RunnerTiming{.idle_wait = absl::Milliseconds(config->batch_poll_ms)});
   }
-  add_runner(execution::kUpdateEventStatus, status_updater);
+  add_runner(execution::kUpdateEventStatus, status_updater, {});
 
   // Metrics before gRPC: once the port file names the gRPC port, the metrics port is known.
   if (!service::ServeMetricsAsConfigured(*config, metrics, logger)) return 1;

@@ -27,9 +27,9 @@ EventProcessor::EventProcessor(Queue queue, ProcessingRepository& repository,
 
 void EventProcessor::WaitForWork(absl::Duration max) {
   if (listener_) {
-    listener_->Wait(max);
+    listener_->Wait(max);  // Wake() cannot end it; the real-time lane waits a second at most
   } else {
-    std::this_thread::sleep_for(absl::ToChronoMilliseconds(max));
+    woken_.Wait(max);
   }
 }
 

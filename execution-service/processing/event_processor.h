@@ -45,7 +45,8 @@ struct ProcessorOptions {
 class EventProcessor final : public WorkflowJob {
  public:
   // `listener` (may be null; may be shared by the lane's processors, and must outlive them)
-  // wakes the job when events arrive; else it polls.
+  // wakes the job when events arrive; else it polls (its runner's idle wait: --batch_poll_ms
+  // for the batch lane), in a wait that Wake() ends.
   // `delivered` is called after outcomes are recorded (to wake updateEventStatus).
   EventProcessor(Queue queue, ProcessingRepository& repository, TemplateCatalog& templates,
                  SenderPool& email, SenderPool& sms, ProcessorOptions options,
@@ -54,6 +55,7 @@ class EventProcessor final : public WorkflowJob {
 
   absl::StatusOr<JobRun> RunOnce() override;
   void WaitForWork(absl::Duration max) override;
+  void Wake() override { woken_.Notify(); }
 
  private:
   absl::Duration Backoff(int tries) const;
@@ -65,6 +67,7 @@ class EventProcessor final : public WorkflowJob {
   SenderPool& sms_;
   const ProcessorOptions options_;
   pg::Listener* const listener_;
+  LocalSignal woken_;  // the poll's wait, without a listener
   std::function<void()> delivered_;
   ExecutionMetrics& metrics_;
   log::Logger& logger_;
@@ -87,6 +90,7 @@ class StatusUpdater final : public WorkflowJob {
 
   absl::StatusOr<JobRun> RunOnce() override;
   void WaitForWork(absl::Duration max) override;
+  void Wake() override { wake_.Notify(); }
 
  private:
   ProcessingRepository& repository_;

@@ -7,7 +7,7 @@ namespace mc::execution {
 WorkflowRunner::WorkflowRunner(std::string name, WorkflowJob& job, WorkflowStates& states,
                                WorkflowRepository& repository, prometheus::Counter& runs,
                                prometheus::Counter& errors, log::Logger& logger,
-                               absl::Duration record_every)
+                               RunnerTiming timing)
     : name_(std::move(name)),
       job_(job),
       states_(states),
@@ -15,14 +15,19 @@ WorkflowRunner::WorkflowRunner(std::string name, WorkflowJob& job, WorkflowState
       runs_(runs),
       errors_(errors),
       logger_(logger),
-      record_every_(record_every) {
+      timing_(timing) {
   thread_ = std::thread([this] { Loop(); });
 }
 
 WorkflowRunner::~WorkflowRunner() { Stop(); }
 
-void WorkflowRunner::Stop() {
+void WorkflowRunner::RequestStop() {
   stopping_ = true;
+  job_.Wake();
+}
+
+void WorkflowRunner::Stop() {
+  RequestStop();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -38,7 +43,7 @@ void WorkflowRunner::Record(const std::string& error) {
 }
 
 void WorkflowRunner::RecordIfDue() {
-  if (HasPending() && absl::Now() - last_record_ >= record_every_) Record("");
+  if (HasPending() && absl::Now() - last_record_ >= timing_.record_every) Record("");
 }
 
 void WorkflowRunner::Loop() {
@@ -63,9 +68,10 @@ void WorkflowRunner::Loop() {
       RecordIfDue();  // the first run after a quiet spell is recorded at once
     }
     if (run->more || stopping_) continue;
-    absl::Duration wait = absl::Seconds(1);
+    absl::Duration wait = timing_.idle_wait;
     if (HasPending()) {
-      wait = std::clamp(last_record_ + record_every_ - absl::Now(), absl::Milliseconds(1), wait);
+      wait = std::clamp(last_record_ + timing_.record_every - absl::Now(), absl::Milliseconds(1),
+                        wait);
     }
     job_.WaitForWork(wait);
   }
