@@ -15,7 +15,6 @@ absl::StatusOr<ControlConfig> ParseControlConfig(int argc, const char* const* ar
   config::AddServiceFlags(flags, &c, "PostgreSQL schema of the control instance",
                           "how often the last successful archiving runs are read for "
                           "mc_archive_lag_seconds");
-  flags.Bool("migrate", &c.migrate, "apply schema migrations at start-up");
   flags.Bool("archiving_scheduler", &c.archiving_scheduler,
              "run the archiving workflows on their schedule from this replica");
   flags.Int("archiving_poll_ms", &c.archiving_poll_ms,
