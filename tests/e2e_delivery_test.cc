@@ -299,6 +299,7 @@ TEST_CASE("a 1,000-character personalised subject arrives folded and decodes to 
   REQUIRE(mail.has_value());
   for (const std::string& line : testing::HeaderLines(mail->data)) CHECK(line.size() <= 998);
   absl::StatusOr<testing::DecodedHeaders> decoded = testing::DecodeMailHeaders(mail->data);
+  INFO(decoded.status());
   REQUIRE(decoded.ok());
   CHECK(decoded->Find("Bcc") == nullptr);
   REQUIRE(decoded->Find("Subject") != nullptr);

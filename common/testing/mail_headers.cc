@@ -32,12 +32,6 @@ const DecodedField* DecodedHeaders::Find(const std::string& name) const {
 }
 
 absl::StatusOr<DecodedHeaders> DecodeMailHeaders(const std::string& mail) {
-  const std::string python = MC_PYTHON3;
-  if (python.empty()) {
-    return absl::FailedPreconditionError(
-        "python3 not found at configure time: run "
-        "scripts/install-deps.sh, then cmake again");
-  }
   const std::string input = TempPath("eml");
   const std::string output = TempPath("json");
   {
@@ -45,12 +39,16 @@ absl::StatusOr<DecodedHeaders> DecodeMailHeaders(const std::string& mail) {
     f << mail;
   }
   absl::StatusOr<int> rc =
-      process::Run({.argv = {python, MC_DECODE_MAIL_HEADERS_PY, input}, .stdout_path = output});
+      process::Run({.argv = {"/usr/bin/env", "python3", MC_DECODE_MAIL_HEADERS_PY, input},
+                    .stdout_path = output});
   std::stringstream printed;
   printed << std::ifstream(output).rdbuf();
   std::remove(input.c_str());
   std::remove(output.c_str());
   if (!rc.ok()) return rc.status();
+  if (*rc == 127) {
+    return absl::FailedPreconditionError("python3 is not on the PATH: run scripts/install-deps.sh");
+  }
   if (*rc != 0) return absl::InternalError(absl::StrCat("decode_mail_headers.py exited ", *rc));
   nlohmann::json json = nlohmann::json::parse(printed.str(), nullptr, /*allow_exceptions=*/false);
   if (!json.is_object() || !json.contains("fields")) {

@@ -2,9 +2,9 @@
 // email package with policy=default (decode_mail_headers.py beside this file), so that tests
 // check RFC 5322 folding and RFC 2047 encoded-words against an independent implementation.
 // Also: the raw lines of a mail's header section, to check their length.
-// Failure modes: DecodeMailHeaders returns FAILED_PRECONDITION when python3 was not found at
-// configure time (scripts/install-deps.sh installs it), INTERNAL when the script fails or
-// prints what is not its JSON. Thread-safe (each call uses its own temporary files).
+// Failure modes: DecodeMailHeaders returns FAILED_PRECONDITION when python3 is not on the PATH
+// (scripts/install-deps.sh installs it), INTERNAL when the script fails or prints what is not
+// its JSON. Thread-safe (each call uses its own temporary files).
 #pragma once
 
 #include <string>

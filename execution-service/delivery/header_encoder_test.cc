@@ -74,6 +74,7 @@ testing::DecodedField Decode(const std::string& field, const std::string& name, 
   for (size_t i = 1; i < lines.size(); ++i) CHECK(lines[i][0] == ' ');
   absl::StatusOr<testing::DecodedHeaders> decoded =
       testing::DecodeMailHeaders(field + "\r\nbody\r\n");
+  INFO(decoded.status());
   REQUIRE(decoded.ok());
   REQUIRE(decoded->fields.size() == 1);
   CHECK(decoded->fields[0].name == name);

@@ -51,6 +51,7 @@ TEST_CASE("every header line of a long personalised subject is folded; it decode
   const std::string mime = BuildMime(m, "Boutique Éloïse <shop@example.com>", absl::Now());
   for (const std::string& line : testing::HeaderLines(mime)) CHECK(line.size() <= 78);
   absl::StatusOr<testing::DecodedHeaders> decoded = testing::DecodeMailHeaders(mime);
+  INFO(decoded.status());
   REQUIRE(decoded.ok());
   REQUIRE(decoded->Find("Subject") != nullptr);
   CHECK(decoded->Find("Subject")->value ==
