@@ -22,8 +22,9 @@ PACKAGES=(
   prometheus-cpp-dev
 )
 # The checks of deploy/ (deploy/tests): docker-compose (`docker-compose config`), and node with
-# npm for the Kubernetes schema validator (any node/npm already there will do). The image build
-# (deploy/Dockerfile) sets MC_DEPLOY_TOOLS=0 to leave them out.
+# npm for the Kubernetes schema validator (any node/npm already there will do). Installed by
+# default (scripts/test.sh); scripts/run-local.sh and the image build (deploy/Dockerfile) set
+# MC_DEPLOY_TOOLS=0 to leave them out.
 if [ "${MC_DEPLOY_TOOLS:-1}" != 0 ]; then
   PACKAGES+=(docker-compose)
   command -v npm >/dev/null || PACKAGES+=(nodejs npm)

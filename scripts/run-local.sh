@@ -2,7 +2,10 @@
 # The main job: installs what is missing, builds, and runs the local cluster (a PostgreSQL kept
 # under --data_dir, the Message Center services, demo events). Flags go to mc-local; see
 #   scripts/run-local.sh --help
+# It installs only what building and running the cluster needs: the tools of the deploy checks
+# (docker-compose, node, npm and the Kubernetes validator's npm packages) are left to
+# scripts/test.sh (MC_DEPLOY_TOOLS=1 here installs them too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/build.sh >&2
+MC_DEPLOY_TOOLS="${MC_DEPLOY_TOOLS:-0}" scripts/build.sh >&2
 exec "${MC_BUILD_DIR:-build}/deploy/local/mc-local" "$@"
