@@ -152,22 +152,23 @@ std::string PublishTemplates(const std::string& control_address, const Tokens& t
 
 std::string RunArchiving(const std::string& control_address,
                          const std::vector<InstanceEndpoint>& instances, const Tokens& tokens,
-                         int64_t* events_copied) {
+                         std::vector<ArchiveRunCopies>* runs) {
   auto archiving = pb::ArchivingService::NewStub(Connect(control_address));
-  *events_copied = 0;
+  runs->clear();
   for (const InstanceEndpoint& e : instances) {
     pb::RunNowRequest run;
     run.set_internal_name("mcSynch_" + e.account);
     pb::ArchiveRun out;
     grpc::Status s = archiving->RunNow(Ctx(tokens.op, 600).get(), run, &out);
+    ArchiveRunCopies& copies = runs->emplace_back();
+    copies.account = e.account;
     if (s.error_code() == grpc::StatusCode::ABORTED) continue;  // the scheduler is on it
     if (!s.ok()) return absl::StrCat("archiving ", e.account, ": ", s.error_message());
     if (!out.error().empty()) return absl::StrCat("archiving ", e.account, ": ", out.error());
-    std::printf("  mcSynch_%-6s %lld events, %lld delivery logs, %lld quarantined addresses\n",
-                e.account.c_str(), static_cast<long long>(out.events_copied()),
-                static_cast<long long>(out.delivery_logs_copied()),
-                static_cast<long long>(out.quarantine_copied()));
-    *events_copied += out.events_copied();
+    copies.ran = true;
+    copies.events = out.events_copied();
+    copies.delivery_logs = out.delivery_logs_copied();
+    copies.quarantine = out.quarantine_copied();
   }
   return "";
 }

@@ -5,6 +5,7 @@
 // goes through. Each function returns an error text (empty when it worked).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -30,9 +31,17 @@ std::string RegisterInstances(const std::string& control_address,
 // Creates (or updates) the demo templates on the control and publishes each to every instance.
 std::string PublishTemplates(const std::string& control_address, const Tokens& tokens);
 
-// Runs every account's archiving workflow now; returns the events copied in total.
+// What one account's archiving run copied. `ran` is false when the scheduler was running the
+// workflow already (RunNow refused with ABORTED): it copies on its own schedule too.
+struct ArchiveRunCopies {
+  std::string account;
+  bool ran = false;
+  int64_t events = 0, delivery_logs = 0, quarantine = 0;
+};
+
+// Runs every account's archiving workflow now; `runs` gets one entry per instance, in order.
 std::string RunArchiving(const std::string& control_address,
                          const std::vector<InstanceEndpoint>& instances, const Tokens& tokens,
-                         int64_t* events_copied);
+                         std::vector<ArchiveRunCopies>* runs);
 
 }  // namespace mc::local

@@ -246,13 +246,21 @@ int main(int argc, char** argv) {
               demo[0].refusal.c_str());
 
   std::printf("\nArchiving (mcSynch_<account> on the control instance)\n");
-  int64_t copied = 0;
-  if (error.empty())
-    error = mc::local::RunArchiving(control->address(), instances, tokens, &copied);
+  std::vector<mc::local::ArchiveRunCopies> archived;
+  if (error.empty()) {
+    error = mc::local::RunArchiving(control->address(), instances, tokens, &archived);
+  }
+  // The demo's period, for the archive summary and the report tables alike.
+  const absl::Time report_from = run_start - absl::Seconds(1);
+  const absl::Time report_to = absl::Now() + absl::Minutes(1);
+  if (error.empty()) {
+    error =
+        mc::local::PrintArchiving(control->address(), tokens.op, archived, report_from, report_to);
+  }
   bool match = false;
   if (error.empty()) {
-    error = mc::local::PrintReports(control->address(), tokens.op, run_start - absl::Seconds(1),
-                                    absl::Now() + absl::Minutes(1), truth, &match);
+    error = mc::local::PrintReports(control->address(), tokens.op, report_from, report_to, truth,
+                                    &match);
   }
   if (!error.empty()) {
     std::cerr << "mc-local: " << error << "\n";

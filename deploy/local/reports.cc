@@ -7,6 +7,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "messagecenter/control/v1/control.grpc.pb.h"
 #include "messagecenter/v1/events.grpc.pb.h"
 
@@ -29,7 +30,46 @@ void ToTimestamp(absl::Time t, google::protobuf::Timestamp* ts) {
   ts->set_seconds(absl::ToUnixSeconds(t));
 }
 
+// Archived events per account (every final status) received in [from, to).
+std::string ArchivedPerAccount(pb::ReportService::Stub& reports, const std::string& token,
+                               absl::Time from, absl::Time to,
+                               std::map<std::string, int64_t>* out) {
+  pb::ReportFilter filter;
+  ToTimestamp(from, filter.mutable_from());
+  ToTimestamp(to, filter.mutable_to());
+  pb::StatusCountsResponse statuses;
+  grpc::Status s = reports.StatusCounts(Ctx(token).get(), filter, &statuses);
+  if (!s.ok()) return absl::StrCat("StatusCounts: ", s.error_message());
+  for (const auto& r : statuses.rows()) (*out)[r.account()] += r.events();
+  return "";
+}
+
 }  // namespace
+
+std::string PrintArchiving(const std::string& control_address, const std::string& token,
+                           const std::vector<ArchiveRunCopies>& runs, absl::Time from,
+                           absl::Time to) {
+  auto reports = pb::ReportService::NewStub(
+      grpc::CreateChannel(control_address, grpc::InsecureChannelCredentials()));
+  std::map<std::string, int64_t> demo;
+  if (std::string error = ArchivedPerAccount(*reports, token, from, to, &demo); !error.empty()) {
+    return error;
+  }
+  std::printf("  %-8s %33s   %s\n", "", "copied by this run", "archived");
+  std::printf("  %-8s %9s %9s %13s   %s\n", "instance", "events", "logs", "quarantined",
+              "events of this demo");
+  for (const ArchiveRunCopies& r : runs) {
+    const std::string copied =
+        r.ran ? absl::StrFormat("%9d %9d %13d", r.events, r.delivery_logs, r.quarantine)
+              : absl::StrFormat("%33s", "(the scheduler was running it)");
+    std::printf("  %-8s %s   %19lld\n", r.account.c_str(), copied.c_str(),
+                static_cast<long long>(demo[r.account]));
+  }
+  std::printf(
+      "  copied by this run: what RunNow copied just now; the scheduler archives on its own\n"
+      "  too. archived: all of this demo's events the archive holds, as in the tables below.\n");
+  return "";
+}
 
 std::string CountStatuses(const std::string& account, const std::string& address,
                           const std::string& token, const std::vector<int64_t>& ids,
