@@ -48,14 +48,15 @@ absl::Status CallGate::Parse(const grpc::ByteBuffer& body, google::protobuf::Mes
   if (body.TrySingleSlice(&slice).ok()) {
     google::protobuf::io::CodedInputStream in(slice.begin(), static_cast<int>(slice.size()));
     in.SetRecursionLimit(kParseRecursionLimit);
-    parsed = request->ParseFromCodedStream(&in);
+    parsed = request->ParseFromCodedStream(&in) && in.ConsumedEntireMessage();
   } else {
     grpc::ByteBuffer copy(body);  // shares the slices; the reader needs a mutable buffer
     grpc::ProtoBufferReader reader(&copy);
     if (reader.status().ok()) {
       google::protobuf::io::CodedInputStream in(&reader);
       in.SetRecursionLimit(kParseRecursionLimit);
-      parsed = request->ParseFromCodedStream(&in);
+      // A zero tag ends a message: bytes after it mean the body was not this message.
+      parsed = request->ParseFromCodedStream(&in) && in.ConsumedEntireMessage();
     }
   }
   if (!parsed) {

@@ -3,13 +3,13 @@
 #include <charconv>
 #include <cmath>
 
+#include "absl/strings/str_cat.h"
+
 namespace mc::execution {
 namespace {
 using google::protobuf::ListValue;
 using google::protobuf::Struct;
 using google::protobuf::Value;
-
-constexpr int kMaxDepth = 100;
 
 void AppendString(const std::string& s, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -46,9 +46,12 @@ void AppendString(const std::string& s, std::string* out) {
 
 absl::Status AppendStruct(const Struct& s, std::string* out, int depth);
 
+// `depth`: the containers around `v` less one (the ctx's own fields are at depth 0).
 absl::Status AppendValue(const Value& v, std::string* out, int depth) {
-  if (depth > kMaxDepth) {
-    return absl::InvalidArgumentError("ctx: nested deeper than 100 levels");
+  const bool container = v.kind_case() == Value::kStructValue || v.kind_case() == Value::kListValue;
+  if (container && depth + 2 > kMaxCtxLevels) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("ctx: nested deeper than ", kMaxCtxLevels, " levels"));
   }
   switch (v.kind_case()) {
     case Value::kNumberValue: {

@@ -43,6 +43,35 @@ TEST_CASE("NaN, infinities and excessive depth are refused as ctx errors") {
   CHECK(StructToJson(deep, &out).code() == absl::StatusCode::kInvalidArgument);
 }
 
+// A ctx of `levels` objects, each the only field of the one around it.
+google::protobuf::Struct NestedObjects(int levels) {
+  google::protobuf::Struct top;
+  google::protobuf::Struct* cur = &top;
+  for (int i = 1; i < levels; ++i) cur = (*cur->mutable_fields())["d"].mutable_struct_value();
+  return top;
+}
+
+// A ctx {"l": [[[...]]]}: the object and `levels - 1` arrays.
+google::protobuf::Struct NestedLists(int levels) {
+  google::protobuf::Struct top;
+  google::protobuf::Value* cur = &(*top.mutable_fields())["l"];
+  for (int i = 1; i < levels; ++i) cur = cur->mutable_list_value()->add_values();
+  cur->set_string_value("leaf");
+  return top;
+}
+
+TEST_CASE("ctx nesting: 32 levels of objects or arrays are accepted, 33 are refused by name") {
+  std::string out;
+  CHECK(StructToJson(NestedObjects(32), &out).ok());
+  CHECK(StructToJson(NestedLists(32), &out).ok());
+  CHECK(out.rfind("{\"l\":[[", 0) == 0);
+  for (const google::protobuf::Struct& deep : {NestedObjects(33), NestedLists(33)}) {
+    absl::Status s = StructToJson(deep, &out);
+    CHECK(s.code() == absl::StatusCode::kInvalidArgument);
+    CHECK(s.message() == "ctx: nested deeper than 32 levels");
+  }
+}
+
 TEST_CASE("empty struct") {
   std::string out = "junk";
   REQUIRE(StructToJson(google::protobuf::Struct(), &out).ok());
