@@ -24,6 +24,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/grpc/bearer_auth.h"
@@ -59,6 +60,8 @@ class CallGate {
   // Steps 1 and 2 for one call. OK: the call is counted and Leave() must follow once it has
   // finished. Otherwise nothing is counted and the status is the call's answer.
   absl::Status Enter(const grpc::ServerContextBase& context, Roles allowed);
+  // The same for the call's `authorization` metadata value.
+  absl::Status Enter(absl::string_view authorization, Roles allowed);
   void Leave();
 
   // Step 3. `body` is only read.
