@@ -27,7 +27,15 @@ PACKAGES=(
 # MC_DEPLOY_TOOLS=0 to leave them out.
 if [ "${MC_DEPLOY_TOOLS:-1}" != 0 ]; then
   PACKAGES+=(docker-compose)
-  command -v npm >/dev/null || PACKAGES+=(nodejs npm)
+  command -v npm >/dev/null && [ "${1:-}" != --list ] || PACKAGES+=(nodejs npm)
+fi
+
+# `install-deps.sh --list`: what this call would need (Debian packages, then the npm lock
+# file), one a line; installs nothing.
+if [ "${1:-}" = --list ]; then
+  printf '%s\n' "${PACKAGES[@]}"
+  [ "${MC_DEPLOY_TOOLS:-1}" = 0 ] || echo "npm-ci:deploy/tests/k8s-validator"
+  exit 0
 fi
 
 # The validator's npm packages, from the committed lock file (npm ci), again only when the lock

@@ -7,5 +7,8 @@
 # scripts/test.sh (MC_DEPLOY_TOOLS=1 here installs them too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-MC_DEPLOY_TOOLS="${MC_DEPLOY_TOOLS:-0}" scripts/build.sh >&2
+export MC_DEPLOY_TOOLS="${MC_DEPLOY_TOOLS:-0}"
+# --list-deps: what this command installs, without installing or building anything.
+[ "${1:-}" = --list-deps ] && exec scripts/install-deps.sh --list
+scripts/build.sh >&2
 exec "${MC_BUILD_DIR:-build}/deploy/local/mc-local" "$@"
