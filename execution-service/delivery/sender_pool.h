@@ -1,7 +1,8 @@
 // SenderPool: a fixed number of threads, each with its own MessageSender (its own connection):
 // the delivery concurrency of one channel. SendAll() spreads a batch over them in chunks (so
 // a pipelining sender can chain a chunk's messages) and returns when every message has an
-// outcome. Thread-safe; SendAll calls are served one after another.
+// outcome: a ChannelSender (delivery/channel_sender.h). Thread-safe; SendAll calls are served
+// one after another.
 #pragma once
 
 #include <condition_variable>
@@ -11,18 +12,19 @@
 #include <thread>
 #include <vector>
 
+#include "execution-service/delivery/channel_sender.h"
 #include "execution-service/delivery/message.h"
 
 namespace mc::execution {
 
-class SenderPool {
+class SenderPool final : public ChannelSender {
  public:
   using Factory = std::function<std::unique_ptr<MessageSender>()>;
   SenderPool(int concurrency, const Factory& factory);
-  ~SenderPool();
+  ~SenderPool() override;
 
   // outcomes[i] is messages[i]'s outcome.
-  std::vector<SendOutcome> SendAll(const std::vector<const OutgoingMessage*>& messages);
+  std::vector<SendOutcome> SendAll(const std::vector<const OutgoingMessage*>& messages) override;
 
  private:
   void Worker(MessageSender& sender);

@@ -1,6 +1,6 @@
 // TemplateCatalog: compiled templates by id, compiled once and kept (a published version never
-// changes). Failure modes: Get returns the repository's error, or INTERNAL if a stored template
-// no longer compiles. Thread-safe.
+// changes): a TemplateSource (templates/template_source.h). Failure modes: Get returns the
+// repository's error, or INTERNAL if a stored template no longer compiles. Thread-safe.
 #pragma once
 
 #include <map>
@@ -10,13 +10,14 @@
 #include "absl/status/statusor.h"
 #include "execution-service/templates/compiled_template.h"
 #include "execution-service/templates/template_repository.h"
+#include "execution-service/templates/template_source.h"
 
 namespace mc::execution {
 
-class TemplateCatalog {
+class TemplateCatalog final : public TemplateSource {
  public:
   explicit TemplateCatalog(TemplateRepository& repository) : repository_(repository) {}
-  absl::StatusOr<std::shared_ptr<const CompiledTemplate>> Get(int64_t id);
+  absl::StatusOr<std::shared_ptr<const CompiledTemplate>> Get(int64_t id) override;
 
  private:
   TemplateRepository& repository_;
