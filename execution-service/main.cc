@@ -38,6 +38,7 @@
 #include "execution-service/metrics/execution_metrics.h"
 #include "execution-service/migrations/migrations.h"
 #include "execution-service/processing/event_processor.h"
+#include "execution-service/processing/status_updater.h"
 #include "execution-service/templates/template_publishing.h"
 #include "execution-service/workflows/workflow_control.h"
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <future>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "execution-service/events/address_key.h"
@@ -201,25 +200,6 @@ absl::StatusOr<JobRun> EventProcessor::RunOnce() {
   metrics_.ObserveDeliveryLatency(queue_, latencies);
   if (!records.empty() && delivered_) delivered_();
   return run;
-}
-
-void StatusUpdater::WaitForWork(absl::Duration max) {
-  const absl::Duration pause = std::min(pause_, max);
-  if (pause > absl::ZeroDuration()) std::this_thread::sleep_for(absl::ToChronoNanoseconds(pause));
-  wake_.Wait(max - pause);  // at once if woken during the pause
-}
-
-absl::StatusOr<JobRun> StatusUpdater::RunOnce() {
-  FinalCounts finished;
-  absl::StatusOr<int64_t> n = repository_.ApplyDeliveryStatuses(batch_size_, &finished);
-  if (!n.ok()) return n.status();
-  for (Queue q : {Queue::kRealTime, Queue::kBatch}) {
-    for (int status = 0; status < 7; ++status) {
-      metrics_.EventsFinished(q, static_cast<EventStatus>(status),
-                              finished.n[q == Queue::kRealTime ? 0 : 1][status]);
-    }
-  }
-  return JobRun{.processed = *n, .more = *n >= batch_size_};
 }
 
 }  // namespace mc::execution

@@ -1,0 +1,27 @@
+#include "execution-service/processing/status_updater.h"
+
+#include <algorithm>
+#include <thread>
+
+namespace mc::execution {
+
+void StatusUpdater::WaitForWork(absl::Duration max) {
+  const absl::Duration pause = std::min(pause_, max);
+  if (pause > absl::ZeroDuration()) std::this_thread::sleep_for(absl::ToChronoNanoseconds(pause));
+  wake_.Wait(max - pause);  // at once if woken during the pause
+}
+
+absl::StatusOr<JobRun> StatusUpdater::RunOnce() {
+  FinalCounts finished;
+  absl::StatusOr<int64_t> n = repository_.ApplyDeliveryStatuses(batch_size_, &finished);
+  if (!n.ok()) return n.status();
+  for (Queue q : {Queue::kRealTime, Queue::kBatch}) {
+    for (int status = 0; status < 7; ++status) {
+      metrics_.EventsFinished(q, static_cast<EventStatus>(status),
+                              finished.n[q == Queue::kRealTime ? 0 : 1][status]);
+    }
+  }
+  return JobRun{.processed = *n, .more = *n >= batch_size_};
+}
+
+}  // namespace mc::execution
