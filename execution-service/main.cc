@@ -27,6 +27,7 @@
 #include "execution-service/archive/instance_identity.h"
 #include "execution-service/archive/purge_scheduler.h"
 #include "execution-service/delivery/pipelining_smtp_sender.h"
+#include "execution-service/delivery/sender_pool.h"
 #include "execution-service/delivery/sms_sender.h"
 #include "execution-service/delivery/smtp_sender.h"
 #include "execution-service/events/event_ingestion.h"
@@ -38,7 +39,9 @@
 #include "execution-service/metrics/execution_metrics.h"
 #include "execution-service/migrations/migrations.h"
 #include "execution-service/processing/event_processor.h"
+#include "execution-service/processing/processing_repository.h"
 #include "execution-service/processing/status_updater.h"
+#include "execution-service/templates/template_catalog.h"
 #include "execution-service/templates/template_publishing.h"
 #include "execution-service/workflows/workflow_control.h"
 

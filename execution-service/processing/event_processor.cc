@@ -1,24 +1,53 @@
 #include "execution-service/processing/event_processor.h"
 
-#include <algorithm>
 #include <future>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <system_error>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "execution-service/events/address_key.h"
 
 namespace mc::execution {
 
-EventProcessor::EventProcessor(Queue queue, ProcessingRepository& repository,
-                               TemplateCatalog& templates, SenderPool& email, SenderPool& sms,
-                               ProcessorOptions options, pg::Listener* listener,
-                               std::function<void()> delivered, ExecutionMetrics& metrics,
-                               log::Logger& logger)
+// What one channel sends in a run: messages[k] is the run's message index[k].
+struct EventProcessor::ChannelBatch {
+  std::vector<size_t> index;
+  std::vector<const OutgoingMessage*> messages;
+  std::vector<SendOutcome> outcomes;
+};
+
+// One run's messages (messages[i] is items[i]'s) and the outcomes it records.
+struct EventProcessor::Delivery {
+  Delivery(std::vector<DeliveryItem>& claimed, const prometheus::Histogram::BucketBoundaries& b)
+      : items(claimed), messages(claimed.size()), latencies(b) {}
+
+  const std::vector<DeliveryItem>& items;
+  std::vector<OutgoingMessage> messages;  // sized once: the channels point into it
+  ChannelBatch email, sms;
+  std::vector<DeliveryRecord> records;
+  std::vector<QuarantineEntry> quarantine;
+  std::vector<RetryEntry> retries;
+  int64_t errors = 0;
+  ExecutionMetrics::OutcomeTally tally;
+  metrics::HistogramBatch latencies;
+};
+
+EventProcessor::EventProcessor(Queue queue, DeliveryStore& store, TemplateSource& templates,
+                               ChannelSender& email, ChannelSender& sms, ProcessorOptions options,
+                               pg::Listener* listener, std::function<void()> delivered,
+                               ExecutionMetrics& metrics, log::Logger& logger)
     : queue_(queue),
-      repository_(repository),
+      store_(store),
       templates_(templates),
       email_(email),
       sms_(sms),
       options_(std::move(options)),
+      policy_(queue, {.max_tries = options_.max_tries,
+                      .retry_base = options_.retry_base,
+                      .message_id_domain = options_.message_id_domain}),
       listener_(listener),
       delivered_(std::move(delivered)),
       metrics_(metrics),
@@ -32,14 +61,9 @@ void EventProcessor::WaitForWork(absl::Duration max) {
   }
 }
 
-absl::Duration EventProcessor::Backoff(int tries) const {
-  absl::Duration d = options_.retry_base * (int64_t{1} << std::min(tries, 20));
-  return std::min(d, absl::Hours(1));
-}
-
 absl::StatusOr<JobRun> EventProcessor::RunOnce() {
   absl::StatusOr<RouteResult> routed =
-      repository_.ClaimAndRoute(queue_, options_.batch_size, options_.lease);
+      store_.ClaimAndRoute(queue_, options_.batch_size, options_.lease);
   if (!routed.ok()) return routed.status();
   const absl::Time claimed_at = absl::Now();
   metrics_.EventsFinished(queue_, EventStatus::kNotTakenIntoAccount, routed->not_taken);
@@ -50,156 +74,130 @@ absl::StatusOr<JobRun> EventProcessor::RunOnce() {
              static_cast<int>(routed->to_deliver.size()) >= options_.batch_size;
   if (routed->to_deliver.empty()) return run;
 
-  std::vector<DeliveryItem>& items = routed->to_deliver;
-  std::vector<OutgoingMessage> messages(items.size());
-  std::vector<DeliveryRecord> records;
-  std::vector<QuarantineEntry> quarantine;
-  std::vector<RetryEntry> retries;
-  std::vector<size_t> email_index, sms_index;
-  std::vector<const OutgoingMessage*> email_batch, sms_batch;
-  ExecutionMetrics::OutcomeTally tally;
-  metrics::HistogramBatch latencies(metrics_.latency_buckets());
+  Delivery d(routed->to_deliver, metrics_.latency_buckets());
+  if (absl::Status s = Prepare(d); !s.ok()) return s;
+  if (absl::Status s = Send(d); !s.ok()) return s;
+  const absl::Duration sending = absl::Now() - claimed_at;
+  Decide(d, d.email, sending);
+  Decide(d, d.sms, sending);
+  if (absl::Status s = Record(d); !s.ok()) return s;
+  LogOutcomes(d);
+  run.processed += static_cast<int64_t>(d.records.size());
+  run.errors += d.errors;
+  metrics_.DeliveryOutcomes(d.tally);
+  metrics_.ObserveDeliveryLatency(queue_, d.latencies);
+  if (!d.records.empty() && delivered_) delivered_();
+  return run;
+}
 
-  auto record = [&](const DeliveryItem& item, const OutgoingMessage& m, EventStatus status,
-                    std::string type, std::string reason) {
-    records.push_back({item.id, item.event.wished_channel, m.address, item.template_id,
-                       item.template_version, status, std::move(type), std::move(reason),
-                       item.tries + 1, m.message_id});
-  };
-
-  for (size_t i = 0; i < items.size(); ++i) {
-    const DeliveryItem& item = items[i];
-    const NewEvent& e = item.event;
-    OutgoingMessage& m = messages[i];
-    m.channel = e.wished_channel;
-    m.address = std::string(ChannelAddress(e));
-    m.message_id =
-        absl::StrCat("<ev-", QueueName(queue_), "-", item.id, "@", options_.message_id_domain, ">");
-    if (item.quarantined) {
-      record(item, m, EventStatus::kIgnoredByDelivery, "", "address in quarantine or deny list");
-      tally.Add(m.channel, DeliveryOutcome::kIgnored);
-      continue;
-    }
-    if (item.expired) {
-      record(item, m, EventStatus::kExpired, "soft",
-             absl::StrCat("expiration passed after ", item.tries, " tries"));
+// Decides what needs no sending, renders the rest and hands each message to its channel.
+absl::Status EventProcessor::Prepare(Delivery& d) {
+  for (size_t i = 0; i < d.items.size(); ++i) {
+    const DeliveryItem& item = d.items[i];
+    OutgoingMessage& m = d.messages[i];
+    m = policy_.Envelope(item);
+    if (std::optional<DeliveryDecision> early = policy_.BeforeSending(item, m)) {
+      Apply(d, std::move(*early), m.channel);
       continue;
     }
     absl::StatusOr<std::shared_ptr<const CompiledTemplate>> t = templates_.Get(item.template_id);
     if (!t.ok()) {
       if (t.status().code() == absl::StatusCode::kUnavailable) return t.status();
-      record(item, m, EventStatus::kDeliveryFailed, "hard",
-             absl::StrCat("template not usable: ", t.status().message()));
-      tally.Add(m.channel, DeliveryOutcome::kFailedHard);
+      Apply(d, policy_.TemplateNotUsable(item, m, t.status()), m.channel);
       continue;
     }
-    nlohmann::json ctx = nlohmann::json::parse(e.ctx_json, nullptr, /*allow_exceptions=*/false);
-    RenderedMessage r = (*t)->Render({.id = item.id, .event = &e, .ctx = &ctx});
+    nlohmann::json ctx =
+        nlohmann::json::parse(item.event.ctx_json, nullptr, /*allow_exceptions=*/false);
+    RenderedMessage r = (*t)->Render({.id = item.id, .event = &item.event, .ctx = &ctx});
     m.subject = std::move(r.subject);
     m.html = std::move(r.html);
     m.text = std::move(r.text);
     m.sms = std::move(r.sms);
-    if (m.channel == 0) {
-      email_index.push_back(i);
-      email_batch.push_back(&m);
-    } else if (m.channel == 1) {
-      sms_index.push_back(i);
-      sms_batch.push_back(&m);
-    } else {
-      record(item, m, EventStatus::kDeliveryFailed, "hard", "no push provider configured");
-      tally.Add(m.channel, DeliveryOutcome::kFailedHard);
+    ChannelBatch* batch = m.channel == 0 ? &d.email : m.channel == 1 ? &d.sms : nullptr;
+    if (batch == nullptr) {
+      Apply(d, policy_.NoProvider(item, m), m.channel);
+      continue;
     }
+    batch->index.push_back(i);
+    batch->messages.push_back(&m);
   }
+  return absl::OkStatus();
+}
 
-  // Email and SMS at once; each pool has its own threads.
-  std::vector<SendOutcome> email_outcomes, sms_results;
-  if (!sms_batch.empty() && !email_batch.empty()) {
-    std::future<std::vector<SendOutcome>> sms_outcomes;
-    try {
-      sms_outcomes = std::async(std::launch::async, [&] { return sms_.SendAll(sms_batch); });
-    } catch (const std::system_error& e) {
-      return absl::ResourceExhaustedError(absl::StrCat("cannot start a thread: ", e.what()));
-    }
-    email_outcomes = email_.SendAll(email_batch);
-    sms_results = sms_outcomes.get();
-  } else {
-    email_outcomes = email_.SendAll(email_batch);
-    sms_results = sms_.SendAll(sms_batch);
+// Email and SMS at once; each sender has its own threads.
+absl::Status EventProcessor::Send(Delivery& d) {
+  if (d.sms.messages.empty() || d.email.messages.empty()) {
+    d.email.outcomes = email_.SendAll(d.email.messages);
+    d.sms.outcomes = sms_.SendAll(d.sms.messages);
+    return absl::OkStatus();
   }
-  const absl::Duration sending = absl::Now() - claimed_at;
+  std::future<std::vector<SendOutcome>> sms_outcomes;
+  try {
+    sms_outcomes = std::async(std::launch::async, [&] { return sms_.SendAll(d.sms.messages); });
+  } catch (const std::system_error& e) {
+    return absl::ResourceExhaustedError(absl::StrCat("cannot start a thread: ", e.what()));
+  }
+  d.email.outcomes = email_.SendAll(d.email.messages);
+  d.sms.outcomes = sms_outcomes.get();
+  return absl::OkStatus();
+}
 
-  auto apply = [&](const std::vector<size_t>& index, const std::vector<SendOutcome>& outcomes) {
-    for (size_t k = 0; k < index.size(); ++k) {
-      const DeliveryItem& item = items[index[k]];
-      const OutgoingMessage& m = messages[index[k]];
-      const SendOutcome& o = outcomes[k];
-      switch (o.kind) {
-        case SendOutcome::Kind::kSent:
-          record(item, m, EventStatus::kSent, "", "");
-          tally.Add(m.channel, DeliveryOutcome::kSent);
-          latencies.Add(absl::ToDoubleSeconds(item.age + sending));
-          break;
-        case SendOutcome::Kind::kHardFailure:
-          record(item, m, EventStatus::kDeliveryFailed, "hard", o.reason);
-          tally.Add(m.channel, DeliveryOutcome::kFailedHard);
-          if (o.address_rejected) {
-            quarantine.push_back({m.channel, AddressKey(m.channel, m.address), o.reason});
-          }
-          break;
-        case SendOutcome::Kind::kSoftFailure:
-          tally.Add(m.channel, DeliveryOutcome::kFailedSoft);
-          if (item.tries + 1 >= options_.max_tries) {
-            record(item, m, EventStatus::kExpired, "soft",
-                   absl::StrCat("tries exhausted (", item.tries + 1, "): ", o.reason));
-          } else {
-            retries.push_back({item.id, Backoff(item.tries)});
-            ++run.errors;
-          }
-          break;
-      }
+void EventProcessor::Decide(Delivery& d, const ChannelBatch& batch, absl::Duration sending) {
+  for (size_t k = 0; k < batch.index.size(); ++k) {
+    const DeliveryItem& item = d.items[batch.index[k]];
+    const OutgoingMessage& m = d.messages[batch.index[k]];
+    DeliveryDecision decision = policy_.AfterSending(item, m, batch.outcomes[k]);
+    if (decision.counted == DeliveryOutcome::kSent) {
+      d.latencies.Add(absl::ToDoubleSeconds(item.age + sending));
     }
-  };
-  apply(email_index, email_outcomes);
-  apply(sms_index, sms_results);
+    Apply(d, std::move(decision), m.channel);
+  }
+}
 
-  const absl::string_view queue_name = QueueName(queue_);
-  const std::string_view queue_label(queue_name.data(), queue_name.size());
-  if (absl::Status s = repository_.RecordOutcomes(queue_, records, quarantine, retries); !s.ok()) {
+void EventProcessor::Apply(Delivery& d, DeliveryDecision decision, int channel) {
+  if (decision.log) d.records.push_back(std::move(*decision.log));
+  if (decision.quarantine) d.quarantine.push_back(std::move(*decision.quarantine));
+  if (decision.retry) {
+    d.retries.push_back(*decision.retry);
+    ++d.errors;
+  }
+  if (decision.counted) d.tally.Add(channel, *decision.counted);
+}
+
+absl::Status EventProcessor::Record(const Delivery& d) {
+  absl::Status s = store_.RecordOutcomes(queue_, d.records, d.quarantine, d.retries);
+  if (!s.ok() && !d.records.empty()) {
     // The messages went out but their logs did not: the lease makes them go out again later
     // (same Message-ID). Report the run as failed.
-    if (!records.empty()) {
-      logger_.Warn("delivery outcomes not recorded: the lease sends these messages again",
-                   {{"queue", queue_label},
-                    {"events", static_cast<int64_t>(records.size())},
-                    {"first_event", records.front().event_id},
-                    {"error", s.message()}});
-    }
-    return s;
+    const absl::string_view queue_name = QueueName(queue_);
+    logger_.Warn("delivery outcomes not recorded: the lease sends these messages again",
+                 {{"queue", queue_name},
+                  {"events", static_cast<int64_t>(d.records.size())},
+                  {"first_event", d.records.front().event_id},
+                  {"error", s.message()}});
   }
-  // One line per outcome other than Sent (Sent only at debug level), with the event's id.
+  return s;
+}
+
+// One line per outcome other than Sent (Sent only at debug level), with the event's id.
+void EventProcessor::LogOutcomes(const Delivery& d) {
+  const absl::string_view queue_name = QueueName(queue_);
   const bool debug = logger_.Enabled(log::Level::kDebug);
-  for (const DeliveryRecord& r : records) {
+  for (const DeliveryRecord& r : d.records) {
     if (r.status == EventStatus::kSent) {
       if (debug) {
-        logger_.Debug(
-            "message sent",
-            {{"event", r.event_id}, {"queue", queue_label}, {"message_id", r.message_id}});
+        logger_.Debug("message sent",
+                      {{"event", r.event_id}, {"queue", queue_name}, {"message_id", r.message_id}});
       }
       continue;
     }
-    const absl::string_view status = StatusLabel(r.status);
     logger_.Info("delivery outcome", {{"event", r.event_id},
-                                      {"queue", queue_label},
-                                      {"status", std::string_view(status.data(), status.size())},
+                                      {"queue", queue_name},
+                                      {"status", StatusLabel(r.status)},
                                       {"failure", r.failure_type},
                                       {"reason", r.failure_reason},
                                       {"tries", static_cast<int64_t>(r.tries)}});
   }
-  run.processed += static_cast<int64_t>(records.size());
-  metrics_.DeliveryOutcomes(tally);
-  metrics_.ObserveDeliveryLatency(queue_, latencies);
-  if (!records.empty() && delivered_) delivered_();
-  return run;
 }
 
 }  // namespace mc::execution

@@ -1,8 +1,10 @@
 // EventProcessor: the job of rtEventsProcessing and batchEventsProcessing, one per queue.
 //
-// One run: claim and route a batch (ProcessingRepository::ClaimAndRoute), render each routed
-// event with its template (compiled once, TemplateCatalog), hand the messages to their
-// channel's SenderPool (email and SMS at once), then record the outcomes in one transaction:
+// One run: claim and route a batch (DeliveryStore::ClaimAndRoute), render each routed event
+// with its template (compiled once, TemplateSource), hand the messages to their channel's
+// ChannelSender (email and SMS at once), then record the outcomes in one call
+// (DeliveryStore::RecordOutcomes). What becomes of each event is DeliveryPolicy's decision
+// (processing/delivery_policy.h):
 //  - sent -> log "Sent";
 //  - address in quarantine or deny list (compared by key: an email's domain in any case,
 //    events/address_key.h) -> log "Ignored by the delivery", nothing sent;
@@ -17,18 +19,22 @@
 // Every event that reaches delivery ends with exactly one delivery log (the logs' unique key
 // wins any race between replicas). A replica killed mid-run leaves its events Pending delivery
 // under a lease: when it runs out, another replica delivers them again.
+// Failure modes: a run fails (nothing recorded) when the claim fails, when the templates are
+// UNAVAILABLE, when no thread can be started for the second channel (RESOURCE_EXHAUSTED), or
+// when the outcomes cannot be recorded (the lease sends those messages again later).
 // Thread-safe enough for its runner: RunOnce and WaitForWork are called from one thread.
 #pragma once
 
 #include <functional>
-#include <memory>
+#include <string>
 
 #include "common/log/logger.h"
 #include "common/pg/listener.h"
-#include "execution-service/delivery/sender_pool.h"
+#include "execution-service/delivery/channel_sender.h"
 #include "execution-service/metrics/execution_metrics.h"
-#include "execution-service/processing/processing_repository.h"
-#include "execution-service/templates/template_catalog.h"
+#include "execution-service/processing/delivery_policy.h"
+#include "execution-service/processing/delivery_store.h"
+#include "execution-service/templates/template_source.h"
 #include "execution-service/workflows/local_signal.h"
 #include "execution-service/workflows/workflow_runner.h"
 
@@ -48,24 +54,32 @@ class EventProcessor final : public WorkflowJob {
   // wakes the job when events arrive; else it polls (its runner's idle wait: --batch_poll_ms
   // for the batch lane), in a wait that Wake() ends.
   // `delivered` is called after outcomes are recorded (to wake updateEventStatus).
-  EventProcessor(Queue queue, ProcessingRepository& repository, TemplateCatalog& templates,
-                 SenderPool& email, SenderPool& sms, ProcessorOptions options,
-                 pg::Listener* listener, std::function<void()> delivered, ExecutionMetrics& metrics,
-                 log::Logger& logger);
+  EventProcessor(Queue queue, DeliveryStore& store, TemplateSource& templates, ChannelSender& email,
+                 ChannelSender& sms, ProcessorOptions options, pg::Listener* listener,
+                 std::function<void()> delivered, ExecutionMetrics& metrics, log::Logger& logger);
 
   absl::StatusOr<JobRun> RunOnce() override;
   void WaitForWork(absl::Duration max) override;
   void Wake() override { woken_.Notify(); }
 
  private:
-  absl::Duration Backoff(int tries) const;
+  struct Delivery;      // one run's messages and outcomes (event_processor.cc)
+  struct ChannelBatch;  // what one channel sends in a run
+
+  absl::Status Prepare(Delivery& d);
+  absl::Status Send(Delivery& d);
+  void Decide(Delivery& d, const ChannelBatch& batch, absl::Duration sending);
+  void Apply(Delivery& d, DeliveryDecision decision, int channel);
+  absl::Status Record(const Delivery& d);
+  void LogOutcomes(const Delivery& d);
 
   const Queue queue_;
-  ProcessingRepository& repository_;
-  TemplateCatalog& templates_;
-  SenderPool& email_;
-  SenderPool& sms_;
+  DeliveryStore& store_;
+  TemplateSource& templates_;
+  ChannelSender& email_;
+  ChannelSender& sms_;
   const ProcessorOptions options_;
+  const DeliveryPolicy policy_;
   pg::Listener* const listener_;
   LocalSignal woken_;  // the poll's wait, without a listener
   std::function<void()> delivered_;

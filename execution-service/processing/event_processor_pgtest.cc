@@ -5,8 +5,11 @@
 #include <sstream>
 
 #include "common/testing/shared_postgres.h"
+#include "execution-service/delivery/sender_pool.h"
 #include "execution-service/migrations/migrations.h"
 #include "execution-service/processing/event_processor.h"
+#include "execution-service/processing/processing_repository.h"
+#include "execution-service/templates/template_catalog.h"
 
 namespace mc::execution {
 namespace {
