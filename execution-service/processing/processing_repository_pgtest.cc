@@ -1,7 +1,10 @@
 // The quarantine against a real PostgreSQL: rows hold address keys (an email's domain in lower
 // case), so an address quarantined in one case stops it in any other, through the processing
 // workflows' own statements and the schema's migration of rows already there.
+// Then the claim, the outcomes and updateEventStatus: what each statement takes, writes and
+// leaves.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 #include <string>
 #include <vector>
@@ -176,6 +179,199 @@ TEST_CASE("the migration turns rows already there into keys, keeping deny rows")
                "ORDER BY channel, address COLLATE \"C\") FROM quarantine") ==
         "0 C@z.test quarantine c, 0 a@x.test deny d, 0 b@y.test quarantine old, "
         "1 +33612345678 deny p, 41 Tok quarantine t");
+}
+
+// The claim, the outcomes and updateEventStatus, with the rows they leave.
+struct Flow : Fixture {
+  int64_t PushTo(Queue queue, const std::string& type, int channel = 0,
+                 const std::string& address = "a@example.test") {
+    NewEvent e;
+    e.type = type;
+    e.wished_channel = channel;
+    (channel == 0 ? e.email : e.mobile_phone) = address;
+    e.ctx_json = R"({"order":"A-17"})";
+    auto out = events.InsertBatch(queue, std::vector<NewEvent>{e});
+    REQUIRE(out.ok());
+    return (*out)[0].id;
+  }
+
+  RouteResult Claim(Queue queue = Queue::kRealTime, int limit = 100,
+                    absl::Duration lease = absl::Minutes(5)) {
+    absl::StatusOr<RouteResult> r = processing.ClaimAndRoute(queue, limit, lease);
+    REQUIRE(r.ok());
+    return *std::move(r);
+  }
+
+  static std::vector<int64_t> Ids(const RouteResult& r) {
+    std::vector<int64_t> ids;
+    for (const DeliveryItem& d : r.to_deliver) ids.push_back(d.id);
+    return ids;
+  }
+
+  void Record(Queue queue, const std::vector<DeliveryRecord>& records,
+              const std::vector<RetryEntry>& retries = {}) {
+    REQUIRE(processing.RecordOutcomes(queue, records, {}, retries).ok());
+  }
+
+  // "status tries errors leased final" of an event.
+  std::string Row(int64_t id, Queue queue = Queue::kRealTime) {
+    return Sql(
+        absl::StrCat("SELECT concat_ws(' ', status, tries, errors, lease_until IS NOT NULL, "
+                     "final_xid IS NOT NULL) FROM ",
+                     queue == Queue::kRealTime ? "rt_events" : "batch_events", " WHERE id = ", id));
+  }
+};
+
+DeliveryRecord Log(int64_t id, EventStatus status, const std::string& reason = "") {
+  return {.event_id = id,
+          .channel = 0,
+          .address = "a@example.test",
+          .status = status,
+          .failure_type = reason.empty() ? "" : "hard",
+          .failure_reason = reason,
+          .tries = 1,
+          .message_id = absl::StrCat("<ev-", id, "@mc.test>")};
+}
+
+TEST_CASE_METHOD(Flow, "a claim routes each due event to its template or makes it final") {
+  const int64_t routed = PushTo(Queue::kRealTime, "SHIP");
+  const int64_t unknown = PushTo(Queue::kRealTime, "NO_TEMPLATE");
+  const int64_t expired = PushTo(Queue::kRealTime, "SHIP");
+  const int64_t later = PushTo(Queue::kRealTime, "SHIP");
+  Write(absl::StrCat("UPDATE rt_events SET expires_at = now() - interval '1 minute' WHERE id = ",
+                     expired));
+  Write(absl::StrCat("UPDATE rt_events SET scheduled_at = now() + interval '1 hour' WHERE id = ",
+                     later));
+
+  const RouteResult r = Claim();
+  CHECK(r.claimed == 3);  // the scheduled event waits
+  CHECK(r.not_taken == 1);
+  CHECK(r.expired == 1);
+  REQUIRE(Ids(r) == std::vector<int64_t>{routed});
+  const DeliveryItem& item = r.to_deliver[0];
+  CHECK(std::to_string(item.template_id) ==
+        Sql("SELECT id FROM templates WHERE queue = 1 AND channel = 0"));
+  CHECK(item.template_version == 1);
+  CHECK(item.tries == 0);
+  CHECK_FALSE(item.quarantined);
+  CHECK_FALSE(item.expired);
+  CHECK(item.event.type == "SHIP");
+  CHECK(item.event.email == "a@example.test");
+  CHECK(nlohmann::json::parse(item.event.ctx_json) == nlohmann::json{{"order", "A-17"}});
+  CHECK(item.age >= absl::ZeroDuration());
+
+  CHECK(Row(routed) == "1 0 0 t f");   // Pending delivery, under a lease
+  CHECK(Row(unknown) == "5 0 0 f t");  // Event not taken into account, final
+  CHECK(Row(expired) == "6 0 0 f t");  // Expired, final
+  CHECK(Row(later) == "0 0 0 f f");    // still Pending
+}
+
+TEST_CASE_METHOD(Flow, "the version published last is the one an event is routed to") {
+  REQUIRE(templates
+              .Publish({.internal_name = "tpl0",
+                        .event_type = "SHIP",
+                        .channel = 0,
+                        .version = 2,
+                        .subject = "s2",
+                        .text_body = "t2"})
+              .ok());
+  PushTo(Queue::kRealTime, "SHIP");
+  const RouteResult r = Claim();
+  REQUIRE(r.to_deliver.size() == 1);
+  CHECK(r.to_deliver[0].template_version == 2);
+}
+
+TEST_CASE_METHOD(Flow, "claims take at most the limit, in id order, each event once, per queue") {
+  const int64_t a = PushTo(Queue::kRealTime, "SHIP");
+  const int64_t b = PushTo(Queue::kRealTime, "SHIP");
+  const int64_t c = PushTo(Queue::kRealTime, "SHIP");
+  const int64_t batch = PushTo(Queue::kBatch, "SHIP");
+  CHECK(Ids(Claim(Queue::kRealTime, 2)) == std::vector<int64_t>{a, b});
+  CHECK(Ids(Claim(Queue::kRealTime, 2)) == std::vector<int64_t>{c});
+  const RouteResult none = Claim(Queue::kRealTime, 2);  // all under their lease
+  CHECK(none.claimed == 0);
+  CHECK(none.to_deliver.empty());
+  CHECK(Row(batch, Queue::kBatch) == "0 0 0 f f");
+  CHECK(Ids(Claim(Queue::kBatch)) == std::vector<int64_t>{batch});
+}
+
+TEST_CASE_METHOD(Flow, "a lease run out is claimed again, unless the event has its delivery log") {
+  const int64_t logged = PushTo(Queue::kRealTime, "SHIP");
+  const int64_t lost = PushTo(Queue::kRealTime, "SHIP");
+  REQUIRE(Claim(Queue::kRealTime, 100, absl::ZeroDuration()).to_deliver.size() == 2);
+  Record(Queue::kRealTime, {Log(logged, EventStatus::kSent)});
+  const RouteResult again = Claim();
+  CHECK(again.claimed == 0);  // re-claims are not new claims
+  CHECK(Ids(again) == std::vector<int64_t>{lost});
+  CHECK(again.to_deliver[0].tries == 0);
+  CHECK(Claim().to_deliver.empty());  // leased again
+}
+
+TEST_CASE_METHOD(Flow, "an event's first delivery log wins, as it was given") {
+  const int64_t id = PushTo(Queue::kRealTime, "SHIP");
+  Claim();
+  DeliveryRecord sent = Log(id, EventStatus::kSent);
+  sent.address = "a@EXAMPLE.test";
+  sent.template_id = 11;
+  sent.template_version = 3;
+  Record(Queue::kRealTime, {sent});
+  Record(Queue::kRealTime, {Log(id, EventStatus::kDeliveryFailed, "550 late replica")});
+  CHECK(Sql(absl::StrCat(
+            "SELECT string_agg(concat_ws(' ', queue, channel, address, template_id, "
+            "template_version, status, coalesce(failure_type, '-'), coalesce(failure_reason, '-'), "
+            "tries, message_id, applied), ',') FROM delivery_logs WHERE event_id = ",
+            id)) == absl::StrCat("1 0 a@EXAMPLE.test 11 3 2 - - 1 <ev-", id, "@mc.test> f"));
+  CHECK(Row(id) == "1 0 0 t f");  // the event's status waits for updateEventStatus
+}
+
+TEST_CASE_METHOD(Flow, "a soft failure's retry counts the try and sets when it is due again") {
+  const int64_t id = PushTo(Queue::kRealTime, "SHIP");
+  Claim();
+  Record(Queue::kRealTime, {}, {{id, absl::ZeroDuration()}});
+  CHECK(Row(id) == "1 1 1 t f");
+  const RouteResult due = Claim();
+  REQUIRE(Ids(due) == std::vector<int64_t>{id});
+  CHECK(due.to_deliver[0].tries == 1);
+  Record(Queue::kRealTime, {}, {{id, absl::Hours(1)}});
+  CHECK(Row(id) == "1 2 2 t f");
+  CHECK(Claim().to_deliver.empty());
+  CHECK(Sql("SELECT count(*) FROM delivery_logs") == "0");
+}
+
+TEST_CASE_METHOD(Flow, "updateEventStatus copies each log's outcome onto its event and counts it") {
+  const int64_t sent = PushTo(Queue::kRealTime, "SHIP");
+  const int64_t failed = PushTo(Queue::kRealTime, "SHIP");
+  const int64_t ignored = PushTo(Queue::kBatch, "SHIP");
+  Claim(Queue::kRealTime);
+  Claim(Queue::kBatch);
+  Record(Queue::kRealTime, {Log(sent, EventStatus::kSent),
+                            Log(failed, EventStatus::kDeliveryFailed, "550 user unknown")});
+  Record(Queue::kBatch, {Log(ignored, EventStatus::kIgnoredByDelivery)});
+
+  FinalCounts first, second, third;
+  absl::StatusOr<int64_t> n = processing.ApplyDeliveryStatuses(2, &first);
+  REQUIRE(n.ok());
+  CHECK(*n == 2);  // at most the limit
+  n = processing.ApplyDeliveryStatuses(100, &second);
+  REQUIRE(n.ok());
+  CHECK(*n == 1);
+  n = processing.ApplyDeliveryStatuses(100, &third);
+  REQUIRE(n.ok());
+  CHECK(*n == 0);
+  int64_t total[2][7] = {};
+  for (const FinalCounts* c : {&first, &second, &third}) {
+    for (int lane = 0; lane < 2; ++lane) {
+      for (int s = 0; s < 7; ++s) total[lane][s] += c->n[lane][s];
+    }
+  }
+  CHECK(total[0][static_cast<int>(EventStatus::kSent)] == 1);
+  CHECK(total[0][static_cast<int>(EventStatus::kDeliveryFailed)] == 1);
+  CHECK(total[1][static_cast<int>(EventStatus::kIgnoredByDelivery)] == 1);
+  CHECK(total[0][static_cast<int>(EventStatus::kIgnoredByDelivery)] == 0);
+  CHECK(Row(sent) == "2 0 0 f t");  // final: no lease, final_xid set
+  CHECK(Row(failed) == "4 0 0 f t");
+  CHECK(Row(ignored, Queue::kBatch) == "3 0 0 f t");
+  CHECK(Sql("SELECT bool_and(applied) FROM delivery_logs") == "t");
 }
 
 }  // namespace
