@@ -5,7 +5,6 @@
 // by name; stderr of such a run read line by line as JSON; SIGTERM in the middle of a stream
 // of pushes, checked against what was stored.
 #include <google/protobuf/descriptor.h>
-#include <grpcpp/generic/generic_stub.h>
 
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -22,75 +21,12 @@
 #include "messagecenter/v1/templates.grpc.pb.h"
 #include "messagecenter/v1/workflows.grpc.pb.h"
 #include "tests/support/e2e_cluster.h"
+#include "tests/support/raw_call.h"
 
 namespace mc::e2e {
 namespace {
 namespace v1 = messagecenter::v1;
 namespace health = grpc::health::v1;
-
-const std::vector<std::string> kExecutionServices = {
-    "messagecenter.v1.EventService", "messagecenter.v1.TemplateService",
-    "messagecenter.v1.WorkflowService", "messagecenter.v1.InstanceService"};
-const std::vector<std::string> kControlServices = {
-    "messagecenter.control.v1.AccountService", "messagecenter.control.v1.TemplateService",
-    "messagecenter.control.v1.ArchivingService", "messagecenter.control.v1.ReportService"};
-
-// "/package.Service/Method" of every method of `services`.
-std::vector<std::string> MethodPaths(const std::vector<std::string>& services) {
-  // Each proto file's descriptors are registered once its code is linked in: use one message
-  // of each.
-  for (const google::protobuf::Descriptor* d :
-       {v1::PushEventRequest::descriptor(), v1::PublishTemplateRequest::descriptor(),
-        v1::ListWorkflowsRequest::descriptor(), v1::GetInstanceInfoRequest::descriptor(),
-        messagecenter::control::v1::ListAccountsRequest::descriptor()}) {
-    REQUIRE(d != nullptr);
-  }
-  std::vector<std::string> paths;
-  for (const std::string& name : services) {
-    const google::protobuf::ServiceDescriptor* s =
-        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
-    REQUIRE(s != nullptr);
-    for (int i = 0; i < s->method_count(); ++i) {
-      paths.push_back(absl::StrCat("/", name, "/", s->method(i)->name()));
-    }
-  }
-  return paths;
-}
-
-grpc::ByteBuffer Bytes(const std::string& s) {
-  grpc::Slice slice(s);
-  return grpc::ByteBuffer(&slice, 1);
-}
-
-// Sends `body` to `path` as one message (works for unary and server-streaming methods alike),
-// reads whatever comes back and returns the call's status.
-grpc::Status RawCall(grpc::Channel& channel, const std::string& path, const std::string& token,
-                     const std::string& body) {
-  grpc::GenericStub stub(channel.shared_from_this());
-  std::unique_ptr<grpc::ClientContext> ctx = Context(token);
-  grpc::CompletionQueue cq;
-  void* tag;
-  bool ok;
-  auto call = stub.PrepareCall(ctx.get(), path, &cq);
-  call->StartCall(reinterpret_cast<void*>(1));
-  cq.Next(&tag, &ok);
-  if (ok) {
-    call->WriteLast(Bytes(body), grpc::WriteOptions(), reinterpret_cast<void*>(2));
-    cq.Next(&tag, &ok);
-    grpc::ByteBuffer reply;
-    while (ok) {
-      call->Read(&reply, reinterpret_cast<void*>(3));
-      cq.Next(&tag, &ok);
-    }
-  }
-  grpc::Status status;
-  call->Finish(&status, reinterpret_cast<void*>(4));
-  cq.Next(&tag, &ok);
-  cq.Shutdown();
-  while (cq.Next(&tag, &ok)) {
-  }
-  return status;
-}
 
 // Bodies that are no encoding of the method's request message (the one with a text field that
 // is not UTF-8 only for the push methods, whose message it nearly is).
@@ -140,8 +76,8 @@ void CheckGarbageOnEveryMethod(process::ServiceProcess& service,
     for (const std::string& path : paths) {
       for (const auto& [label, body] : GarbageBodies(path)) {
         INFO(path << " with " << label);
-        CHECK(RawCall(*channel, path, "", body).error_code() == grpc::UNAUTHENTICATED);
-        CHECK(RawCall(*channel, path, "not-a-token-of-this-service-00", body).error_code() ==
+        CHECK(RawCall(channel, path, "", body).error_code() == grpc::UNAUTHENTICATED);
+        CHECK(RawCall(channel, path, "not-a-token-of-this-service-00", body).error_code() ==
               grpc::UNAUTHENTICATED);
       }
     }
@@ -151,7 +87,7 @@ void CheckGarbageOnEveryMethod(process::ServiceProcess& service,
     for (const std::string& path : paths) {
       for (const auto& [label, body] : GarbageBodies(path)) {
         INFO(path << " with " << label);
-        grpc::Status s = RawCall(*channel, path, kToken, body);
+        grpc::Status s = RawCall(channel, path, kToken, body);
         CHECK(s.error_code() == grpc::INVALID_ARGUMENT);
         CHECK(s.error_message().rfind("request: could not be parsed as ", 0) == 0);
       }

@@ -3,7 +3,6 @@
 // method the binaries serve, and against the running services: each method called with no
 // token, with a token of each role and with an admin token.
 #include <google/protobuf/descriptor.h>
-#include <grpcpp/generic/generic_stub.h>
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -23,6 +22,7 @@
 #include "messagecenter/v1/templates.grpc.pb.h"
 #include "messagecenter/v1/workflows.grpc.pb.h"
 #include "tests/support/e2e_cluster.h"
+#include "tests/support/raw_call.h"
 
 namespace mc::e2e {
 namespace {
@@ -35,13 +35,6 @@ constexpr char kControlRole[] = "control-token-0123456789";
 const std::string kRoleTokens =
     absl::StrCat("--auth_tokens=pusher:", kPusher, ",operator:", kOperator,
                  ",control:", kControlRole, ",", kToken);
-
-const std::vector<std::string> kExecutionServices = {
-    "messagecenter.v1.EventService", "messagecenter.v1.TemplateService",
-    "messagecenter.v1.WorkflowService", "messagecenter.v1.InstanceService"};
-const std::vector<std::string> kControlServices = {
-    "messagecenter.control.v1.AccountService", "messagecenter.control.v1.TemplateService",
-    "messagecenter.control.v1.ArchivingService", "messagecenter.control.v1.ReportService"};
 
 const google::protobuf::ServiceDescriptor* Service(const std::string& name) {
   // Each proto file's descriptors are registered once its code is linked in.
@@ -118,36 +111,6 @@ TEST_CASE("the README's role table says what the binaries' tables say, for every
   }
 }
 
-// The method with an empty request (every field default): one message, whatever its shape.
-grpc::Status EmptyCall(const std::shared_ptr<grpc::Channel>& channel, const std::string& path,
-                       const std::string& token) {
-  grpc::GenericStub stub(channel);
-  std::unique_ptr<grpc::ClientContext> ctx = Context(token);
-  grpc::CompletionQueue cq;
-  void* tag;
-  bool ok;
-  auto call = stub.PrepareCall(ctx.get(), path, &cq);
-  call->StartCall(nullptr);
-  cq.Next(&tag, &ok);
-  if (ok) {
-    grpc::ByteBuffer empty(nullptr, 0);
-    call->WriteLast(empty, grpc::WriteOptions(), nullptr);
-    cq.Next(&tag, &ok);
-    grpc::ByteBuffer reply;
-    while (ok) {
-      call->Read(&reply, nullptr);
-      cq.Next(&tag, &ok);
-    }
-  }
-  grpc::Status status;
-  call->Finish(&status, nullptr);
-  cq.Next(&tag, &ok);
-  cq.Shutdown();
-  while (cq.Next(&tag, &ok)) {
-  }
-  return status;
-}
-
 void CheckServedRoles(const process::ServiceProcess& service, const MethodRoles& table) {
   auto channel = Channel(service.address());
   const std::vector<std::pair<Roles, std::string>> callers = {{0, ""},
@@ -160,7 +123,7 @@ void CheckServedRoles(const process::ServiceProcess& service, const MethodRoles&
     const std::string path = absl::StrCat("/", method.substr(0, dot), "/", method.substr(dot + 1));
     for (const auto& [role, token] : callers) {
       INFO(path << " as role bits " << role);
-      grpc::Status s = EmptyCall(channel, path, token);
+      grpc::Status s = RawCall(channel, path, token, "");  // the empty message
       if (role == 0) {
         CHECK(s.error_code() == grpc::UNAUTHENTICATED);
       } else if ((role & allowed) == 0) {

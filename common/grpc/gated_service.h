@@ -149,43 +149,27 @@ class GatedService : public Generated::Service, public Gated {
   template <class Self, class Req, class Resp>
   void ServeUnary(absl::string_view method,
                   grpc::Status (Self::*handler)(grpc::ServerContext*, const Req*, Resp*)) {
-    std::optional<internal::MethodTable::Slot> slot = methods_.Prepare(
-        method, internal::MethodTable::Kind::kUnary, Req::descriptor(), Resp::descriptor());
-    if (!slot) return;
     Self* self = static_cast<Self*>(this);
-    CallGate* gate = &gate_;
-    this->MarkMethodStreamed(
-        slot->index, new grpc::internal::TemplatedBidiStreamingHandler<RawStream, false>(
-                         [self, handler, gate, roles = slot->roles](grpc::ServerContext* ctx,
-                                                                    RawStream* stream) {
-                           Req request;
-                           Resp response;
-                           return internal::ServeSync(*gate, roles, *ctx, *stream, request, [&] {
-                             grpc::Status s = (self->*handler)(ctx, &request, &response);
-                             return s.ok() ? internal::WriteResponse(*stream, response) : s;
-                           });
-                         }));
+    ServeSync<Req, Resp>(
+        method, internal::MethodTable::Kind::kUnary,
+        [self, handler](grpc::ServerContext* ctx, const Req& request, RawStream& stream) {
+          Resp response;
+          grpc::Status s = (self->*handler)(ctx, &request, &response);
+          return s.ok() ? internal::WriteResponse(stream, response) : s;
+        });
   }
 
   template <class Self, class Req, class Resp>
   void ServeStream(absl::string_view method,
                    grpc::Status (Self::*handler)(grpc::ServerContext*, const Req*,
                                                  grpc::ServerWriterInterface<Resp>*)) {
-    std::optional<internal::MethodTable::Slot> slot = methods_.Prepare(
-        method, internal::MethodTable::Kind::kServerStream, Req::descriptor(), Resp::descriptor());
-    if (!slot) return;
     Self* self = static_cast<Self*>(this);
-    CallGate* gate = &gate_;
-    this->MarkMethodStreamed(
-        slot->index, new grpc::internal::TemplatedBidiStreamingHandler<RawStream, false>(
-                         [self, handler, gate, roles = slot->roles](grpc::ServerContext* ctx,
-                                                                    RawStream* stream) {
-                           Req request;
-                           internal::RawWriter<Resp> writer(*stream);
-                           return internal::ServeSync(*gate, roles, *ctx, *stream, request, [&] {
-                             return (self->*handler)(ctx, &request, &writer);
-                           });
-                         }));
+    ServeSync<Req, Resp>(
+        method, internal::MethodTable::Kind::kServerStream,
+        [self, handler](grpc::ServerContext* ctx, const Req& request, RawStream& stream) {
+          internal::RawWriter<Resp> writer(stream);
+          return (self->*handler)(ctx, &request, &writer);
+        });
   }
 
   template <class Self, class Req, class Resp>
@@ -214,6 +198,23 @@ class GatedService : public Generated::Service, public Gated {
   }
 
  private:
+  // A synchronous method through the gate: `run` gets the parsed request and the raw stream.
+  template <class Req, class Resp, class Run>
+  void ServeSync(absl::string_view method, internal::MethodTable::Kind kind, Run run) {
+    std::optional<internal::MethodTable::Slot> slot =
+        methods_.Prepare(method, kind, Req::descriptor(), Resp::descriptor());
+    if (!slot) return;
+    CallGate* gate = &gate_;
+    this->MarkMethodStreamed(
+        slot->index,
+        new grpc::internal::TemplatedBidiStreamingHandler<RawStream, false>(
+            [gate, run, roles = slot->roles](grpc::ServerContext* ctx, RawStream* stream) {
+              Req request;
+              return internal::ServeSync(*gate, roles, *ctx, *stream, request,
+                                         [&] { return run(ctx, request, *stream); });
+            }));
+  }
+
   CallGate& gate_;
   internal::MethodTable methods_;
 };
