@@ -6,13 +6,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "execution-service/templates/compiled_template.h"
-#include "execution-service/templates/template_validation.h"
+#include "common/personalisation/channel.h"
+#include "common/personalisation/compiled_template.h"
+#include "common/personalisation/template_validation.h"
 
 namespace mc::control {
 namespace {
 
-execution::TemplateContent Content(const AuthoredTemplate& t, int version) {
+personalisation::TemplateContent Content(const AuthoredTemplate& t, int version) {
   return {.internal_name = t.internal_name,
           .label = t.label,
           .event_type = t.event_type,
@@ -25,7 +26,7 @@ execution::TemplateContent Content(const AuthoredTemplate& t, int version) {
 }
 
 absl::Status Validate(const AuthoredTemplate& t) {
-  if (absl::Status s = execution::ValidateTemplate(Content(t, 1)); !s.ok()) return s;
+  if (absl::Status s = personalisation::ValidateTemplate(Content(t, 1)); !s.ok()) return s;
   for (size_t i = 0; i < t.seeds.size(); ++i) {
     const nlohmann::json ctx = nlohmann::json::parse(t.seeds[i].ctx_json, nullptr, false);
     if (!ctx.is_object()) {
@@ -66,17 +67,16 @@ absl::StatusOr<RenderedPreview> TemplateAuthoring::Preview(const std::string& na
     return absl::InvalidArgumentError(
         absl::StrCat("seed_index: ", seed_index, " (the template has ", t->seeds.size(), ")"));
   }
-  absl::StatusOr<execution::CompiledTemplate> compiled =
-      execution::CompiledTemplate::Compile({.content = Content(*t, std::max(t->version, 1))});
+  absl::StatusOr<personalisation::CompiledTemplate> compiled =
+      personalisation::CompiledTemplate::Compile(Content(*t, std::max(t->version, 1)));
   if (!compiled.ok()) return compiled.status();
   const Seed& seed = t->seeds[seed_index];
-  execution::NewEvent event;
-  event.type = t->event_type;
-  event.wished_channel = t->channel;
-  (t->channel == static_cast<int>(execution::Channel::kSms) ? event.mobile_phone : event.email) =
-      seed.address;
+  // The seed stands for the event: its address is the channel's, its test data the ctx.
+  personalisation::EventFields event{.type = t->event_type};
+  (t->channel == static_cast<int>(personalisation::Channel::kSms) ? event.mobile_phone
+                                                                  : event.email) = seed.address;
   const nlohmann::json ctx = nlohmann::json::parse(seed.ctx_json, nullptr, false);
-  execution::RenderedMessage m = compiled->Render({.id = 0, .event = &event, .ctx = &ctx});
+  personalisation::RenderedMessage m = compiled->Render({.id = 0, .event = &event, .ctx = &ctx});
   return RenderedPreview{.address = seed.address,
                          .subject = m.subject,
                          .html_body = m.html,
@@ -120,7 +120,7 @@ absl::StatusOr<PublicationResult> TemplateAuthoring::Publish(const std::string& 
   if (!t.ok()) return t.status();
   // A version is spent only by a publication that some instance took.
   const int version = t->version + 1;
-  const execution::TemplateContent content = Content(*t, version);
+  const personalisation::TemplateContent content = Content(*t, version);
   const TemplatePublication publication{.internal_name = content.internal_name,
                                         .label = content.label,
                                         .event_type = content.event_type,

@@ -4,8 +4,6 @@ namespace mc::execution {
 
 absl::string_view QueueName(Queue q) { return q == Queue::kRealTime ? "rt" : "batch"; }
 
-bool IsKnownChannel(int value) { return value == 0 || value == 1 || value == 41 || value == 42; }
-
 absl::string_view StatusLabel(EventStatus s) {
   switch (s) {
     case EventStatus::kPending:

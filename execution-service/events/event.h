@@ -9,14 +9,16 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/personalisation/channel.h"
 
 namespace mc::execution {
 
 enum class Queue { kRealTime = 1, kBatch = 2 };
 absl::string_view QueueName(Queue q);  // "rt" or "batch"
 
-enum class Channel { kEmail = 0, kSms = 1, kIos = 41, kAndroid = 42 };
-bool IsKnownChannel(int value);
+// The channels, shared with the control instance (templates name one).
+using personalisation::Channel;
+using personalisation::IsKnownChannel;
 
 enum class EmailFormat { kUnknown = 0, kText = 1, kHtml = 2 };
 

@@ -1,34 +1,28 @@
 #include "execution-service/templates/compiled_template.h"
 
-#include "absl/strings/str_cat.h"
-
 namespace mc::execution {
 
 absl::StatusOr<CompiledTemplate> CompiledTemplate::Compile(const PublishedTemplate& published) {
+  absl::StatusOr<personalisation::CompiledTemplate> compiled =
+      personalisation::CompiledTemplate::Compile(published.content);
+  if (!compiled.ok()) return compiled.status();
   CompiledTemplate t;
   t.published_ = published;
-  const TemplateContent& c = published.content;
-  struct Part {
-    const char* name;
-    const std::string& source;
-    bool html;
-    CompiledText* out;
-  };
-  for (const Part& p : {Part{"subject", c.subject, false, &t.subject_},
-                        Part{"html_body", c.html_body, true, &t.html_},
-                        Part{"text_body", c.text_body, false, &t.text_},
-                        Part{"sms_text", c.sms_text, false, &t.sms_}}) {
-    absl::StatusOr<CompiledText> compiled = CompiledText::Compile(p.source, p.html);
-    if (!compiled.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(p.name, ": ", compiled.status().message()));
-    }
-    *p.out = std::move(*compiled);
-  }
+  t.compiled_ = *std::move(compiled);
   return t;
 }
 
-RenderedMessage CompiledTemplate::Render(const RenderInput& input) const {
-  return {subject_.Render(input), html_.Render(input), text_.Render(input), sms_.Render(input)};
+RenderedMessage CompiledTemplate::Render(const EventRenderInput& input) const {
+  if (input.event == nullptr) return compiled_.Render({.id = input.id, .ctx = input.ctx});
+  const NewEvent& e = *input.event;
+  const personalisation::EventFields fields{.type = e.type,
+                                            .email = e.email,
+                                            .mobile_phone = e.mobile_phone,
+                                            .external_id = e.external_id,
+                                            .origin = e.origin,
+                                            .language = e.language,
+                                            .country = e.country};
+  return compiled_.Render({.id = input.id, .event = &fields, .ctx = input.ctx});
 }
 
 }  // namespace mc::execution

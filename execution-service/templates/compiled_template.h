@@ -1,36 +1,40 @@
-// CompiledTemplate: a published template with every part compiled (subject, HTML and text
-// bodies, SMS text), rendered per event into a Message.
+// CompiledTemplate: one stored copy (real-time or batch) of a published template, compiled once
+// (by the TemplateCatalog) with the shared template language (common/personalisation) and
+// rendered per event into a RenderedMessage: the execution's event is what the references name.
 //
 // Failure modes: Compile returns INVALID_ARGUMENT naming the part and the position
 // ("html_body: line 3, column 7: ..."). Immutable after Compile: Render is thread-safe.
 #pragma once
 
-#include <string>
+#include <cstdint>
+#include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
-#include "execution-service/templates/personalisation.h"
+#include "common/personalisation/compiled_template.h"
+#include "execution-service/events/event.h"
 #include "execution-service/templates/template.h"
 
 namespace mc::execution {
 
-struct RenderedMessage {
-  std::string subject;
-  std::string html;
-  std::string text;
-  std::string sms;
+using personalisation::RenderedMessage;
+
+// One event to render for: its id, the event as pushed, and its ctx (parsed).
+struct EventRenderInput {
+  int64_t id = 0;
+  const NewEvent* event = nullptr;
+  const nlohmann::json* ctx = nullptr;
 };
 
 class CompiledTemplate {
  public:
   static absl::StatusOr<CompiledTemplate> Compile(const PublishedTemplate& published);
 
-  // Renders for one event; `ctx` is the event's ctx, parsed.
-  RenderedMessage Render(const RenderInput& input) const;
+  RenderedMessage Render(const EventRenderInput& input) const;
   const PublishedTemplate& published() const { return published_; }
 
  private:
   PublishedTemplate published_;
-  CompiledText subject_, html_, text_, sms_;
+  personalisation::CompiledTemplate compiled_;
 };
 
 }  // namespace mc::execution

@@ -6,22 +6,14 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "common/personalisation/template_content.h"
 #include "execution-service/events/event.h"
 
 namespace mc::execution {
 
-// What the publisher sends: one version of one template.
-struct TemplateContent {
-  std::string internal_name;
-  std::string label;
-  std::string event_type;
-  int channel = 0;
-  int version = 0;
-  std::string subject;
-  std::string html_body;
-  std::string text_body;
-  std::string sms_text;
-};
+// What the publisher sends: one version of one template (the language shared with the control
+// instance, common/personalisation).
+using personalisation::TemplateContent;
 
 // One stored copy (real-time or batch) of a publication.
 struct PublishedTemplate {

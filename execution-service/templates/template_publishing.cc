@@ -2,13 +2,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "execution-service/templates/template_validation.h"
+#include "common/personalisation/template_validation.h"
 
 namespace mc::execution {
 
 absl::StatusOr<std::vector<PublishedTemplate>> TemplatePublishing::Publish(
     const TemplateContent& content) {
-  if (absl::Status s = ValidateTemplate(content); !s.ok()) return s;
+  if (absl::Status s = personalisation::ValidateTemplate(content); !s.ok()) return s;
   absl::StatusOr<std::vector<WorkflowInfo>> workflows = workflows_.List();
   if (!workflows.ok()) return workflows.status();
   std::vector<std::string> not_started;

@@ -1,11 +1,11 @@
-#include "execution-service/templates/template_validation.h"
+#include "common/personalisation/template_validation.h"
 
 #include <catch2/catch.hpp>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 
-namespace mc::execution {
+namespace mc::personalisation {
 namespace {
 
 TemplateContent Good() {
@@ -62,4 +62,4 @@ TEST_CASE("label: at most 255 characters, whatever the bytes") {
 }
 
 }  // namespace
-}  // namespace mc::execution
+}  // namespace mc::personalisation

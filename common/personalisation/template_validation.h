@@ -11,10 +11,10 @@
 #pragma once
 
 #include "absl/status/status.h"
-#include "execution-service/templates/template.h"
+#include "common/personalisation/template_content.h"
 
-namespace mc::execution {
+namespace mc::personalisation {
 
 absl::Status ValidateTemplate(const TemplateContent& content);
 
-}  // namespace mc::execution
+}  // namespace mc::personalisation

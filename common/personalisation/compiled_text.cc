@@ -1,4 +1,4 @@
-#include "execution-service/templates/personalisation.h"
+#include "common/personalisation/compiled_text.h"
 
 #include <charconv>
 
@@ -8,7 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 
-namespace mc::execution {
+namespace mc::personalisation {
 namespace {
 
 absl::Status ErrorAt(absl::string_view source, size_t offset, absl::string_view why) {
@@ -185,19 +185,19 @@ std::string CompiledText::Render(const RenderInput& in) const {
       }
       if (cur != nullptr) value = JsonText(*cur);
     } else if (in.event != nullptr) {
-      const NewEvent& e = *in.event;
+      const EventFields& e = *in.event;
       if (ref.field == "id") value = std::to_string(in.id);
-      if (ref.field == "type") value = e.type;
-      if (ref.field == "email") value = e.email;
-      if (ref.field == "mobilePhone") value = e.mobile_phone;
-      if (ref.field == "externalId") value = e.external_id;
-      if (ref.field == "origin") value = e.origin;
-      if (ref.field == "language") value = e.language;
-      if (ref.field == "country") value = e.country;
+      if (ref.field == "type") value = std::string(e.type);
+      if (ref.field == "email") value = std::string(e.email);
+      if (ref.field == "mobilePhone") value = std::string(e.mobile_phone);
+      if (ref.field == "externalId") value = std::string(e.external_id);
+      if (ref.field == "origin") value = std::string(e.origin);
+      if (ref.field == "language") value = std::string(e.language);
+      if (ref.field == "country") value = std::string(e.country);
     }
     out += ref.escape ? HtmlEscape(value) : value;
   }
   return out;
 }
 
-}  // namespace mc::execution
+}  // namespace mc::personalisation

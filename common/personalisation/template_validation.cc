@@ -1,11 +1,12 @@
-#include "execution-service/templates/template_validation.h"
+#include "common/personalisation/template_validation.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/personalisation/channel.h"
+#include "common/personalisation/compiled_template.h"
 #include "common/text/utf8.h"
-#include "execution-service/templates/compiled_template.h"
 
-namespace mc::execution {
+namespace mc::personalisation {
 namespace {
 
 bool ValidName(const std::string& s) {
@@ -56,7 +57,7 @@ absl::Status ValidateFields(const TemplateContent& c) {
 
 absl::Status ValidateTemplate(const TemplateContent& content) {
   if (absl::Status s = ValidateFields(content); !s.ok()) return s;
-  return CompiledTemplate::Compile({.content = content}).status();
+  return CompiledTemplate::Compile(content).status();
 }
 
-}  // namespace mc::execution
+}  // namespace mc::personalisation

@@ -1,16 +1,15 @@
-#include "execution-service/templates/personalisation.h"
-
 #include <catch2/catch.hpp>
 
-#include "execution-service/templates/compiled_template.h"
+#include "common/personalisation/compiled_template.h"
+#include "common/personalisation/compiled_text.h"
 
-namespace mc::execution {
+namespace mc::personalisation {
 namespace {
 
 std::string Render(const std::string& source, bool html, const std::string& ctx_json) {
   auto compiled = CompiledText::Compile(source, html);
   REQUIRE(compiled.ok());
-  NewEvent e;
+  EventFields e;
   e.type = "ORDER_SHIPPED";
   e.email = "ana@example.com";
   e.external_id = "o-1";
@@ -62,9 +61,9 @@ TEST_CASE("faults are reported with line and column") {
 }
 
 TEST_CASE("a template names the faulty part") {
-  PublishedTemplate t;
-  t.content.subject = "ok <%= rtEvent.ctx.a %>";
-  t.content.html_body = "<p>\n<%= rtEvent.ctx.a </p>";
+  TemplateContent t;
+  t.subject = "ok <%= rtEvent.ctx.a %>";
+  t.html_body = "<p>\n<%= rtEvent.ctx.a </p>";
   auto compiled = CompiledTemplate::Compile(t);
   REQUIRE_FALSE(compiled.ok());
   CHECK(compiled.status().message() ==
@@ -72,4 +71,4 @@ TEST_CASE("a template names the faulty part") {
 }
 
 }  // namespace
-}  // namespace mc::execution
+}  // namespace mc::personalisation

@@ -1,5 +1,7 @@
-// Personalisation: ACC's template references, compiled once per published template and
-// rendered per event.
+// CompiledText: one personalised text (a subject, a body, an SMS text) in ACC's template
+// reference language, compiled once per template version and rendered per event. The language
+// is shared by both services: the control instance validates and previews with it, the
+// execution instance renders what it sends.
 //
 // Syntax: literal text with tags
 //   <%= rtEvent.ctx.order.id %>    value, HTML-escaped when the text is an HTML body
@@ -23,16 +25,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "execution-service/events/event.h"
+#include "common/personalisation/render_input.h"
 
-namespace mc::execution {
-
-// What a template may reference.
-struct RenderInput {
-  int64_t id = 0;
-  const NewEvent* event = nullptr;
-  const nlohmann::json* ctx = nullptr;
-};
+namespace mc::personalisation {
 
 class CompiledText {
  public:
@@ -51,6 +46,7 @@ class CompiledText {
   std::vector<Segment> segments_;
 };
 
+// `text` with & < > " ' as HTML character references (what <%= %> does in an HTML body).
 std::string HtmlEscape(absl::string_view text);
 
-}  // namespace mc::execution
+}  // namespace mc::personalisation
