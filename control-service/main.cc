@@ -23,6 +23,7 @@
 #include "control-service/api/template_grpc_service.h"
 #include "control-service/archiving/archiving_scheduler.h"
 #include "control-service/control_config.h"
+#include "control-service/execution/execution_client.h"
 #include "control-service/metrics/control_metrics.h"
 #include "control-service/migrations/migrations.h"
 

@@ -10,10 +10,9 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "control-service/execution/execution_target.h"
 
 namespace mc::control {
-
-enum class ConnectionMethod { kInsecure = 0, kTls = 1 };
 
 struct Account {
   std::string internal_name;
@@ -25,15 +24,6 @@ struct Account {
   bool has_credential = false;
   std::string instance_id;
   absl::Time created, updated;
-};
-
-// What the control needs to call an execution instance.
-struct ExecutionTarget {
-  std::string account;
-  std::string endpoint;
-  ConnectionMethod connection_method = ConnectionMethod::kInsecure;
-  std::string credential;
-  std::string instance_id;
 };
 
 // INVALID_ARGUMENT naming the field: internal name (letters, digits, '_', starting with a

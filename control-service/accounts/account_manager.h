@@ -2,7 +2,7 @@
 // 2): create, read, update, disable, delete, test the connection, initialize the connection.
 //
 // Failure modes: INVALID_ARGUMENT naming the field; ALREADY_EXISTS for a duplicate internal
-// name; NOT_FOUND for an unknown account; the ExecutionClient's statuses (UNAVAILABLE naming
+// name; NOT_FOUND for an unknown account; the ExecutionGateway's statuses (UNAVAILABLE naming
 // the address, FAILED_PRECONDITION for a refused credential) for test and initialize.
 // Thread-safe.
 #pragma once
@@ -12,7 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "control-service/accounts/account_repository.h"
-#include "control-service/accounts/execution_client.h"
+#include "control-service/execution/execution_gateway.h"
 
 namespace mc::control {
 
@@ -24,7 +24,7 @@ struct ConnectionReport {
 
 class AccountManager {
  public:
-  AccountManager(AccountRepository& repository, const ExecutionClient& client)
+  AccountManager(AccountRepository& repository, const ExecutionGateway& client)
       : repository_(repository), client_(client) {}
 
   absl::StatusOr<Account> Create(const Account& account);
@@ -42,7 +42,7 @@ class AccountManager {
 
  private:
   AccountRepository& repository_;
-  const ExecutionClient& client_;
+  const ExecutionGateway& client_;
 };
 
 }  // namespace mc::control

@@ -28,8 +28,8 @@
 #include "absl/status/statusor.h"
 #include "common/log/logger.h"
 #include "control-service/accounts/account_repository.h"
-#include "control-service/accounts/execution_client.h"
 #include "control-service/archiving/archiving_repository.h"
+#include "control-service/execution/execution_gateway.h"
 #include "control-service/metrics/control_metrics.h"
 
 namespace mc::control {
@@ -45,8 +45,9 @@ struct ArchiverOptions {
 
 class Archiver {
  public:
-  Archiver(ArchivingRepository& archive, AccountRepository& accounts, const ExecutionClient& client,
-           ArchiverOptions options, ControlMetrics& metrics, log::Logger& logger)
+  Archiver(ArchivingRepository& archive, AccountRepository& accounts,
+           const ExecutionGateway& client, ArchiverOptions options, ControlMetrics& metrics,
+           log::Logger& logger)
       : archive_(archive),
         accounts_(accounts),
         client_(client),
@@ -72,7 +73,7 @@ class Archiver {
 
   ArchivingRepository& archive_;
   AccountRepository& accounts_;
-  const ExecutionClient& client_;
+  const ExecutionGateway& client_;
   const ArchiverOptions options_;
   ControlMetrics& metrics_;
   log::Logger& logger_;

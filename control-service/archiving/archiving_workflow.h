@@ -7,7 +7,7 @@
 #include <string>
 
 #include "absl/time/time.h"
-#include "control-service/archiving/archive_rows.h"
+#include "control-service/execution/archive_rows.h"
 
 namespace mc::control {
 

@@ -16,8 +16,8 @@
 
 #include "absl/status/statusor.h"
 #include "control-service/accounts/account_repository.h"
-#include "control-service/accounts/execution_client.h"
 #include "control-service/archiving/archiving_repository.h"
+#include "control-service/execution/execution_gateway.h"
 #include "control-service/metrics/control_metrics.h"
 #include "control-service/templates/template_repository.h"
 
@@ -36,7 +36,7 @@ struct PublicationResult {
 class TemplateAuthoring {
  public:
   TemplateAuthoring(TemplateRepository& templates, AccountRepository& accounts,
-                    ArchivingRepository& archiving, const ExecutionClient& client,
+                    ArchivingRepository& archiving, const ExecutionGateway& client,
                     ControlMetrics& metrics)
       : templates_(templates),
         accounts_(accounts),
@@ -61,7 +61,7 @@ class TemplateAuthoring {
   TemplateRepository& templates_;
   AccountRepository& accounts_;
   ArchivingRepository& archiving_;
-  const ExecutionClient& client_;
+  const ExecutionGateway& client_;
   ControlMetrics& metrics_;
 };
 

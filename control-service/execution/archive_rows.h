@@ -1,5 +1,6 @@
-// What an archiving run copies from an execution instance (DOMAIN.md section 6): final events
-// with their delivery log, quarantined addresses, and the export cursor. Plain values.
+// What an archiving run copies from an execution instance (DOMAIN.md section 6), as the
+// ExecutionGateway hands it over: final events with their delivery log, quarantined addresses,
+// and the export cursor. Plain values.
 #pragma once
 
 #include <cstdint>

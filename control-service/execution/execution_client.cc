@@ -1,4 +1,4 @@
-#include "control-service/accounts/execution_client.h"
+#include "control-service/execution/execution_client.h"
 
 #include <grpcpp/grpcpp.h>
 
@@ -171,12 +171,11 @@ absl::Status ExecutionClient::Unpublish(const ExecutionTarget& target,
   return Explain(target, s);
 }
 
-absl::Status ExecutionClient::Export(const ExecutionTarget& target, const ArchiveCursor& after,
-                                     int page_size, int max_pages,
-                                     const std::function<absl::Status(ArchivePage&)>& on_page,
-                                     absl::Duration stream_deadline) const {
+absl::Status ExecutionClient::Export(
+    const ExecutionTarget& target, const ArchiveCursor& after, int page_size, int max_pages,
+    const std::function<absl::Status(ArchivePage&)>& on_page) const {
   auto stub = pb::InstanceService::NewStub(MakeChannel(target));
-  auto ctx = MakeContext(target, stream_deadline);
+  auto ctx = MakeContext(target, options_.export_deadline);
   pb::ExportArchiveRequest request;
   request.mutable_after()->set_xid(after.xid);
   request.mutable_after()->set_queue(static_cast<pb::Queue>(after.queue));
@@ -241,7 +240,7 @@ absl::Status ExecutionClient::ExportQuarantine(
     const ExecutionTarget& target, int page_size,
     const std::function<absl::Status(std::vector<QuarantinedAddress>&)>& on_page) const {
   auto stub = pb::InstanceService::NewStub(MakeChannel(target));
-  auto ctx = MakeContext(target, absl::Minutes(10));
+  auto ctx = MakeContext(target, options_.quarantine_deadline);
   pb::ExportQuarantineRequest request;
   request.set_page_size(page_size);
   auto reader = stub->ExportQuarantine(ctx.get(), request);

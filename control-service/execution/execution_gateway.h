@@ -1,0 +1,54 @@
+// ExecutionGateway: what the control instance asks of an execution instance, each call naming
+// the instance by its ExecutionTarget. Accounts test and initialize a connection (GetInfo,
+// Initialize); publication checks the instance's workflows and publishes or unpublishes
+// (GetInfo, Publish, Unpublish); archiving pulls the export streams (Export, ExportQuarantine).
+// ExecutionClient implements it over gRPC; tests use FakeExecutionGateway.
+//
+// Failure modes every implementation keeps, always naming the account and its endpoint:
+//  - unreachable, or no answer within the deadline: UNAVAILABLE;
+//  - the credential refused: FAILED_PRECONDITION ("update the account's credential");
+//  - otherwise the instance's own status code and message.
+// Implementations are thread-safe: publication calls every instance in parallel.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "control-service/execution/archive_rows.h"
+#include "control-service/execution/execution_target.h"
+#include "control-service/execution/instance_summary.h"
+#include "control-service/execution/template_publication.h"
+
+namespace mc::control {
+
+class ExecutionGateway {
+ public:
+  virtual ~ExecutionGateway() = default;
+
+  virtual absl::StatusOr<InstanceSummary> GetInfo(const ExecutionTarget& target) const = 0;
+  // Stamps `instance_id` on the instance (`force`: even over another one).
+  virtual absl::StatusOr<InstanceSummary> Initialize(const ExecutionTarget& target,
+                                                     const std::string& instance_id,
+                                                     bool force) const = 0;
+  virtual absl::Status Publish(const ExecutionTarget& target,
+                               const TemplatePublication& t) const = 0;
+  // OK also when the instance had nothing published under that name.
+  virtual absl::Status Unpublish(const ExecutionTarget& target,
+                                 const std::string& internal_name) const = 0;
+
+  // One export stream: acknowledges `after` (the instance may purge what is before it), then
+  // hands pages of final events after it to `on_page` until caught up (or `max_pages`); stops
+  // at the first error `on_page` returns, and returns it.
+  virtual absl::Status Export(const ExecutionTarget& target, const ArchiveCursor& after,
+                              int page_size, int max_pages,
+                              const std::function<absl::Status(ArchivePage&)>& on_page) const = 0;
+  // Every quarantined or denied address, in pages; stops at the first error `on_page` returns.
+  virtual absl::Status ExportQuarantine(
+      const ExecutionTarget& target, int page_size,
+      const std::function<absl::Status(std::vector<QuarantinedAddress>&)>& on_page) const = 0;
+};
+
+}  // namespace mc::control

@@ -1,0 +1,133 @@
+#include "control-service/execution/fake_execution_gateway.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+
+namespace mc::control {
+
+void FakeExecutionGateway::Set(const std::string& endpoint, Instance instance) {
+  std::lock_guard<std::mutex> lock(mu_);
+  instances_[endpoint] = std::move(instance);
+}
+
+void FakeExecutionGateway::Change(const std::string& endpoint,
+                                  const std::function<void(Instance&)>& change) {
+  std::lock_guard<std::mutex> lock(mu_);
+  change(instances_.at(endpoint));
+}
+
+FakeExecutionGateway::Instance FakeExecutionGateway::Get(const std::string& endpoint) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return instances_.at(endpoint);
+}
+
+std::vector<std::string> FakeExecutionGateway::calls() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return calls_;
+}
+
+absl::StatusOr<FakeExecutionGateway::Instance*> FakeExecutionGateway::Reach(
+    const ExecutionTarget& target, const std::string& call) const {
+  calls_.push_back(absl::StrCat(call, " ", target.account));
+  auto it = instances_.find(target.endpoint);
+  if (it == instances_.end()) {
+    return absl::UnavailableError(absl::StrCat("execution instance '", target.account, "' at ",
+                                               target.endpoint, " is unreachable: no such host"));
+  }
+  if (!it->second.down.ok()) return it->second.down;
+  return &it->second;
+}
+
+absl::StatusOr<InstanceSummary> FakeExecutionGateway::GetInfo(const ExecutionTarget& target) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<Instance*> instance = Reach(target, "GetInfo");
+  if (!instance.ok()) return instance.status();
+  return (*instance)->summary;
+}
+
+absl::StatusOr<InstanceSummary> FakeExecutionGateway::Initialize(const ExecutionTarget& target,
+                                                                 const std::string& instance_id,
+                                                                 bool force) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<Instance*> instance = Reach(target, "Initialize");
+  if (!instance.ok()) return instance.status();
+  InstanceSummary& summary = (*instance)->summary;
+  if (!force && !summary.instance_id.empty() && summary.instance_id != instance_id) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the instance already carries identifier '", summary.instance_id, "'"));
+  }
+  summary.instance_id = instance_id;
+  return summary;
+}
+
+absl::Status FakeExecutionGateway::Publish(const ExecutionTarget& target,
+                                           const TemplatePublication& t) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<Instance*> instance = Reach(target, absl::StrCat("Publish v", t.version));
+  if (!instance.ok()) return instance.status();
+  if ((*instance)->publish.ok()) (*instance)->published.push_back(t);
+  return (*instance)->publish;
+}
+
+absl::Status FakeExecutionGateway::Unpublish(const ExecutionTarget& target,
+                                             const std::string& internal_name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<Instance*> instance = Reach(target, "Unpublish");
+  if (!instance.ok()) return instance.status();
+  if ((*instance)->unpublish.ok()) (*instance)->unpublished.push_back(internal_name);
+  return (*instance)->unpublish;
+}
+
+absl::Status FakeExecutionGateway::Export(
+    const ExecutionTarget& target, const ArchiveCursor& after, int page_size, int max_pages,
+    const std::function<absl::Status(ArchivePage&)>& on_page) const {
+  std::unique_lock<std::mutex> lock(mu_);
+  absl::StatusOr<Instance*> reached = Reach(target, "Export");
+  if (!reached.ok()) return reached.status();
+  Instance& instance = **reached;
+  instance.acknowledged.push_back(after);
+  ArchiveCursor cursor = after;
+  size_t next = static_cast<size_t>(after.xid);  // events at xid <= after.xid are before it
+  for (int pages = 0; max_pages == 0 || pages < max_pages; ++pages) {
+    if (pages == instance.break_stream_after_pages) return instance.stream_error;
+    ArchivePage page{.instance_id = instance.summary.instance_id};
+    for (; next < instance.events.size() && page.events.size() < static_cast<size_t>(page_size);
+         ++next) {
+      page.events.push_back(instance.events[next]);
+    }
+    if (!page.events.empty()) {
+      cursor = {.xid = next, .queue = page.events.back().queue, .id = page.events.back().id};
+    }
+    page.next = cursor;
+    page.caught_up = static_cast<int>(page.events.size()) < page_size;
+    lock.unlock();
+    absl::Status s = on_page(page);
+    lock.lock();
+    if (!s.ok()) return s;
+    if (page.caught_up) break;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FakeExecutionGateway::ExportQuarantine(
+    const ExecutionTarget& target, int page_size,
+    const std::function<absl::Status(std::vector<QuarantinedAddress>&)>& on_page) const {
+  std::unique_lock<std::mutex> lock(mu_);
+  absl::StatusOr<Instance*> reached = Reach(target, "ExportQuarantine");
+  if (!reached.ok()) return reached.status();
+  const std::vector<QuarantinedAddress> all = (*reached)->quarantine;
+  lock.unlock();
+  for (size_t from = 0;; from += page_size) {
+    std::vector<QuarantinedAddress> page(
+        all.begin() + std::min(from, all.size()),
+        all.begin() + std::min(from + static_cast<size_t>(page_size), all.size()));
+    const bool last = page.size() < static_cast<size_t>(page_size);
+    if (from == 0 || !page.empty()) {
+      if (absl::Status s = on_page(page); !s.ok()) return s;
+    }
+    if (last) return absl::OkStatus();
+  }
+}
+
+}  // namespace mc::control

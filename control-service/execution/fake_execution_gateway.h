@@ -1,0 +1,74 @@
+// FakeExecutionGateway: an ExecutionGateway scripted per endpoint, for the tests of what sits
+// above the gateway (accounts, publication, archiving). Each instance answers GetInfo with its
+// summary, keeps what was published to it, and exports the final events and quarantine it was
+// given, in pages, the way an execution instance does: event i (0-based) is at cursor
+// {xid = i + 1, its queue, its id}; a stream starts after the cursor it is given, hands pages
+// until one is shorter than the page size (caught_up) or max_pages were handed, and each page
+// carries the instance's summary.instance_id (a wrong one is the caller's to notice).
+//
+// Failure modes, as scripted: an instance that is `down` answers every call with that status;
+// an unknown endpoint is UNAVAILABLE; Publish and Unpublish return `publish` / `unpublish`;
+// a stream breaks with `stream_error` after `break_stream_after_pages` pages; Initialize over
+// another identifier without force is FAILED_PRECONDITION; `on_page`'s error is returned as is.
+// Every call is recorded (calls()). Thread-safe: one mutex, released while `on_page` runs.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "control-service/execution/execution_gateway.h"
+
+namespace mc::control {
+
+class FakeExecutionGateway final : public ExecutionGateway {
+ public:
+  struct Instance {
+    InstanceSummary summary;
+    absl::Status down;  // not OK: every call returns it
+    absl::Status publish, unpublish;
+    std::vector<ArchivedEvent> events;  // final events, in export order
+    std::vector<QuarantinedAddress> quarantine;
+    int break_stream_after_pages = -1;  // >= 0: every stream fails after that many pages
+    absl::Status stream_error = absl::UnavailableError("the stream was cut");
+    // Kept by the fake.
+    std::vector<TemplatePublication> published;
+    std::vector<std::string> unpublished;
+    std::vector<ArchiveCursor> acknowledged;  // each stream's `after`
+  };
+
+  // Adds or replaces the instance at `endpoint`.
+  void Set(const std::string& endpoint, Instance instance);
+  // Changes the instance at `endpoint` (which must exist) in place.
+  void Change(const std::string& endpoint, const std::function<void(Instance&)>& change);
+  // A copy of the instance at `endpoint` (which must exist).
+  Instance Get(const std::string& endpoint) const;
+  // Each call so far, "<method> <account>" (Publish: "... v<version>"), in call order.
+  std::vector<std::string> calls() const;
+
+  absl::StatusOr<InstanceSummary> GetInfo(const ExecutionTarget& target) const override;
+  absl::StatusOr<InstanceSummary> Initialize(const ExecutionTarget& target,
+                                             const std::string& instance_id,
+                                             bool force) const override;
+  absl::Status Publish(const ExecutionTarget& target, const TemplatePublication& t) const override;
+  absl::Status Unpublish(const ExecutionTarget& target,
+                         const std::string& internal_name) const override;
+  absl::Status Export(const ExecutionTarget& target, const ArchiveCursor& after, int page_size,
+                      int max_pages,
+                      const std::function<absl::Status(ArchivePage&)>& on_page) const override;
+  absl::Status ExportQuarantine(
+      const ExecutionTarget& target, int page_size,
+      const std::function<absl::Status(std::vector<QuarantinedAddress>&)>& on_page) const override;
+
+ private:
+  // Records the call; the instance at the target's endpoint, or the status it answers with.
+  absl::StatusOr<Instance*> Reach(const ExecutionTarget& target, const std::string& call) const;
+
+  mutable std::mutex mu_;
+  mutable std::map<std::string, Instance> instances_;
+  mutable std::vector<std::string> calls_;
+};
+
+}  // namespace mc::control
