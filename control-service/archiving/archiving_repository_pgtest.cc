@@ -1,12 +1,16 @@
 // The archived quarantine against a real PostgreSQL: addresses are stored as their keys (an
 // email's domain in lower case), from any execution instance, and rows archived before are
 // turned into keys by the schema's migration.
+// The archive's pages and runs: a page moves the cursor forward only and skips rows archived
+// before; a run left open is closed by the next.
 #include <catch2/catch.hpp>
 #include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "common/testing/shared_postgres.h"
+#include "control-service/accounts/account_repository.h"
 #include "control-service/archiving/archiving_repository.h"
 #include "control-service/migrations/migrations.h"
 
@@ -78,6 +82,93 @@ TEST_CASE("the migration turns rows archived before into keys, keeping deny rows
   CHECK(Archived(schema) ==
         "a 0 q@x.test deny d, a 0 r@y.test quarantine new, b 0 q@x.test quarantine other account, "
         "b 1 +33612345678 deny p");
+}
+
+ArchivedEvent Final(int64_t id, bool with_log) {
+  const absl::Time t = absl::FromUnixSeconds(1700000000) + absl::Seconds(id);
+  ArchivedEvent e{.id = id,
+                  .queue = 1,
+                  .event_type = "ORDER_SHIPPED",
+                  .address = absl::StrCat("u", id, "@example.test"),
+                  .status = 2,
+                  .created = t,
+                  .finished = t};
+  if (with_log) e.log = ArchivedDeliveryLog{.id = 100 + id, .status = 2, .logged = t};
+  return e;
+}
+
+std::string CursorOf(ArchivingRepository& archive, const std::string& workflow) {
+  absl::StatusOr<ArchivingWorkflow> w = archive.Get(workflow);
+  REQUIRE(w.ok());
+  return absl::StrCat(w->cursor.xid, "/", w->cursor.queue, "/", w->cursor.id);
+}
+
+TEST_CASE("a stored page moves the cursor forward only, and skips rows archived before") {
+  const std::string schema = testing::FreshSchema("archive_pages", Migrations());
+  pg::ConnectionPool pool{{.dsn = testing::SharedPostgresDsn(), .schema = schema, .size = 1}};
+  AccountRepository accounts(pool);
+  ArchivingRepository archive(pool);
+  REQUIRE(accounts.Create({.internal_name = "exec_a", .endpoint = "a:1", .credential = "x"}).ok());
+  REQUIRE(archive.Create("exec_a", 3600).ok());
+  const std::string workflow = ArchivingWorkflowName("exec_a");
+  absl::StatusOr<int64_t> run = archive.StartRun(workflow);
+  REQUIRE(run.ok());
+  const ArchivePage first{.instance_id = "inst-a",
+                          .events = {Final(1, true), Final(2, false)},
+                          .next = {.xid = 10, .queue = 1, .id = 2}};
+  absl::StatusOr<CopiedRows> copied = archive.StorePage(workflow, *run, "exec_a", first);
+  REQUIRE(copied.ok());
+  CHECK(copied->events == 2);
+  CHECK(copied->delivery_logs == 1);
+  CHECK(CursorOf(archive, workflow) == "10/1/2");
+  // The same page again (a run cut off after storing it): nothing twice.
+  copied = archive.StorePage(workflow, *run, "exec_a", first);
+  REQUIRE(copied.ok());
+  CHECK(copied->events == 0);
+  CHECK(copied->delivery_logs == 0);
+  // A page carrying an older cursor stores its new rows and leaves the cursor where it was.
+  copied = archive.StorePage(workflow, *run, "exec_a",
+                             {.instance_id = "inst-a",
+                              .events = {Final(3, true)},
+                              .next = {.xid = 9, .queue = 2, .id = 3}});
+  REQUIRE(copied.ok());
+  CHECK(copied->events == 1);
+  CHECK(CursorOf(archive, workflow) == "10/1/2");
+  absl::StatusOr<ArchiveRun> finished = archive.FinishRun(*run, "");
+  REQUIRE(finished.ok());
+  CHECK(finished->events_copied == 3);
+  CHECK(finished->delivery_logs_copied == 2);
+  CHECK(finished->ended.has_value());
+}
+
+TEST_CASE("a run left open by a replica that died is closed when the next one starts") {
+  const std::string schema = testing::FreshSchema("archive_runs", Migrations());
+  pg::ConnectionPool pool{{.dsn = testing::SharedPostgresDsn(), .schema = schema, .size = 1}};
+  AccountRepository accounts(pool);
+  ArchivingRepository archive(pool);
+  REQUIRE(accounts.Create({.internal_name = "exec_a", .endpoint = "a:1", .credential = "x"}).ok());
+  REQUIRE(archive.Create("exec_a", 3600).ok());
+  const std::string workflow = ArchivingWorkflowName("exec_a");
+  absl::StatusOr<std::vector<std::string>> due = archive.Due();
+  REQUIRE(due.ok());
+  CHECK(*due == std::vector<std::string>{workflow});  // a new workflow is due at once
+  absl::StatusOr<int64_t> orphan = archive.StartRun(workflow);
+  REQUIRE(orphan.ok());
+  absl::StatusOr<int64_t> next = archive.StartRun(workflow);
+  REQUIRE(next.ok());
+  REQUIRE(archive.FinishRun(*next, "").ok());
+  absl::StatusOr<std::vector<ArchiveRun>> runs = archive.ListRuns(workflow, 10);
+  REQUIRE(runs.ok());
+  REQUIRE(runs->size() == 2);
+  CHECK((*runs)[0].id == *next);
+  CHECK((*runs)[0].error.empty());
+  CHECK((*runs)[1].id == *orphan);
+  CHECK((*runs)[1].ended.has_value());
+  CHECK((*runs)[1].error == "interrupted: the replica running it stopped");
+  // A finished run schedules the next one a schedule later.
+  due = archive.Due();
+  REQUIRE(due.ok());
+  CHECK(due->empty());
 }
 
 }  // namespace
