@@ -230,8 +230,8 @@ int main(int argc, char** argv) {
   metrics::PeriodicTask queue_sampler(absl::Milliseconds(config->metrics_sample_ms), [&] {
     absl::StatusOr<execution::OpenCounts> open = events.CountOpen();
     if (!open.ok()) return;  // the gauges keep their last values; health tells the outage
-    for (execution::Queue q : {execution::Queue::kRealTime, execution::Queue::kBatch}) {
-      const int lane = q == execution::Queue::kRealTime ? 0 : 1;
+    for (execution::Queue q : execution::kQueues) {
+      const int lane = execution::LaneOf(q);
       exec_metrics.SetQueueEvents(q, execution::EventStatus::kPending, open->n[lane][0]);
       exec_metrics.SetQueueEvents(q, execution::EventStatus::kPendingDelivery, open->n[lane][1]);
     }

@@ -3,6 +3,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "common/pg/execute.h"
+#include "execution-service/events/queue_statements.h"
 
 namespace mc::execution {
 namespace {
@@ -12,8 +14,7 @@ namespace {
 // {T}_final (final_xid, id) WHERE final_xid IS NOT NULL, read in order from the cursor on.
 constexpr char kPageBranch[] = R"sql((SELECT {Q}::smallint AS queue, e.id, e.final_xid,
     e.event_type, e.wished_channel,
-    CASE e.wished_channel WHEN 0 THEN e.email WHEN 1 THEN e.mobile_phone
-                          ELSE e.device_token END AS address,
+    channel_address(e.wished_channel, e.email, e.mobile_phone, e.device_token) AS address,
     e.external_id, e.status, e.template_id, e.template_version, e.tries, e.created_at,
     e.routed_at, e.updated_at
   FROM {T} e
@@ -27,15 +28,19 @@ constexpr char kPageBranch[] = R"sql((SELECT {Q}::smallint AS queue, e.id, e.fin
 constexpr char kPageSql[] = R"sql(
 WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
 page AS ({RT} UNION ALL {BATCH} ORDER BY 3, 1, 2 LIMIT $4)
-SELECT p.queue, p.id, p.final_xid::text, p.event_type, p.wished_channel,
-  coalesce(p.address, ''), coalesce(p.external_id, ''), p.status, coalesce(t.internal_name, ''),
-  coalesce(p.template_version, 0), coalesce(l.tries, p.tries),
-  (extract(epoch FROM p.created_at) * 1000000)::bigint,
-  (extract(epoch FROM p.routed_at) * 1000000)::bigint,
-  (extract(epoch FROM p.updated_at) * 1000000)::bigint,
-  l.id, l.channel, l.address, l.status, coalesce(l.failure_type, ''),
-  coalesce(l.failure_reason, ''), l.tries, coalesce(l.message_id, ''),
-  coalesce(l.template_version, 0), (extract(epoch FROM l.created_at) * 1000000)::bigint
+SELECT p.queue, p.id, p.final_xid::text AS final_xid, p.event_type, p.wished_channel,
+  coalesce(p.address, '') AS address, coalesce(p.external_id, '') AS external_id, p.status,
+  coalesce(t.internal_name, '') AS template_name,
+  coalesce(p.template_version, 0) AS template_version, coalesce(l.tries, p.tries) AS tries,
+  (extract(epoch FROM p.created_at) * 1000000)::bigint AS created_us,
+  (extract(epoch FROM p.routed_at) * 1000000)::bigint AS routed_us,
+  (extract(epoch FROM p.updated_at) * 1000000)::bigint AS finished_us,
+  l.id AS log_id, l.channel AS log_channel, l.address AS log_address, l.status AS log_status,
+  coalesce(l.failure_type, '') AS log_failure_type,
+  coalesce(l.failure_reason, '') AS log_failure_reason, l.tries AS log_tries,
+  coalesce(l.message_id, '') AS log_message_id,
+  coalesce(l.template_version, 0) AS log_template_version,
+  (extract(epoch FROM l.created_at) * 1000000)::bigint AS log_us
 FROM page p
 LEFT JOIN templates t ON t.id = p.template_id
 LEFT JOIN delivery_logs l ON l.queue = p.queue AND l.event_id = p.id
@@ -50,12 +55,12 @@ moved AS (
     AND (SELECT valid FROM horizon)
   RETURNING 1
 )
-SELECT (SELECT valid FROM horizon), (SELECT count(*) FROM moved))sql";
+SELECT (SELECT valid FROM horizon) AS valid, (SELECT count(*) FROM moved) AS moved)sql";
 
-constexpr char kAcknowledgedSql[] = "SELECT xid::text, queue, event_id FROM archive_ack";
+constexpr char kAcknowledgedSql[] = "SELECT xid::text AS xid, queue, event_id FROM archive_ack";
 
 constexpr char kQuarantineSql[] = R"sql(
-SELECT channel, address, kind, reason, (extract(epoch FROM created_at) * 1000000)::bigint
+SELECT channel, address, kind, reason, (extract(epoch FROM created_at) * 1000000)::bigint AS created_us
 FROM quarantine
 WHERE (channel, address) > ($1::smallint, $2::text)
 ORDER BY channel, address
@@ -80,102 +85,101 @@ WITH doomed AS (
   DELETE FROM {T} e USING doomed d WHERE e.id = d.id
   RETURNING 1
 )
-SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM logs))sql";
+SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM logs) AS logs)sql";
 
-std::string Suffix(Queue q) { return q == Queue::kRealTime ? "rt" : "batch"; }
-
-std::string Expand(const char* sql, Queue q, const char* threshold_param) {
-  return absl::StrReplaceAll(sql, {{"{T}", q == Queue::kRealTime ? "rt_events" : "batch_events"},
-                                   {"{Q}", q == Queue::kRealTime ? "1" : "2"},
-                                   {"{A}", threshold_param}});
-}
-
-uint64_t Xid(const pqxx::field& f) {
+uint64_t Xid(const pg::Row& r, absl::string_view column) {
   uint64_t xid = 0;
-  if (!absl::SimpleAtoi(f.c_str(), &xid)) return 0;
+  if (!absl::SimpleAtoi(r.Get<std::string>(column), &xid)) return 0;
   return xid;
 }
 
-std::string Text(const pqxx::field& f) { return f.is_null() ? "" : f.as<std::string>(); }
-
-absl::Time Micros(const pqxx::field& f) { return absl::FromUnixMicros(f.as<int64_t>()); }
-
-ArchivedEvent EventFromRow(const pqxx::row& r) {
+ArchivedEvent EventFromRow(const pg::Row& r) {
   ArchivedEvent e;
-  e.queue = r[0].as<int>() == 1 ? Queue::kRealTime : Queue::kBatch;
-  e.id = r[1].as<int64_t>();
-  e.cursor = {.xid = Xid(r[2]), .queue = static_cast<int>(e.queue), .id = e.id};
-  e.event_type = r[3].as<std::string>();
-  e.channel = r[4].as<int>();
-  e.address = r[5].as<std::string>();
-  e.external_id = r[6].as<std::string>();
-  e.status = static_cast<EventStatus>(r[7].as<int>());
-  e.template_internal_name = r[8].as<std::string>();
-  e.template_version = r[9].as<int>();
-  e.tries = r[10].as<int>();
-  e.created = Micros(r[11]);
-  if (!r[12].is_null()) e.routed = Micros(r[12]);
-  e.finished = Micros(r[13]);
-  if (!r[14].is_null()) {
+  e.queue = QueueFromNumber(r.Get<int>("queue"));
+  e.id = r.Get<int64_t>("id");
+  e.cursor = {.xid = Xid(r, "final_xid"), .queue = QueueNumber(e.queue), .id = e.id};
+  e.event_type = r.Get<std::string>("event_type");
+  e.channel = r.Get<int>("wished_channel");
+  e.address = r.Get<std::string>("address");
+  e.external_id = r.Get<std::string>("external_id");
+  e.status = static_cast<EventStatus>(r.Get<int>("status"));
+  e.template_internal_name = r.Get<std::string>("template_name");
+  e.template_version = r.Get<int>("template_version");
+  e.tries = r.Get<int>("tries");
+  e.created = r.Micros("created_us");
+  e.routed = r.OptionalMicros("routed_us");
+  e.finished = r.Micros("finished_us");
+  if (!r.IsNull("log_id")) {
     ArchivedDeliveryLog& l = e.delivery_log.emplace();
-    l.id = r[14].as<int64_t>();
-    l.channel = r[15].as<int>();
-    l.address = Text(r[16]);
-    l.status = static_cast<EventStatus>(r[17].as<int>());
-    l.failure_type = r[18].as<std::string>();
-    l.failure_reason = r[19].as<std::string>();
-    l.tries = r[20].as<int>();
-    l.message_id = r[21].as<std::string>();
-    l.template_version = r[22].as<int>();
-    l.logged = Micros(r[23]);
+    l.id = r.Get<int64_t>("log_id");
+    l.channel = r.Get<int>("log_channel");
+    l.address = r.Text("log_address");
+    l.status = static_cast<EventStatus>(r.Get<int>("log_status"));
+    l.failure_type = r.Get<std::string>("log_failure_type");
+    l.failure_reason = r.Get<std::string>("log_failure_reason");
+    l.tries = r.Get<int>("log_tries");
+    l.message_id = r.Get<std::string>("log_message_id");
+    l.template_version = r.Get<int>("log_template_version");
+    l.logged = r.Micros("log_us");
   }
   return e;
 }
 
+QuarantinedAddress QuarantinedFromRow(const pg::Row& r) {
+  return {.channel = r.Get<int>("channel"),
+          .address = r.Get<std::string>("address"),
+          .kind = r.Get<std::string>("kind"),
+          .reason = r.Get<std::string>("reason"),
+          .created = r.Micros("created_us")};
+}
+
+ArchiveCursor CursorFromRow(const pg::Row& r) {
+  return {.xid = Xid(r, "xid"), .queue = r.Get<int>("queue"), .id = r.Get<int64_t>("event_id")};
+}
+
+PurgeCounts PurgeCountsFromRow(const pg::Row& r) {
+  return {.events_deleted = r.Get<int64_t>("events"),
+          .delivery_logs_deleted = r.Get<int64_t>("logs")};
+}
+
+// Both queues' branches in one statement; {A}: the parameter of the branch's id threshold.
+std::string PageSql() {
+  const auto branch = [](Queue q, const char* threshold) {
+    return QueueSql(absl::StrReplaceAll(kPageBranch, {{"{A}", threshold}}), q);
+  };
+  return absl::StrReplaceAll(kPageSql, {{"{RT}", branch(Queue::kRealTime, "$2")},
+                                        {"{BATCH}", branch(Queue::kBatch, "$3")}});
+}
+
+const pg::Query<ArchivedEvent> kPage("archive_page", PageSql(), EventFromRow);
+const pg::Query<bool> kAcknowledge("archive_acknowledge", kAcknowledgeSql,
+                                   [](const pg::Row& r) { return r.Get<bool>("valid"); });
+const pg::Query<ArchiveCursor> kAcknowledged("archive_acknowledged", kAcknowledgedSql,
+                                             CursorFromRow);
+const pg::Query<QuarantinedAddress> kQuarantine("archive_quarantine", kQuarantineSql,
+                                                QuarantinedFromRow);
+const PerQueue<pg::Query<PurgeCounts>> kPurge =
+    QueueQueries("archive_purge", kPurgeSql, PurgeCountsFromRow);
+
 }  // namespace
 
 ArchiveRepository::ArchiveRepository(pg::ConnectionPool& pool) : pool_(pool) {
-  pool_.Prepare(
-      "archive_page",
-      absl::StrReplaceAll(kPageSql, {{"{RT}", Expand(kPageBranch, Queue::kRealTime, "$2")},
-                                     {"{BATCH}", Expand(kPageBranch, Queue::kBatch, "$3")}}));
-  pool_.Prepare("archive_acknowledge", kAcknowledgeSql);
-  pool_.Prepare("archive_acknowledged", kAcknowledgedSql);
-  pool_.Prepare("archive_quarantine", kQuarantineSql);
-  for (Queue q : {Queue::kRealTime, Queue::kBatch}) {
-    pool_.Prepare("archive_purge_" + Suffix(q), Expand(kPurgeSql, q, ""));
-  }
+  pg::Prepare(pool_, kPage, kAcknowledge, kAcknowledged, kQuarantine, kPurge);
 }
 
+// Each statement alone, autocommit: one snapshot, one round trip.
 absl::StatusOr<std::vector<ArchivedEvent>> ArchiveRepository::ReadFinalEvents(
     const ArchiveCursor& after, int limit) {
-  std::vector<ArchivedEvent> out;
-  const std::string xid = absl::StrCat(after.xid);
-  absl::Status s = pool_.Run([&](pqxx::connection& c) {
-    out.clear();
-    pqxx::nontransaction tx(c);  // one statement: one snapshot, one round trip
-    pqxx::result r =
-        tx.exec_prepared("archive_page", xid, ArchiveIdThreshold(after, Queue::kRealTime),
-                         ArchiveIdThreshold(after, Queue::kBatch), limit);
-    out.reserve(r.size());
-    for (const pqxx::row& row : r) out.push_back(EventFromRow(row));
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return pg::FetchAll(pool_, kPage, pg::Autocommit(), absl::StrCat(after.xid),
+                      ArchiveIdThreshold(after, Queue::kRealTime),
+                      ArchiveIdThreshold(after, Queue::kBatch), limit);
 }
 
 absl::Status ArchiveRepository::Acknowledge(const ArchiveCursor& cursor) {
-  bool valid = true;
-  absl::Status s = pool_.Run([&](pqxx::connection& c) {
-    pqxx::nontransaction tx(c);
-    pqxx::result r =
-        tx.exec_prepared("archive_acknowledge", absl::StrCat(cursor.xid), cursor.queue, cursor.id);
-    valid = r[0][0].as<bool>();
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  if (!valid) {
+  absl::StatusOr<bool> valid = pg::FetchOne(pool_, kAcknowledge, pg::Autocommit(),
+                                            absl::StrCat(cursor.xid), cursor.queue, cursor.id);
+  if (!valid.ok()) return valid.status();
+  if (!*valid) {
     return absl::InvalidArgumentError(
         absl::StrCat("after: cursor xid ", cursor.xid,
                      " is beyond anything this instance exported; it is not a cursor of this "
@@ -185,52 +189,22 @@ absl::Status ArchiveRepository::Acknowledge(const ArchiveCursor& cursor) {
 }
 
 absl::StatusOr<ArchiveCursor> ArchiveRepository::Acknowledged() {
-  ArchiveCursor out;
-  absl::Status s = pool_.Run([&](pqxx::connection& c) {
-    pqxx::nontransaction tx(c);
-    pqxx::result r = tx.exec_prepared("archive_acknowledged");
-    if (r.empty()) return absl::InternalError("archive_ack has no row");
-    out = {.xid = Xid(r[0][0]), .queue = r[0][1].as<int>(), .id = r[0][2].as<int64_t>()};
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return pg::FetchOne(pool_, kAcknowledged,
+                      pg::Autocommit().IfNone(absl::InternalError("archive_ack has no row")));
 }
 
 absl::StatusOr<std::vector<QuarantinedAddress>> ArchiveRepository::ReadQuarantine(
     int after_channel, const std::string& after_address, int limit) {
-  std::vector<QuarantinedAddress> out;
-  absl::Status s = pool_.Run([&](pqxx::connection& c) {
-    out.clear();
-    pqxx::nontransaction tx(c);
-    for (const pqxx::row& r :
-         tx.exec_prepared("archive_quarantine", after_channel, after_address, limit)) {
-      out.push_back({.channel = r[0].as<int>(),
-                     .address = r[1].as<std::string>(),
-                     .kind = r[2].as<std::string>(),
-                     .reason = r[3].as<std::string>(),
-                     .created = Micros(r[4])});
-    }
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return pg::FetchAll(pool_, kQuarantine, pg::Autocommit(), after_channel, after_address, limit);
 }
 
+// Autocommit: the rows are locked for this statement only.
 absl::StatusOr<PurgeCounts> ArchiveRepository::PurgeBatch(Queue queue,
                                                           const ArchiveCursor& acknowledged,
                                                           absl::Duration retention, int limit) {
-  PurgeCounts out;
-  absl::Status s = pool_.Run([&](pqxx::connection& c) {
-    pqxx::nontransaction tx(c);  // autocommit: the rows are locked for this statement only
-    pqxx::result r = tx.exec_prepared(
-        "archive_purge_" + Suffix(queue), absl::StrCat(acknowledged.xid),
-        ArchiveIdThreshold(acknowledged, queue), absl::ToInt64Microseconds(retention), limit);
-    out = {.events_deleted = r[0][0].as<int64_t>(), .delivery_logs_deleted = r[0][1].as<int64_t>()};
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return pg::FetchOne(pool_, kPurge[queue], pg::Autocommit(), absl::StrCat(acknowledged.xid),
+                      ArchiveIdThreshold(acknowledged, queue), absl::ToInt64Microseconds(retention),
+                      limit);
 }
 
 }  // namespace mc::execution

@@ -2,7 +2,6 @@
 
 namespace mc::execution {
 
-absl::string_view QueueName(Queue q) { return q == Queue::kRealTime ? "rt" : "batch"; }
 
 absl::string_view StatusLabel(EventStatus s) {
   switch (s) {

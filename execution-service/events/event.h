@@ -10,11 +10,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/personalisation/channel.h"
+#include "execution-service/events/queue.h"
 
 namespace mc::execution {
-
-enum class Queue { kRealTime = 1, kBatch = 2 };
-absl::string_view QueueName(Queue q);  // "rt" or "batch"
 
 // The channels, shared with the control instance (templates name one).
 using personalisation::Channel;

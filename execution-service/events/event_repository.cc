@@ -8,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "common/pg/array_literal.h"
+#include "common/pg/execute.h"
+#include "execution-service/events/queue_statements.h"
 
 namespace mc::execution {
 namespace {
@@ -32,7 +34,7 @@ WITH input AS MATERIALIZED (
   ON CONFLICT (external_id) WHERE external_id IS NOT NULL DO NOTHING
   RETURNING id
 )
-SELECT input.new_id, ins.id IS NOT NULL AS inserted
+SELECT input.new_id AS id, ins.id IS NOT NULL AS inserted
 FROM input LEFT JOIN ins ON ins.id = input.new_id
 ORDER BY input.ord)sql";
 
@@ -44,20 +46,20 @@ constexpr char kLookupExternalSql[] =
 
 constexpr char kColumns[] = R"sql(id, event_type, email, mobile_phone, device_token,
   wished_channel, external_id, origin, language, country, email_format,
-  (extract(epoch FROM scheduled_at) * 1000000)::bigint,
-  (extract(epoch FROM expires_at) * 1000000)::bigint,
-  ctx::text, status,
-  (extract(epoch FROM created_at) * 1000000)::bigint,
-  (extract(epoch FROM updated_at) * 1000000)::bigint)sql";
+  (extract(epoch FROM scheduled_at) * 1000000)::bigint AS scheduled_us,
+  (extract(epoch FROM expires_at) * 1000000)::bigint AS expires_us,
+  ctx::text AS ctx, status,
+  (extract(epoch FROM created_at) * 1000000)::bigint AS created_us,
+  (extract(epoch FROM updated_at) * 1000000)::bigint AS updated_us)sql";
 
 constexpr char kGetByIdSql[] =
-    "SELECT 1, {C} FROM rt_events WHERE id = $1 "
-    "UNION ALL SELECT 2, {C} FROM batch_events WHERE id = $1";
+    "SELECT 1 AS queue, {C} FROM rt_events WHERE id = $1 "
+    "UNION ALL SELECT 2 AS queue, {C} FROM batch_events WHERE id = $1";
 
-constexpr char kGetByExternalSql[] = "SELECT {Q}, {C} FROM {T} WHERE external_id = $1";
+constexpr char kGetByExternalSql[] = "SELECT {Q} AS queue, {C} FROM {T} WHERE external_id = $1";
 
 // Keyset paging, newest first, over one queue or both ($1 NULL).
-constexpr char kListBranch[] = R"sql((SELECT {Q}, {C} FROM {T}
+constexpr char kListBranch[] = R"sql((SELECT {Q} AS queue, {C} FROM {T}
   WHERE ($1::smallint IS NULL OR $1 = {Q})
     AND ($2::smallint IS NULL OR status = $2)
     AND ($3::text IS NULL OR event_type = $3)
@@ -66,13 +68,79 @@ constexpr char kListBranch[] = R"sql((SELECT {Q}, {C} FROM {T}
     AND ($6::bigint IS NULL OR id < $6)
   ORDER BY id DESC LIMIT $7))sql";
 
-std::string Table(Queue q) { return q == Queue::kRealTime ? "rt_events" : "batch_events"; }
-std::string Suffix(Queue q) { return q == Queue::kRealTime ? "rt" : "batch"; }
-std::string QueueNumber(Queue q) { return q == Queue::kRealTime ? "1" : "2"; }
+// Each count matches one partial index's predicate (index-only scans of small, hot indexes).
+constexpr char kCountOpenSql[] = R"sql(
+SELECT (SELECT count(*) FROM rt_events WHERE status = 0) AS rt_pending,
+       (SELECT count(*) FROM rt_events WHERE status = 1) AS rt_delivering,
+       (SELECT count(*) FROM batch_events WHERE status = 0) AS batch_pending,
+       (SELECT count(*) FROM batch_events WHERE status = 1) AS batch_delivering)sql";
 
-std::string Expand(const char* sql, Queue q) {
-  return absl::StrReplaceAll(sql, {{"{T}", Table(q)}, {"{Q}", QueueNumber(q)}, {"{C}", kColumns}});
+std::string WithColumns(absl::string_view sql) {
+  return absl::StrReplaceAll(sql, {{"{C}", kColumns}});
 }
+
+StoredEvent EventFromRow(const pg::Row& r) {
+  StoredEvent s;
+  s.queue = QueueFromNumber(r.Get<int>("queue"));
+  s.id = r.Get<int64_t>("id");
+  NewEvent& e = s.event;
+  e.type = r.Get<std::string>("event_type");
+  e.email = r.Text("email");
+  e.mobile_phone = r.Text("mobile_phone");
+  e.device_token = r.Text("device_token");
+  e.wished_channel = r.Get<int>("wished_channel");
+  e.external_id = r.Text("external_id");
+  e.origin = r.Text("origin");
+  e.language = r.Text("language");
+  e.country = r.Text("country");
+  e.email_format = r.Get<int>("email_format");
+  e.scheduled = r.OptionalMicros("scheduled_us");
+  e.expiration = r.OptionalMicros("expires_us");
+  e.ctx_json = r.Get<std::string>("ctx");
+  s.status = static_cast<EventStatus>(r.Get<int>("status"));
+  s.created = r.Micros("created_us");
+  s.updated = r.Micros("updated_us");
+  return s;
+}
+
+InsertOutcome InsertedFromRow(const pg::Row& r) {
+  return {.id = r.Get<int64_t>("id"), .duplicate = !r.Get<bool>("inserted")};
+}
+
+struct StoredKey {
+  std::string external_id;
+  int64_t id = 0;
+};
+
+StoredKey KeyFromRow(const pg::Row& r) {
+  return {.external_id = r.Get<std::string>("external_id"), .id = r.Get<int64_t>("id")};
+}
+
+OpenCounts OpenCountsFromRow(const pg::Row& r) {
+  OpenCounts out;
+  out.n[0][0] = r.Get<int64_t>("rt_pending");
+  out.n[0][1] = r.Get<int64_t>("rt_delivering");
+  out.n[1][0] = r.Get<int64_t>("batch_pending");
+  out.n[1][1] = r.Get<int64_t>("batch_delivering");
+  return out;
+}
+
+std::string ListSql() {
+  return absl::StrCat(QueueSql(WithColumns(kListBranch), Queue::kRealTime), " UNION ALL ",
+                      QueueSql(WithColumns(kListBranch), Queue::kBatch),
+                      " ORDER BY 2 DESC LIMIT $7");
+}
+
+const PerQueue<pg::Query<InsertOutcome>> kInsert =
+    QueueQueries("events_insert", kInsertSql, InsertedFromRow);
+const PerQueue<pg::Query<StoredKey>> kLookupExternal =
+    QueueQueries("events_lookup_external", kLookupExternalSql, KeyFromRow);
+const PerQueue<pg::Query<StoredEvent>> kGetByExternal =
+    QueueQueries("events_get_external", WithColumns(kGetByExternalSql), EventFromRow);
+const pg::Query<int64_t> kReserveIds("events_reserve_ids", kReserveIdsSql);
+const pg::Query<StoredEvent> kGetById("events_get_id", WithColumns(kGetByIdSql), EventFromRow);
+const pg::Query<StoredEvent> kList("events_list", ListSql(), EventFromRow);
+const pg::Query<OpenCounts> kCountOpen("events_count_open", kCountOpenSql, OpenCountsFromRow);
 
 std::string PgTime(absl::Time t) {
   return absl::FormatTime("%Y-%m-%d %H:%M:%E6S+00", t, absl::UTCTimeZone());
@@ -82,62 +150,6 @@ std::optional<std::string> PgTime(const std::optional<absl::Time>& t) {
   if (!t) return std::nullopt;
   return PgTime(*t);
 }
-
-std::optional<absl::Time> MicrosField(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return absl::FromUnixMicros(f.as<int64_t>());
-}
-
-std::string TextField(const pqxx::field& f) { return f.is_null() ? "" : f.as<std::string>(); }
-
-StoredEvent RowToEvent(const pqxx::row& r) {
-  StoredEvent s;
-  s.queue = r[0].as<int>() == 1 ? Queue::kRealTime : Queue::kBatch;
-  s.id = r[1].as<int64_t>();
-  NewEvent& e = s.event;
-  e.type = r[2].as<std::string>();
-  e.email = TextField(r[3]);
-  e.mobile_phone = TextField(r[4]);
-  e.device_token = TextField(r[5]);
-  e.wished_channel = r[6].as<int>();
-  e.external_id = TextField(r[7]);
-  e.origin = TextField(r[8]);
-  e.language = TextField(r[9]);
-  e.country = TextField(r[10]);
-  e.email_format = r[11].as<int>();
-  e.scheduled = MicrosField(r[12]);
-  e.expiration = MicrosField(r[13]);
-  e.ctx_json = r[14].as<std::string>();
-  s.status = static_cast<EventStatus>(r[15].as<int>());
-  s.created = absl::FromUnixMicros(r[16].as<int64_t>());
-  s.updated = absl::FromUnixMicros(r[17].as<int64_t>());
-  return s;
-}
-
-// Each count matches one partial index's predicate (index-only scans of small, hot indexes).
-constexpr char kCountOpenSql[] = R"sql(
-SELECT (SELECT count(*) FROM rt_events WHERE status = 0),
-       (SELECT count(*) FROM rt_events WHERE status = 1),
-       (SELECT count(*) FROM batch_events WHERE status = 0),
-       (SELECT count(*) FROM batch_events WHERE status = 1))sql";
-
-}  // namespace
-
-EventRepository::EventRepository(pg::ConnectionPool& pool) : pool_(pool) {
-  for (Queue q : {Queue::kRealTime, Queue::kBatch}) {
-    pool_.Prepare("events_insert_" + Suffix(q), Expand(kInsertSql, q));
-    pool_.Prepare("events_lookup_external_" + Suffix(q), Expand(kLookupExternalSql, q));
-    pool_.Prepare("events_get_external_" + Suffix(q), Expand(kGetByExternalSql, q));
-  }
-  pool_.Prepare("events_reserve_ids", kReserveIdsSql);
-  pool_.Prepare("events_get_id", absl::StrReplaceAll(kGetByIdSql, {{"{C}", kColumns}}));
-  pool_.Prepare("events_list",
-                absl::StrCat(Expand(kListBranch, Queue::kRealTime), " UNION ALL ",
-                             Expand(kListBranch, Queue::kBatch), " ORDER BY 2 DESC LIMIT $7"));
-  pool_.Prepare("events_count_open", kCountOpenSql);
-}
-
-namespace {
 
 // Optional text columns: empty means NULL.
 std::optional<std::string> Opt(const std::string& s) {
@@ -150,13 +162,13 @@ const std::vector<std::string> kCopyColumns = {
     "external_id", "origin",     "language", "country",      "email_format", "scheduled_at",
     "expires_at",  "ctx"};
 
-}  // namespace
-
-bool EventRepository::CopyBatch(pqxx::connection& c, Queue queue, absl::Span<const NewEvent> events,
-                                std::vector<InsertOutcome>& out) {
+// The fast path: the batch's ids in one statement, then COPY with explicit ids. Nullopt (rolled
+// back) on a key conflict.
+std::optional<std::vector<InsertOutcome>> CopyBatch(pqxx::connection& c, Queue queue,
+                                                    absl::Span<const NewEvent> events) {
   try {
-    pqxx::work tx(c);
-    pqxx::result ids = tx.exec_prepared("events_reserve_ids", static_cast<int>(events.size()));
+    pg::Transaction tx(c, pg::TxMode::kReadWrite);
+    const std::vector<int64_t> ids = tx.FetchAll(kReserveIds, static_cast<int>(events.size()));
     // Rows go in external-id order, as in the slow path, so that racing batches sharing keys
     // wait for each other instead of deadlocking.
     std::vector<size_t> order(events.size());
@@ -167,8 +179,9 @@ bool EventRepository::CopyBatch(pqxx::connection& c, Queue queue, absl::Span<con
       if (x.empty() != y.empty()) return y.empty();
       return x < y;
     });
-    for (size_t i = 0; i < events.size(); ++i) out[i] = {ids[i][0].as<int64_t>(), false};
-    pqxx::stream_to copy(tx, Table(queue), kCopyColumns);
+    std::vector<InsertOutcome> out(events.size());
+    for (size_t i = 0; i < events.size(); ++i) out[i] = {ids[i], false};
+    pqxx::stream_to copy(tx.pqxx(), std::string(QueueTable(queue)), kCopyColumns);
     for (size_t i : order) {
       const NewEvent& e = events[i];
       copy << std::make_tuple(out[i].id, e.type, Opt(e.email), Opt(e.mobile_phone),
@@ -177,19 +190,18 @@ bool EventRepository::CopyBatch(pqxx::connection& c, Queue queue, absl::Span<con
                               PgTime(e.scheduled), PgTime(e.expiration), e.ctx_json);
     }
     copy.complete();
-    tx.commit();
-    return true;
+    tx.Commit();
+    return out;
   } catch (const pqxx::unique_violation&) {
-    return false;  // an external id already stored: the slow path resolves it
+    return std::nullopt;  // an external id already stored: the slow path resolves it
   } catch (const pqxx::deadlock_detected&) {
-    return false;  // racing batches with shared keys: the slow path orders its locks
+    return std::nullopt;  // racing batches with shared keys: the slow path orders its locks
   }
 }
 
-template <typename Tx>
-absl::Status EventRepository::UpsertBatch(pqxx::connection& c, Queue queue,
-                                          absl::Span<const NewEvent> events,
-                                          std::vector<InsertOutcome>& out) {
+// One multi-row INSERT ... ON CONFLICT DO NOTHING; duplicates get the stored event's id.
+absl::StatusOr<std::vector<InsertOutcome>> UpsertBatch(pqxx::connection& c, Queue queue,
+                                                       absl::Span<const NewEvent> events) {
   pg::TextArray type, email, phone, token, external, origin, language, country, scheduled, expires,
       ctx;
   pg::IntArray channel, format;
@@ -208,16 +220,14 @@ absl::Status EventRepository::UpsertBatch(pqxx::connection& c, Queue queue,
     expires.AddOptional(PgTime(e.expiration));
     ctx.Add(e.ctx_json);
   }
-  const std::string suffix = Suffix(queue);
-  Tx tx(c);
-  pqxx::result r = tx.exec_prepared(
-      "events_insert_" + suffix, type.Finish(), email.Finish(), phone.Finish(), token.Finish(),
+  pg::Transaction tx(c, pg::TxMode::kReadWrite);
+  std::vector<InsertOutcome> out = tx.FetchAll(
+      kInsert[queue], type.Finish(), email.Finish(), phone.Finish(), token.Finish(),
       channel.Finish(), external.Finish(), origin.Finish(), language.Finish(), country.Finish(),
       format.Finish(), scheduled.Finish(), expires.Finish(), ctx.Finish());
   pg::TextArray missing_keys;
   bool any_missing = false;
-  for (size_t i = 0; i < r.size(); ++i) {
-    out[i] = {r[i][0].as<int64_t>(), !r[i][1].as<bool>()};
+  for (size_t i = 0; i < out.size(); ++i) {
     if (out[i].duplicate) {
       missing_keys.Add(events[i].external_id);
       any_missing = true;
@@ -225,9 +235,8 @@ absl::Status EventRepository::UpsertBatch(pqxx::connection& c, Queue queue,
   }
   if (any_missing) {
     std::map<std::string, int64_t> existing;
-    for (const pqxx::row& row :
-         tx.exec_prepared("events_lookup_external_" + suffix, missing_keys.Finish())) {
-      existing[row[0].as<std::string>()] = row[1].as<int64_t>();
+    for (StoredKey& k : tx.FetchAll(kLookupExternal[queue], missing_keys.Finish())) {
+      existing[std::move(k.external_id)] = k.id;
     }
     for (size_t i = 0; i < out.size(); ++i) {
       if (!out[i].duplicate) continue;
@@ -239,76 +248,61 @@ absl::Status EventRepository::UpsertBatch(pqxx::connection& c, Queue queue,
       out[i].id = it->second;
     }
   }
-  tx.commit();
-  return absl::OkStatus();
+  tx.Commit();
+  return out;
+}
+
+}  // namespace
+
+EventRepository::EventRepository(pg::ConnectionPool& pool) : pool_(pool) {
+  pg::Prepare(pool_, kInsert, kLookupExternal, kGetByExternal, kReserveIds, kGetById, kList,
+              kCountOpen);
 }
 
 absl::StatusOr<std::vector<InsertOutcome>> EventRepository::InsertBatch(
     Queue queue, absl::Span<const NewEvent> events) {
-  std::vector<InsertOutcome> out(events.size());
-  absl::Status status = pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    if (events.size() < kCopyThreshold) {
-      // An explicit transaction: a connection lost before COMMIT is retried safely, one lost
-      // during COMMIT is "outcome unknown" (in_doubt_error), never silently written twice.
-      return UpsertBatch<pqxx::work>(c, queue, events, out);
-    }
-    if (CopyBatch(c, queue, events, out)) return absl::OkStatus();
-    return UpsertBatch<pqxx::work>(c, queue, events, out);
-  });
-  if (!status.ok()) return status;
-  return out;
+  return pg::WithConnection(
+      pool_, [&](pqxx::connection& c) -> absl::StatusOr<std::vector<InsertOutcome>> {
+        // Explicit transactions: a connection lost before COMMIT is retried safely, one lost
+        // during COMMIT is "outcome unknown" (in_doubt_error), never silently written twice.
+        if (events.size() >= kCopyThreshold) {
+          std::optional<std::vector<InsertOutcome>> copied = CopyBatch(c, queue, events);
+          if (copied) return *std::move(copied);
+        }
+        return UpsertBatch(c, queue, events);
+      });
 }
 
 absl::StatusOr<StoredEvent> EventRepository::GetById(int64_t id) {
-  std::optional<StoredEvent> found;
-  absl::Status s = pool_.Run([&](pqxx::connection& c) {
-    pqxx::read_transaction tx(c);
-    pqxx::result r = tx.exec_prepared("events_get_id", id);
-    if (!r.empty()) found = RowToEvent(r[0]);
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  if (!found) return absl::NotFoundError(absl::StrCat("no event with id ", id));
-  return *found;
+  return pg::FetchOne(
+      pool_, kGetById,
+      pg::ReadOnly().IfNone(absl::NotFoundError(absl::StrCat("no event with id ", id))), id);
 }
 
 absl::StatusOr<StoredEvent> EventRepository::GetByExternalId(Queue queue,
                                                              const std::string& external_id) {
-  std::optional<StoredEvent> found;
-  absl::Status s = pool_.Run([&](pqxx::connection& c) {
-    pqxx::read_transaction tx(c);
-    pqxx::result r = tx.exec_prepared("events_get_external_" + Suffix(queue), external_id);
-    if (!r.empty()) found = RowToEvent(r[0]);
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  if (!found) {
-    return absl::NotFoundError(absl::StrCat("no event with external id '", external_id, "' in the ",
-                                            QueueName(queue), " queue"));
-  }
-  return *found;
+  return pg::FetchOne(
+      pool_, kGetByExternal[queue],
+      pg::ReadOnly().IfNone(absl::NotFoundError(absl::StrCat(
+          "no event with external id '", external_id, "' in the ", QueueName(queue), " queue"))),
+      external_id);
 }
 
 absl::StatusOr<EventPage> EventRepository::List(const EventFilter& f) {
-  EventPage page;
   std::optional<int> queue;
-  if (f.queue) queue = static_cast<int>(*f.queue);
+  if (f.queue) queue = QueueNumber(*f.queue);
   std::optional<int> status;
   if (f.status) status = static_cast<int>(*f.status);
   std::optional<std::string> type;
   if (!f.type.empty()) type = f.type;
   std::optional<int64_t> before;
   if (f.before_id > 0) before = f.before_id;
-  absl::Status s = pool_.Run([&](pqxx::connection& c) {
-    page.events.clear();
-    pqxx::read_transaction tx(c);
-    // One row more than the page tells whether another page follows.
-    pqxx::result r = tx.exec_prepared("events_list", queue, status, type, PgTime(f.created_after),
-                                      PgTime(f.created_before), before, f.page_size + 1);
-    for (const pqxx::row& row : r) page.events.push_back(RowToEvent(row));
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
+  // One row more than the page tells whether another page follows.
+  absl::StatusOr<std::vector<StoredEvent>> events =
+      pg::FetchAll(pool_, kList, pg::ReadOnly(), queue, status, type, PgTime(f.created_after),
+                   PgTime(f.created_before), before, f.page_size + 1);
+  if (!events.ok()) return events.status();
+  EventPage page{.events = *std::move(events)};
   if (static_cast<int>(page.events.size()) > f.page_size) {
     page.events.resize(f.page_size);
     page.next_before_id = page.events.back().id;
@@ -317,15 +311,7 @@ absl::StatusOr<EventPage> EventRepository::List(const EventFilter& f) {
 }
 
 absl::StatusOr<OpenCounts> EventRepository::CountOpen() {
-  OpenCounts out;
-  absl::Status s = pool_.Run([&](pqxx::connection& c) {
-    pqxx::read_transaction tx(c);
-    pqxx::row r = tx.exec_prepared1("events_count_open");
-    for (int i = 0; i < 4; ++i) out.n[i / 2][i % 2] = r[i].as<int64_t>();
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return pg::FetchOne(pool_, kCountOpen, pg::ReadOnly());
 }
 
 }  // namespace mc::execution

@@ -52,12 +52,6 @@ class EventRepository {
 
  private:
   static constexpr size_t kCopyThreshold = 64;
-  // True when stored; false (rolled back) on a key conflict.
-  bool CopyBatch(pqxx::connection& c, Queue queue, absl::Span<const NewEvent> events,
-                 std::vector<InsertOutcome>& out);
-  template <typename Tx>
-  absl::Status UpsertBatch(pqxx::connection& c, Queue queue, absl::Span<const NewEvent> events,
-                           std::vector<InsertOutcome>& out);
 
   pg::ConnectionPool& pool_;
 };

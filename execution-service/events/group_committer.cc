@@ -51,7 +51,7 @@ void GroupCommitter::SubmitAsync(Queue queue, std::vector<NewEvent> events, Done
       request->done(absl::UnavailableError("execution instance is shutting down"));
       return;
     }
-    const int lane = queue == Queue::kRealTime ? 0 : 1;
+    const int lane = LaneOf(queue);
     pending_rows_[lane] += request->events.size();
     pending_[lane].push_back(std::move(request));
   }
@@ -79,7 +79,7 @@ void GroupCommitter::WriterLoop() {
       int lane = next_lane_;
       if (!startable(lane)) lane = 1 - lane;
       next_lane_ = 1 - lane;
-      queue = lane == 0 ? Queue::kRealTime : Queue::kBatch;
+      queue = QueueOfLane(lane);
       size_t rows = 0;
       auto& q = pending_[lane];
       while (!q.empty() &&
@@ -96,7 +96,7 @@ void GroupCommitter::WriterLoop() {
     Write(queue, group);
     {
       std::lock_guard<std::mutex> lock(mu_);
-      --writing_[queue == Queue::kRealTime ? 0 : 1];
+      --writing_[LaneOf(queue)];
     }
     cv_.notify_one();  // what gathered meanwhile may go now
   }

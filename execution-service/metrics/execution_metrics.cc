@@ -3,7 +3,6 @@
 namespace mc::execution {
 namespace {
 
-constexpr Queue kQueues[] = {Queue::kRealTime, Queue::kBatch};
 constexpr int kChannelNumbers[] = {0, 1, 41, 42};
 constexpr const char* kOutcomeNames[] = {"sent", "ignored", "failed_hard", "failed_soft"};
 
@@ -48,7 +47,7 @@ ExecutionMetrics::ExecutionMetrics(prometheus::Registry& registry)
                       .Help("From an event's reception to its message handed to the relay")
                       .Register(registry);
   for (Queue q : kQueues) {
-    const int lane = Lane(q);
+    const int lane = LaneOf(q);
     const std::string queue = Label(QueueName(q));
     received_[lane] = &received.Add({{"queue", queue}});
     for (int s = 0; s < kFinalStatuses; ++s) {
@@ -72,13 +71,13 @@ ExecutionMetrics::ExecutionMetrics(prometheus::Registry& registry)
 void ExecutionMetrics::EventsFinished(Queue queue, EventStatus status, int64_t n) {
   const int s = static_cast<int>(status) - static_cast<int>(EventStatus::kSent);
   if (s < 0 || s >= kFinalStatuses || n <= 0) return;
-  finished_[Lane(queue)][s]->Increment(static_cast<double>(n));
+  finished_[LaneOf(queue)][s]->Increment(static_cast<double>(n));
 }
 
 void ExecutionMetrics::SetQueueEvents(Queue queue, EventStatus status, int64_t n) {
   const int s = static_cast<int>(status);
   if (s < 0 || s > 1) return;
-  queue_events_[Lane(queue)][s]->Set(static_cast<double>(n));
+  queue_events_[LaneOf(queue)][s]->Set(static_cast<double>(n));
 }
 
 void ExecutionMetrics::DeliveryOutcomes(int channel, DeliveryOutcome outcome, int64_t n) {

@@ -43,7 +43,7 @@ class ExecutionMetrics {
   ExecutionMetrics(const ExecutionMetrics&) = delete;
   ExecutionMetrics& operator=(const ExecutionMetrics&) = delete;
 
-  void EventsReceived(Queue queue, int64_t n) { received_[Lane(queue)]->Increment(n); }
+  void EventsReceived(Queue queue, int64_t n) { received_[LaneOf(queue)]->Increment(n); }
   // `status` final (kSent..kExpired); others are ignored.
   void EventsFinished(Queue queue, EventStatus status, int64_t n);
   // `status` kPending or kPendingDelivery; others are ignored.
@@ -67,7 +67,7 @@ class ExecutionMetrics {
   const prometheus::Histogram::BucketBoundaries& latency_buckets() const { return buckets_; }
   // Adds a run's latencies (seconds) and empties `batch`.
   void ObserveDeliveryLatency(Queue queue, metrics::HistogramBatch& batch) {
-    batch.FlushTo(*latency_[Lane(queue)]);
+    batch.FlushTo(*latency_[LaneOf(queue)]);
   }
 
   struct WorkflowCounters {
@@ -84,8 +84,7 @@ class ExecutionMetrics {
   static absl::string_view ChannelName(int channel);
 
  private:
-  static constexpr int kLanes = 2, kFinalStatuses = 5, kChannels = 4, kOutcomes = 4;
-  static int Lane(Queue queue) { return queue == Queue::kRealTime ? 0 : 1; }
+  static constexpr int kFinalStatuses = 5, kChannels = 4, kOutcomes = 4;
   static int ChannelIndex(int channel);
 
   const prometheus::Histogram::BucketBoundaries buckets_;

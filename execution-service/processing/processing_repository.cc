@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "common/pg/array_literal.h"
+#include "common/pg/execute.h"
+#include "execution-service/events/queue_statements.h"
 
 namespace mc::execution {
 namespace {
@@ -67,16 +69,17 @@ WITH claimed AS (
 SELECT * FROM routed UNION ALL SELECT * FROM reclaimed)sql";
 
 // What delivery needs of each event. Quarantine and deny-list rows hold address keys
-// (address_key(), migration 0005): the event's address is compared by its key, so a domain's
-// case never matters.
+// (address_key(), migration 0005) of the address the event's channel uses (channel_address(),
+// migration 0006): the event's address is compared by its key, so a domain's case never matters.
 constexpr char kReturning[] = R"sql(e.id, e.status, e.event_type, e.email, e.mobile_phone,
-  e.device_token, e.wished_channel, e.external_id, e.origin, e.language, e.country, e.ctx::text,
-  e.template_id, e.template_version, e.tries,
-  (e.expires_at IS NOT NULL AND e.expires_at <= now()),
+  e.device_token, e.wished_channel, e.external_id, e.origin, e.language, e.country,
+  e.ctx::text AS ctx, e.template_id, e.template_version, e.tries,
+  (e.expires_at IS NOT NULL AND e.expires_at <= now()) AS expired,
   EXISTS (SELECT 1 FROM quarantine q WHERE q.channel = e.wished_channel AND q.address =
-          address_key(e.wished_channel, CASE e.wished_channel WHEN 0 THEN e.email
-                                          WHEN 1 THEN e.mobile_phone ELSE e.device_token END)),
-  extract(epoch FROM now() - e.created_at)::float8)sql";
+          address_key(e.wished_channel, channel_address(e.wished_channel, e.email,
+                                                        e.mobile_phone, e.device_token)))
+    AS quarantined,
+  extract(epoch FROM now() - e.created_at)::float8 AS age_seconds)sql";
 
 // Delivery logs (one per event: the first writer wins), quarantined addresses (stored as their
 // keys, whatever the caller passed) and the next try of soft failures, in one statement.
@@ -119,78 +122,95 @@ FROM unnest($1::bigint[], $2::smallint[]) AS u(id, status)
 WHERE e.id = u.id AND e.status = 1
 RETURNING e.status)sql";
 
-std::string Suffix(Queue q) { return q == Queue::kRealTime ? "rt" : "batch"; }
+// A claimed or re-claimed event: only those now Pending delivery (1) are read in full.
+struct Routed {
+  int status = 0;
+  bool reclaimed = false;
+  DeliveryItem item;
+};
 
-std::string Expand(const char* sql, Queue q) {
-  return absl::StrReplaceAll(sql, {{"{T}", q == Queue::kRealTime ? "rt_events" : "batch_events"},
-                                   {"{Q}", q == Queue::kRealTime ? "1" : "2"},
-                                   {"{R}", kReturning}});
-}
-
-std::string Text(const pqxx::field& f) { return f.is_null() ? "" : f.as<std::string>(); }
-
-DeliveryItem ItemFromRow(const pqxx::row& r) {
+DeliveryItem ItemFromRow(const pg::Row& r) {
   DeliveryItem d;
-  d.id = r[0].as<int64_t>();
+  d.id = r.Get<int64_t>("id");
   NewEvent& e = d.event;
-  e.type = r[2].as<std::string>();
-  e.email = Text(r[3]);
-  e.mobile_phone = Text(r[4]);
-  e.device_token = Text(r[5]);
-  e.wished_channel = r[6].as<int>();
-  e.external_id = Text(r[7]);
-  e.origin = Text(r[8]);
-  e.language = Text(r[9]);
-  e.country = Text(r[10]);
-  e.ctx_json = r[11].as<std::string>();
-  d.template_id = r[12].is_null() ? 0 : r[12].as<int64_t>();
-  d.template_version = r[13].is_null() ? 0 : r[13].as<int>();
-  d.tries = r[14].as<int>();
-  d.expired = r[15].as<bool>();
-  d.quarantined = r[16].as<bool>();
-  d.age = absl::Seconds(std::max(0.0, r[17].as<double>()));  // the server's clock, both ends
+  e.type = r.Get<std::string>("event_type");
+  e.email = r.Text("email");
+  e.mobile_phone = r.Text("mobile_phone");
+  e.device_token = r.Text("device_token");
+  e.wished_channel = r.Get<int>("wished_channel");
+  e.external_id = r.Text("external_id");
+  e.origin = r.Text("origin");
+  e.language = r.Text("language");
+  e.country = r.Text("country");
+  e.ctx_json = r.Get<std::string>("ctx");
+  d.template_id = r.GetOr<int64_t>("template_id", 0);
+  d.template_version = r.GetOr<int>("template_version", 0);
+  d.tries = r.Get<int>("tries");
+  d.expired = r.Get<bool>("expired");
+  d.quarantined = r.Get<bool>("quarantined");
+  // The server's clock, both ends.
+  d.age = absl::Seconds(std::max(0.0, r.Get<double>("age_seconds")));
   return d;
 }
+
+Routed RoutedFromRow(const pg::Row& r) {
+  Routed out{.status = r.Get<int>("status"), .reclaimed = r.Get<bool>("reclaimed")};
+  if (out.status == static_cast<int>(EventStatus::kPendingDelivery)) out.item = ItemFromRow(r);
+  return out;
+}
+
+struct TakenLog {
+  Queue queue;
+  int64_t event_id;
+  int status;
+};
+
+TakenLog TakenLogFromRow(const pg::Row& r) {
+  return {.queue = QueueFromNumber(r.Get<int>("queue")),
+          .event_id = r.Get<int64_t>("event_id"),
+          .status = r.Get<int>("status")};
+}
+
+const PerQueue<pg::Query<Routed>> kRoute =
+    QueueQueries("route", absl::StrReplaceAll(kRouteSql, {{"{R}", kReturning}}), RoutedFromRow);
+const PerQueue<pg::Statement> kOutcomes = QueueStatements("outcomes", kOutcomesSql);
+const PerQueue<pg::Query<int>> kApplyStatus = QueueQueries<int>("apply_status", kApplyStatusSql);
+const pg::Query<TakenLog> kTakeLogs("take_logs", kTakeLogsSql, TakenLogFromRow);
 
 std::string IntervalText(absl::Duration d) {
   return absl::StrCat(absl::ToInt64Milliseconds(d), " milliseconds");
 }
 
+struct Applied {
+  int64_t logs = 0;
+  FinalCounts counts;
+};
+
 }  // namespace
 
 ProcessingRepository::ProcessingRepository(pg::ConnectionPool& pool) : pool_(pool) {
-  for (Queue q : {Queue::kRealTime, Queue::kBatch}) {
-    pool_.Prepare("route_" + Suffix(q), Expand(kRouteSql, q));
-    pool_.Prepare("outcomes_" + Suffix(q), Expand(kOutcomesSql, q));
-    pool_.Prepare("apply_status_" + Suffix(q), Expand(kApplyStatusSql, q));
-  }
-  pool_.Prepare("take_logs", kTakeLogsSql);
+  pg::Prepare(pool_, kRoute, kOutcomes, kApplyStatus, kTakeLogs);
 }
 
 absl::StatusOr<RouteResult> ProcessingRepository::ClaimAndRoute(Queue queue, int limit,
                                                                 absl::Duration lease) {
+  absl::StatusOr<std::vector<Routed>> rows =
+      pg::FetchAll(pool_, kRoute[queue], pg::Autocommit(), limit, IntervalText(lease));
+  if (!rows.ok()) return rows.status();
   RouteResult out;
-  const std::string lease_text = IntervalText(lease);
-  absl::Status s = pool_.Run([&](pqxx::connection& c) {
-    out = RouteResult();
-    pqxx::nontransaction tx(c);
-    for (const pqxx::row& r : tx.exec_prepared("route_" + Suffix(queue), limit, lease_text)) {
-      const bool reclaimed = r[18].as<bool>();
-      if (!reclaimed) ++out.claimed;
-      switch (r[1].as<int>()) {
-        case 1:
-          out.to_deliver.push_back(ItemFromRow(r));
-          break;
-        case 5:
-          ++out.not_taken;
-          break;
-        default:
-          ++out.expired;
-      }
+  for (Routed& r : *rows) {
+    if (!r.reclaimed) ++out.claimed;
+    switch (r.status) {
+      case static_cast<int>(EventStatus::kPendingDelivery):
+        out.to_deliver.push_back(std::move(r.item));
+        break;
+      case static_cast<int>(EventStatus::kNotTakenIntoAccount):
+        ++out.not_taken;
+        break;
+      default:
+        ++out.expired;
     }
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
+  }
   return out;
 }
 
@@ -224,48 +244,39 @@ absl::Status ProcessingRepository::RecordOutcomes(Queue queue,
     retry_ids.Add(r.event_id);
     retry_delays.Add(absl::ToInt64Milliseconds(r.delay));
   }
-  return pool_.Run([&](pqxx::connection& c) {
-    pqxx::nontransaction tx(c);
-    tx.exec_prepared("outcomes_" + Suffix(queue), ids.Finish(), channels.Finish(),
+  return pg::Execute(pool_, kOutcomes[queue], pg::Autocommit(), ids.Finish(), channels.Finish(),
                      addresses.Finish(), template_ids.Finish(), versions.Finish(),
                      statuses.Finish(), types.Finish(), reasons.Finish(), tries.Finish(),
                      message_ids.Finish(), q_channels.Finish(), q_addresses.Finish(),
-                     q_reasons.Finish(), retry_ids.Finish(), retry_delays.Finish());
-    return absl::OkStatus();
-  });
+                     q_reasons.Finish(), retry_ids.Finish(), retry_delays.Finish())
+      .status();
 }
 
 absl::StatusOr<int64_t> ProcessingRepository::ApplyDeliveryStatuses(int limit,
                                                                     FinalCounts* finished) {
-  int64_t n = 0;
-  FinalCounts counts;
-  absl::Status s = pool_.Run([&](pqxx::connection& c) {
-    counts = FinalCounts();
-    pqxx::work tx(c);
-    tx.exec0("SET LOCAL plan_cache_mode = force_custom_plan");
-    pg::IntArray ids[2], statuses[2];
-    pqxx::result logs = tx.exec_prepared("take_logs", limit);
-    n = static_cast<int64_t>(logs.size());
-    for (const pqxx::row& r : logs) {
-      int lane = r[0].as<int>() == 1 ? 0 : 1;
-      ids[lane].Add(r[1].as<int64_t>());
-      statuses[lane].Add(r[2].as<int>());
-    }
-    for (Queue q : {Queue::kRealTime, Queue::kBatch}) {
-      int lane = q == Queue::kRealTime ? 0 : 1;
-      if (ids[lane].Finish() == "{}") continue;
-      for (const pqxx::row& r : tx.exec_prepared("apply_status_" + Suffix(q), ids[lane].Finish(),
-                                                 statuses[lane].Finish())) {
-        const int status = r[0].as<int>();
-        if (status >= 0 && status < 7) ++counts.n[lane][status];
-      }
-    }
-    tx.commit();
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  if (finished != nullptr) *finished = counts;
-  return n;
+  absl::StatusOr<Applied> applied =
+      pg::Transact(pool_, pg::ReadWrite(), [&](pg::Transaction& tx) -> absl::StatusOr<Applied> {
+        tx.SetLocal("plan_cache_mode = force_custom_plan");
+        const std::vector<TakenLog> logs = tx.FetchAll(kTakeLogs, limit);
+        pg::IntArray ids[kLanes], statuses[kLanes];
+        for (const TakenLog& l : logs) {
+          ids[LaneOf(l.queue)].Add(l.event_id);
+          statuses[LaneOf(l.queue)].Add(l.status);
+        }
+        Applied out{.logs = static_cast<int64_t>(logs.size())};
+        for (Queue q : kQueues) {
+          const int lane = LaneOf(q);
+          if (ids[lane].Finish() == "{}") continue;
+          for (int status :
+               tx.FetchAll(kApplyStatus[q], ids[lane].Finish(), statuses[lane].Finish())) {
+            if (status >= 0 && status < 7) ++out.counts.n[lane][status];
+          }
+        }
+        return out;
+      });
+  if (!applied.ok()) return applied.status();
+  if (finished != nullptr) *finished = applied->counts;
+  return applied->logs;
 }
 
 }  // namespace mc::execution
