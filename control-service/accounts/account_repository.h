@@ -5,7 +5,6 @@
 // return the credential, except GetTarget (for the control's own calls). Thread-safe.
 #pragma once
 
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -35,10 +34,6 @@ class AccountRepository {
   absl::StatusOr<std::vector<ExecutionTarget>> AllTargets();
 
  private:
-  // Runs a statement returning one account row; NOT_FOUND naming `name` when none.
-  absl::StatusOr<std::vector<ExecutionTarget>> Targets(const char* statement);
-  absl::StatusOr<Account> One(const std::string& name,
-                              const std::function<pqxx::result(pqxx::work&)>& exec);
   pg::ConnectionPool& pool_;
 };
 

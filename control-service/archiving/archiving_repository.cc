@@ -4,63 +4,64 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "common/pg/execute.h"
 
 namespace mc::control {
 namespace {
 
+// With its last run, if any, under the names of kRunColumns.
 constexpr char kWorkflowSelect[] =
     "SELECT w.internal_name, w.label, w.folder, w.account, w.state, w.schedule_seconds, "
-    "(extract(epoch FROM w.next_run_at) * 1000000)::bigint, w.cursor_xid, w.cursor_queue, "
-    "w.cursor_id, r.id, (extract(epoch FROM r.started_at) * 1000000)::bigint, "
-    "(extract(epoch FROM r.ended_at) * 1000000)::bigint, r.events_copied, "
+    "(extract(epoch FROM w.next_run_at) * 1000000)::bigint AS next_run_us, w.cursor_xid, "
+    "w.cursor_queue, w.cursor_id, r.id, r.workflow, "
+    "(extract(epoch FROM r.started_at) * 1000000)::bigint AS started_us, "
+    "(extract(epoch FROM r.ended_at) * 1000000)::bigint AS ended_us, r.events_copied, "
     "r.delivery_logs_copied, r.quarantine_copied, r.error "
     "FROM archiving_workflows w LEFT JOIN LATERAL (SELECT * FROM archive_runs x "
     "WHERE x.workflow = w.internal_name ORDER BY x.id DESC LIMIT 1) r ON true ";
 
 constexpr char kRunColumns[] =
-    "id, workflow, (extract(epoch FROM started_at) * 1000000)::bigint, "
-    "(extract(epoch FROM ended_at) * 1000000)::bigint, events_copied, delivery_logs_copied, "
-    "quarantine_copied, error";
+    "id, workflow, (extract(epoch FROM started_at) * 1000000)::bigint AS started_us, "
+    "(extract(epoch FROM ended_at) * 1000000)::bigint AS ended_us, events_copied, "
+    "delivery_logs_copied, quarantine_copied, error";
 
-constexpr char kCreate[] =
+constexpr char kCreateSql[] =
     "INSERT INTO archiving_workflows (internal_name, account, label, schedule_seconds) "
     "SELECT $1, a.internal_name, 'Message Center ' || CASE WHEN a.label = '' THEN "
     "a.internal_name ELSE a.label END, $3 FROM accounts a WHERE a.internal_name = $2";
-constexpr char kHasWorkflow[] = "SELECT count(*) FROM archiving_workflows WHERE account = $1";
-constexpr char kSetState[] =
+constexpr char kHasWorkflowSql[] = "SELECT count(*) FROM archiving_workflows WHERE account = $1";
+constexpr char kSetStateSql[] =
     "UPDATE archiving_workflows SET state = $2::smallint, "
     "next_run_at = CASE WHEN $2::smallint = 1 THEN now() ELSE next_run_at END "
     "WHERE internal_name = $1";
-constexpr char kSetSchedule[] =
+constexpr char kSetScheduleSql[] =
     "UPDATE archiving_workflows SET schedule_seconds = $2::bigint, "
     "next_run_at = least(next_run_at, now() + $2::bigint * interval '1 second') "
     "WHERE internal_name = $1";
-constexpr char kDue[] =
+constexpr char kDueSql[] =
     "SELECT internal_name FROM archiving_workflows WHERE state = 1 AND next_run_at <= now() "
     "ORDER BY next_run_at";
-constexpr char kCloseOrphans[] =
+constexpr char kCloseOrphansSql[] =
     "UPDATE archive_runs SET ended_at = now(), error = 'interrupted: the replica running it "
     "stopped' WHERE workflow = $1 AND ended_at IS NULL";
-constexpr char kStartRun[] = "INSERT INTO archive_runs (workflow) VALUES ($1) RETURNING id";
-constexpr char kFinishRun[] =
+constexpr char kStartRunSql[] = "INSERT INTO archive_runs (workflow) VALUES ($1) RETURNING id";
+constexpr char kFinishRunSql[] =
     "WITH r AS (UPDATE archive_runs SET ended_at = now(), error = left($2, 2000) WHERE id = $1 "
     "RETURNING *), "
     "w AS (UPDATE archiving_workflows SET next_run_at = now() + schedule_seconds * "
     "interval '1 second' WHERE internal_name = (SELECT workflow FROM r)) "
-    "SELECT id, workflow, (extract(epoch FROM started_at) * 1000000)::bigint, "
-    "(extract(epoch FROM ended_at) * 1000000)::bigint, events_copied, delivery_logs_copied, "
-    "quarantine_copied, error FROM r";
+    "SELECT {R} FROM r";
 // The newest successful run of each workflow, read backwards through archive_runs_workflow.
-constexpr char kLastArchived[] =
+constexpr char kLastArchivedSql[] =
     "SELECT w.account, (extract(epoch FROM COALESCE((SELECT r.ended_at FROM archive_runs r "
     "WHERE r.workflow = w.internal_name AND r.ended_at IS NOT NULL AND r.error = '' "
-    "ORDER BY r.id DESC LIMIT 1), w.created_at)) * 1000000)::bigint "
+    "ORDER BY r.id DESC LIMIT 1), w.created_at)) * 1000000)::bigint AS archived_us "
     "FROM archiving_workflows w";
-constexpr char kListRuns[] =
+constexpr char kListRunsSql[] =
     "SELECT {R} FROM archive_runs WHERE workflow = $1 ORDER BY id DESC LIMIT $2";
 
 // One page, one statement: events, logs, the run's counters and the cursor (only forward).
-constexpr char kStorePage[] = R"sql(
+constexpr char kStorePageSql[] = R"sql(
 WITH ev AS (
   INSERT INTO archived_events (account, remote_id, instance_id, queue, event_type, channel,
     address, external_id, status, template_name, template_version, tries, created_at, routed_at,
@@ -99,7 +100,7 @@ SELECT events, logs FROM counts)sql";
 // Addresses are stored as their keys (address_key(), migration 0004), also from an execution
 // instance whose own rows are not keys yet; of a page's rows that share a key, the deny row
 // wins, else the latest.
-constexpr char kStoreQuarantine[] = R"sql(
+constexpr char kStoreQuarantineSql[] = R"sql(
 WITH q AS (
   INSERT INTO archived_quarantine (account, channel, address, kind, reason, created_at)
   SELECT DISTINCT ON (r.channel, address_key(r.channel, r.address))
@@ -117,7 +118,7 @@ run AS (UPDATE archive_runs SET quarantine_copied = quarantine_copied + (SELECT 
   WHERE id = $3)
 SELECT count(*) FROM q)sql";
 
-constexpr char kPurgeEvents[] = R"sql(
+constexpr char kPurgeEventsSql[] = R"sql(
 WITH doomed AS (
   SELECT account, remote_id FROM archived_events WHERE created_at < $1 LIMIT $2),
 logs AS (
@@ -126,7 +127,7 @@ logs AS (
 ev AS (
   DELETE FROM archived_events e USING doomed d
   WHERE e.account = d.account AND e.remote_id = d.remote_id RETURNING 1)
-SELECT (SELECT count(*) FROM ev), (SELECT count(*) FROM logs))sql";
+SELECT (SELECT count(*) FROM ev) AS events, (SELECT count(*) FROM logs) AS logs)sql";
 
 std::string WithRunColumns(std::string sql) {
   const size_t at = sql.find("{R}");
@@ -134,48 +135,93 @@ std::string WithRunColumns(std::string sql) {
   return sql;
 }
 
-ArchiveRun RunFromRow(const pqxx::row& r, int at) {
+ArchiveRun RunFromRow(const pg::Row& r) {
   ArchiveRun run;
-  run.id = r[at].as<int64_t>();
-  run.workflow = r[at + 1].as<std::string>();
-  run.started = absl::FromUnixMicros(r[at + 2].as<int64_t>());
-  if (!r[at + 3].is_null()) run.ended = absl::FromUnixMicros(r[at + 3].as<int64_t>());
-  run.events_copied = r[at + 4].as<int64_t>();
-  run.delivery_logs_copied = r[at + 5].as<int64_t>();
-  run.quarantine_copied = r[at + 6].as<int64_t>();
-  run.error = r[at + 7].as<std::string>();
+  run.id = r.Get<int64_t>("id");
+  run.workflow = r.Get<std::string>("workflow");
+  run.started = r.Micros("started_us");
+  run.ended = r.OptionalMicros("ended_us");
+  run.events_copied = r.Get<int64_t>("events_copied");
+  run.delivery_logs_copied = r.Get<int64_t>("delivery_logs_copied");
+  run.quarantine_copied = r.Get<int64_t>("quarantine_copied");
+  run.error = r.Get<std::string>("error");
   return run;
 }
 
-ArchivingWorkflow WorkflowFromRow(const pqxx::row& r) {
+ArchivingWorkflow WorkflowFromRow(const pg::Row& r) {
   ArchivingWorkflow w;
-  w.internal_name = r[0].as<std::string>();
-  w.label = r[1].as<std::string>();
-  w.folder = r[2].as<std::string>();
-  w.account = r[3].as<std::string>();
-  w.state = static_cast<ArchivingState>(r[4].as<int>());
-  w.schedule_seconds = r[5].as<int64_t>();
-  w.next_run = absl::FromUnixMicros(r[6].as<int64_t>());
-  w.cursor = {.xid = static_cast<uint64_t>(r[7].as<int64_t>()),
-              .queue = r[8].as<int>(),
-              .id = r[9].as<int64_t>()};
-  if (!r[10].is_null()) {
-    ArchiveRun run;
-    run.id = r[10].as<int64_t>();
-    run.workflow = w.internal_name;
-    run.started = absl::FromUnixMicros(r[11].as<int64_t>());
-    if (!r[12].is_null()) run.ended = absl::FromUnixMicros(r[12].as<int64_t>());
-    run.events_copied = r[13].as<int64_t>();
-    run.delivery_logs_copied = r[14].as<int64_t>();
-    run.quarantine_copied = r[15].as<int64_t>();
-    run.error = r[16].as<std::string>();
-    w.last_run = run;
-  }
+  w.internal_name = r.Get<std::string>("internal_name");
+  w.label = r.Get<std::string>("label");
+  w.folder = r.Get<std::string>("folder");
+  w.account = r.Get<std::string>("account");
+  w.state = static_cast<ArchivingState>(r.Get<int>("state"));
+  w.schedule_seconds = r.Get<int64_t>("schedule_seconds");
+  w.next_run = r.Micros("next_run_us");
+  w.cursor = {.xid = static_cast<uint64_t>(r.Get<int64_t>("cursor_xid")),
+              .queue = r.Get<int>("cursor_queue"),
+              .id = r.Get<int64_t>("cursor_id")};
+  if (!r.IsNull("id")) w.last_run = RunFromRow(r);
   return w;
 }
 
+std::pair<std::string, absl::Time> LastArchivedFromRow(const pg::Row& r) {
+  return {r.Get<std::string>("account"), r.Micros("archived_us")};
+}
+
+CopiedRows CopiedFromRow(const pg::Row& r) {
+  return {.events = r.Get<int64_t>("events"), .delivery_logs = r.Get<int64_t>("logs")};
+}
+
+PurgedRows PurgedFromRow(const pg::Row& r) {
+  return {.events = r.Get<int64_t>("events"), .delivery_logs = r.Get<int64_t>("logs")};
+}
+
+const pg::Query<ArchivingWorkflow> kGet("archiving_get",
+                                        absl::StrCat(kWorkflowSelect, "WHERE w.internal_name = $1"),
+                                        WorkflowFromRow);
+const pg::Query<ArchivingWorkflow> kList("archiving_list",
+                                         absl::StrCat(kWorkflowSelect, "ORDER BY w.internal_name"),
+                                         WorkflowFromRow);
+const pg::Statement kCreate("archiving_create", kCreateSql);
+const pg::Query<int64_t> kHasWorkflow("archiving_has_workflow", kHasWorkflowSql);
+const pg::Statement kSetState("archiving_set_state", kSetStateSql);
+const pg::Statement kSetSchedule("archiving_set_schedule", kSetScheduleSql);
+const pg::Query<std::string> kDue("archiving_due", kDueSql);
+const pg::Statement kCloseOrphans("archiving_close_orphans", kCloseOrphansSql);
+const pg::Query<int64_t> kStartRun("archiving_start_run", kStartRunSql);
+const pg::Query<ArchiveRun> kFinishRun("archiving_finish_run", WithRunColumns(kFinishRunSql),
+                                       RunFromRow);
+const pg::Query<ArchiveRun> kListRuns("archiving_list_runs", WithRunColumns(kListRunsSql),
+                                      RunFromRow);
+const pg::Query<std::pair<std::string, absl::Time>> kLastArchived("archiving_last_archived",
+                                                                  kLastArchivedSql,
+                                                                  LastArchivedFromRow);
+const pg::Query<CopiedRows> kStorePage("archiving_store_page", kStorePageSql, CopiedFromRow);
+const pg::Query<int64_t> kStoreQuarantine("archiving_store_quarantine", kStoreQuarantineSql);
+const pg::Query<PurgedRows> kPurge("archiving_purge", kPurgeEventsSql, PurgedFromRow);
+
 absl::Status NoWorkflow(const std::string& name) {
   return absl::NotFoundError(absl::StrCat("no archiving workflow named '", name, "'"));
+}
+
+// Changes one workflow (`change` with its arguments, if any) and reads it back, in one
+// transaction: NOT_FOUND naming it when there is none.
+template <typename... Args>
+absl::StatusOr<ArchivingWorkflow> ChangeAndGet(pg::ConnectionPool& pool, const std::string& name,
+                                               const pg::Statement* change, const Args&... args) {
+  absl::StatusOr<std::optional<ArchivingWorkflow>> w =
+      pg::Transact(pool, pg::ReadWrite(),
+                   [&](pg::Transaction& tx) -> absl::StatusOr<std::optional<ArchivingWorkflow>> {
+                     if (change != nullptr) tx.Execute(*change, name, args...);
+                     return tx.FetchOptional(kGet, name);
+                   });
+  if (!w.ok()) return w.status();
+  if (!*w) return NoWorkflow(name);
+  return **std::move(w);
+}
+
+std::string Json(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -185,175 +231,76 @@ std::string ArchivingWorkflowName(const std::string& account) {
 }
 
 ArchivingRepository::ArchivingRepository(pg::ConnectionPool& pool) : pool_(pool) {
-  pool_.Prepare("archiving_get", absl::StrCat(kWorkflowSelect, "WHERE w.internal_name = $1"));
-  pool_.Prepare("archiving_list", absl::StrCat(kWorkflowSelect, "ORDER BY w.internal_name"));
-  pool_.Prepare("archiving_create", kCreate);
-  pool_.Prepare("archiving_has_workflow", kHasWorkflow);
-  pool_.Prepare("archiving_set_state", kSetState);
-  pool_.Prepare("archiving_set_schedule", kSetSchedule);
-  pool_.Prepare("archiving_due", kDue);
-  pool_.Prepare("archiving_close_orphans", kCloseOrphans);
-  pool_.Prepare("archiving_start_run", kStartRun);
-  pool_.Prepare("archiving_finish_run", kFinishRun);
-  pool_.Prepare("archiving_list_runs", WithRunColumns(kListRuns));
-  pool_.Prepare("archiving_last_archived", kLastArchived);
-  pool_.Prepare("archiving_store_page", kStorePage);
-  pool_.Prepare("archiving_store_quarantine", kStoreQuarantine);
-  pool_.Prepare("archiving_purge", kPurgeEvents);
-}
-
-absl::StatusOr<ArchivingWorkflow> ArchivingRepository::One(
-    const std::string& name, const char* statement,
-    const std::function<pqxx::result(pqxx::work&)>& exec) {
-  std::optional<ArchivingWorkflow> out;
-  absl::Status s = pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    out.reset();
-    pqxx::work tx(c);
-    if (exec) exec(tx);
-    pqxx::result r = tx.exec_prepared("archiving_get", name);
-    if (!r.empty()) out = WorkflowFromRow(r[0]);
-    tx.commit();
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  if (!out) return NoWorkflow(name);
-  return *out;
+  pg::Prepare(pool_, kGet, kList, kCreate, kHasWorkflow, kSetState, kSetSchedule, kDue,
+              kCloseOrphans, kStartRun, kFinishRun, kListRuns, kLastArchived, kStorePage,
+              kStoreQuarantine, kPurge);
 }
 
 absl::StatusOr<ArchivingWorkflow> ArchivingRepository::Create(const std::string& account,
                                                               int64_t schedule_seconds) {
   const std::string name = ArchivingWorkflowName(account);
-  bool account_found = true;
-  absl::StatusOr<ArchivingWorkflow> created;
-  absl::Status s = pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::work tx(c);
-    try {
-      account_found =
-          tx.exec_prepared("archiving_create", name, account, schedule_seconds).affected_rows() > 0;
-    } catch (const pqxx::unique_violation&) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("account '", account, "' already has its archiving workflow ", name));
-    }
-    tx.commit();
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  if (!account_found) return absl::NotFoundError(absl::StrCat("no account named '", account, "'"));
+  absl::StatusOr<int64_t> created =
+      pg::Execute(pool_, kCreate,
+                  pg::ReadWrite().OnUniqueViolation(absl::AlreadyExistsError(absl::StrCat(
+                      "account '", account, "' already has its archiving workflow ", name))),
+                  name, account, schedule_seconds);
+  if (!created.ok()) return created.status();
+  if (*created == 0) return absl::NotFoundError(absl::StrCat("no account named '", account, "'"));
   return Get(name);
 }
 
 absl::StatusOr<bool> ArchivingRepository::HasWorkflowFor(const std::string& account) {
-  bool has = false;
-  absl::Status s = pool_.Run([&](pqxx::connection& c) {
-    pqxx::read_transaction tx(c);
-    has = tx.exec_prepared1("archiving_has_workflow", account)[0].as<int64_t>() > 0;
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return has;
+  absl::StatusOr<int64_t> n = pg::FetchOne(pool_, kHasWorkflow, pg::ReadOnly(), account);
+  if (!n.ok()) return n.status();
+  return *n > 0;
 }
 
 absl::StatusOr<ArchivingWorkflow> ArchivingRepository::Get(const std::string& name) {
-  return One(name, nullptr, nullptr);
+  return ChangeAndGet(pool_, name, nullptr);
 }
 
 absl::StatusOr<std::vector<ArchivingWorkflow>> ArchivingRepository::List() {
-  std::vector<ArchivingWorkflow> out;
-  absl::Status s = pool_.Run([&](pqxx::connection& c) {
-    out.clear();
-    pqxx::read_transaction tx(c);
-    for (const pqxx::row& r : tx.exec_prepared("archiving_list")) out.push_back(WorkflowFromRow(r));
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return pg::FetchAll(pool_, kList, pg::ReadOnly());
 }
 
 absl::StatusOr<ArchivingWorkflow> ArchivingRepository::SetState(const std::string& name,
                                                                 ArchivingState state) {
-  return One(name, "archiving_set_state", [&](pqxx::work& tx) {
-    return tx.exec_prepared("archiving_set_state", name, static_cast<int>(state));
-  });
+  return ChangeAndGet(pool_, name, &kSetState, static_cast<int>(state));
 }
 
 absl::StatusOr<ArchivingWorkflow> ArchivingRepository::SetSchedule(const std::string& name,
                                                                    int64_t seconds) {
   if (seconds <= 0) return absl::InvalidArgumentError("schedule_seconds: must be positive");
-  return One(name, "archiving_set_schedule", [&](pqxx::work& tx) {
-    return tx.exec_prepared("archiving_set_schedule", name, seconds);
-  });
+  return ChangeAndGet(pool_, name, &kSetSchedule, seconds);
 }
 
 absl::StatusOr<std::vector<std::string>> ArchivingRepository::Due() {
-  std::vector<std::string> out;
-  absl::Status s = pool_.Run([&](pqxx::connection& c) {
-    out.clear();
-    pqxx::read_transaction tx(c);
-    for (const pqxx::row& r : tx.exec_prepared("archiving_due")) {
-      out.push_back(r[0].as<std::string>());
-    }
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return pg::FetchAll(pool_, kDue, pg::ReadOnly());
 }
 
 absl::StatusOr<int64_t> ArchivingRepository::StartRun(const std::string& name) {
-  int64_t id = 0;
-  absl::Status s = pool_.Run([&](pqxx::connection& c) {
-    pqxx::work tx(c);
-    tx.exec_prepared("archiving_close_orphans", name);
-    id = tx.exec_prepared1("archiving_start_run", name)[0].as<int64_t>();
-    tx.commit();
-    return absl::OkStatus();
+  return pg::Transact(pool_, pg::ReadWrite(), [&](pg::Transaction& tx) -> absl::StatusOr<int64_t> {
+    tx.Execute(kCloseOrphans, name);
+    return tx.FetchOne(kStartRun, name);
   });
-  if (!s.ok()) return s;
-  return id;
 }
 
 absl::StatusOr<ArchiveRun> ArchivingRepository::FinishRun(int64_t run_id,
                                                           const std::string& error) {
-  std::optional<ArchiveRun> out;
-  absl::Status s = pool_.Run([&](pqxx::connection& c) {
-    pqxx::work tx(c);
-    pqxx::result r = tx.exec_prepared("archiving_finish_run", run_id, error);
-    if (!r.empty()) out = RunFromRow(r[0], 0);
-    tx.commit();
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  if (!out) return absl::NotFoundError(absl::StrCat("no archive run ", run_id));
-  return *out;
+  return pg::FetchOne(
+      pool_, kFinishRun,
+      pg::ReadWrite().IfNone(absl::NotFoundError(absl::StrCat("no archive run ", run_id))), run_id,
+      error);
 }
 
 absl::StatusOr<std::vector<ArchiveRun>> ArchivingRepository::ListRuns(const std::string& name,
                                                                       int limit) {
-  std::vector<ArchiveRun> out;
-  absl::Status s = pool_.Run([&](pqxx::connection& c) {
-    out.clear();
-    pqxx::read_transaction tx(c);
-    for (const pqxx::row& r : tx.exec_prepared("archiving_list_runs", name, limit)) {
-      out.push_back(RunFromRow(r, 0));
-    }
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return pg::FetchAll(pool_, kListRuns, pg::ReadOnly(), name, limit);
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, absl::Time>>>
 ArchivingRepository::LastArchived() {
-  std::vector<std::pair<std::string, absl::Time>> out;
-  absl::Status s = pool_.Run([&](pqxx::connection& c) {
-    out.clear();
-    pqxx::read_transaction tx(c);
-    for (const pqxx::row& r : tx.exec_prepared("archiving_last_archived")) {
-      out.emplace_back(r[0].as<std::string>(), absl::FromUnixMicros(r[1].as<int64_t>()));
-    }
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return pg::FetchAll(pool_, kLastArchived, pg::ReadOnly());
 }
 
 absl::StatusOr<CopiedRows> ArchivingRepository::StorePage(const std::string& workflow,
@@ -391,21 +338,9 @@ absl::StatusOr<CopiedRows> ArchivingRepository::StorePage(const std::string& wor
                       {"logged", absl::ToUnixMicros(l.logged)}});
     }
   }
-  const std::string events_json =
-      events.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  const std::string logs_json = logs.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  CopiedRows copied;
-  absl::Status s = pool_.Run([&](pqxx::connection& c) {
-    pqxx::work tx(c);
-    pqxx::row r = tx.exec_prepared1("archiving_store_page", account, page.instance_id, events_json,
-                                    logs_json, static_cast<int64_t>(page.next.xid), page.next.queue,
-                                    page.next.id, run_id, workflow);
-    copied = {.events = r[0].as<int64_t>(), .delivery_logs = r[1].as<int64_t>()};
-    tx.commit();
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return copied;
+  return pg::FetchOne(pool_, kStorePage, pg::ReadWrite(), account, page.instance_id, Json(events),
+                      Json(logs), static_cast<int64_t>(page.next.xid), page.next.queue,
+                      page.next.id, run_id, workflow);
 }
 
 absl::StatusOr<int64_t> ArchivingRepository::StoreQuarantine(
@@ -418,35 +353,18 @@ absl::StatusOr<int64_t> ArchivingRepository::StoreQuarantine(
                     {"reason", q.reason},
                     {"created", absl::ToUnixMicros(q.created)}});
   }
-  const std::string json = rows.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  int64_t copied = 0;
-  absl::Status s = pool_.Run([&](pqxx::connection& c) {
-    pqxx::work tx(c);
-    copied =
-        tx.exec_prepared1("archiving_store_quarantine", account, json, run_id)[0].as<int64_t>();
-    tx.commit();
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return copied;
+  return pg::FetchOne(pool_, kStoreQuarantine, pg::ReadWrite(), account, Json(rows), run_id);
 }
 
 absl::StatusOr<PurgedRows> ArchivingRepository::Purge(absl::Time before, int batch) {
   const std::string cutoff = absl::FormatTime(absl::RFC3339_full, before, absl::UTCTimeZone());
   PurgedRows total;
   while (true) {
-    PurgedRows step;
-    absl::Status s = pool_.Run([&](pqxx::connection& c) {
-      pqxx::work tx(c);
-      pqxx::row r = tx.exec_prepared1("archiving_purge", cutoff, batch);
-      step = {.events = r[0].as<int64_t>(), .delivery_logs = r[1].as<int64_t>()};
-      tx.commit();
-      return absl::OkStatus();
-    });
-    if (!s.ok()) return s;
-    total.events += step.events;
-    total.delivery_logs += step.delivery_logs;
-    if (step.events < batch) break;
+    absl::StatusOr<PurgedRows> step = pg::FetchOne(pool_, kPurge, pg::ReadWrite(), cutoff, batch);
+    if (!step.ok()) return step.status();
+    total.events += step->events;
+    total.delivery_logs += step->delivery_logs;
+    if (step->events < batch) break;
   }
   return total;
 }

@@ -59,8 +59,6 @@ class ArchivingRepository {
   absl::StatusOr<PurgedRows> Purge(absl::Time before, int batch = 5000);
 
  private:
-  absl::StatusOr<ArchivingWorkflow> One(const std::string& name, const char* statement,
-                                        const std::function<pqxx::result(pqxx::work&)>& exec);
   pg::ConnectionPool& pool_;
 };
 

@@ -25,9 +25,6 @@ class ReportRepository {
   absl::StatusOr<std::vector<StatusCountRow>> StatusCounts(const ReportFilter& f);
 
  private:
-  absl::Status Query(const char* statement, const ReportFilter& f,
-                     const std::function<void(const pqxx::row&)>& on_row,
-                     const std::optional<std::string>& extra = std::nullopt);
   pg::ConnectionPool& pool_;
 };
 

@@ -5,7 +5,6 @@
 // be reached. Thread-safe.
 #pragma once
 
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,8 +33,6 @@ class TemplateRepository {
   absl::StatusOr<AuthoredTemplate> MarkUnpublished(const std::string& name);
 
  private:
-  absl::StatusOr<AuthoredTemplate> One(const std::string& name,
-                                       const std::function<pqxx::result(pqxx::work&)>& exec);
   pg::ConnectionPool& pool_;
 };
 
