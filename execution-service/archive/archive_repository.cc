@@ -60,7 +60,8 @@ SELECT (SELECT valid FROM horizon) AS valid, (SELECT count(*) FROM moved) AS mov
 constexpr char kAcknowledgedSql[] = "SELECT xid::text AS xid, queue, event_id FROM archive_ack";
 
 constexpr char kQuarantineSql[] = R"sql(
-SELECT channel, address, kind, reason, (extract(epoch FROM created_at) * 1000000)::bigint AS created_us
+SELECT channel, address, kind, reason,
+  (extract(epoch FROM created_at) * 1000000)::bigint AS created_us
 FROM quarantine
 WHERE (channel, address) > ($1::smallint, $2::text)
 ORDER BY channel, address

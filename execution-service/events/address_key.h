@@ -9,8 +9,10 @@
 //    a phone number (stored events are already normalised);
 //  - push: the device token as given.
 // The schema's address_key(channel, address) function (execution-service/migrations/
-// 0005_address_keys.sql) applies the same rule where PostgreSQL compares addresses; the event
-// itself always keeps the address as the caller gave it.
+// 0005_address_keys.sql) applies the same rule where PostgreSQL compares addresses, and its
+// channel_address(channel, email, mobile_phone, device_token) (0006_channel_address.sql) is
+// ChannelAddress() for the statements that read an event's address; pgtests keep each pair
+// equal. The event itself always keeps the address as the caller gave it.
 // Pure and thread-safe.
 #pragma once
 
