@@ -15,10 +15,9 @@ absl::StatusOr<JobRun> StatusUpdater::RunOnce() {
   FinalCounts finished;
   absl::StatusOr<int64_t> n = repository_.ApplyDeliveryStatuses(batch_size_, &finished);
   if (!n.ok()) return n.status();
-  for (Queue q : {Queue::kRealTime, Queue::kBatch}) {
+  for (Queue q : kQueues) {
     for (int status = 0; status < 7; ++status) {
-      metrics_.EventsFinished(q, static_cast<EventStatus>(status),
-                              finished.n[q == Queue::kRealTime ? 0 : 1][status]);
+      metrics_.EventsFinished(q, static_cast<EventStatus>(status), finished.n[LaneOf(q)][status]);
     }
   }
   return JobRun{.processed = *n, .more = *n >= batch_size_};
