@@ -12,7 +12,7 @@
 #include "common/log/library_log_bridge.h"
 #include "common/log/logger.h"
 #include "common/metrics/metrics.h"
-#include "common/metrics/periodic_task.h"
+#include "common/periodic/periodic_task.h"
 #include "common/pg/connection_pool.h"
 #include "common/process/signals.h"
 #include "common/service/service_start.h"
@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
   logger.Info("serving", {{"port", int64_t{(*server)->port()}}, {"schema", config->schema}});
 
   // Archiving lag from the runs of every replica; health NOT_SERVING while PostgreSQL is down.
-  metrics::PeriodicTask lag_sampler(absl::Milliseconds(config->metrics_sample_ms), [&] {
+  periodic::PeriodicTask lag_sampler(absl::Milliseconds(config->metrics_sample_ms), [&] {
     absl::StatusOr<std::vector<std::pair<std::string, absl::Time>>> last = archive.LastArchived();
     if (last.ok()) control_metrics.SetLastArchived(*last);
   });

@@ -12,7 +12,7 @@
 #include "common/log/library_log_bridge.h"
 #include "common/log/logger.h"
 #include "common/metrics/metrics.h"
-#include "common/metrics/periodic_task.h"
+#include "common/periodic/periodic_task.h"
 #include "common/pg/connection_pool.h"
 #include "common/process/signals.h"
 #include "common/service/service_start.h"
@@ -26,7 +26,6 @@
 #include "execution-service/archive/archive_repository.h"
 #include "execution-service/archive/identity_repository.h"
 #include "execution-service/archive/instance_identity.h"
-#include "execution-service/archive/purge_scheduler.h"
 #include "execution-service/delivery/pipelining_smtp_sender.h"
 #include "execution-service/delivery/sender_pool.h"
 #include "execution-service/delivery/sms_sender.h"
@@ -227,7 +226,7 @@ int main(int argc, char** argv) {
       "serving",
       {{"port", int64_t{(*server)->port()}}, {"schema", config->schema}, {"version", MC_VERSION}});
   // Queue lengths for mc_queue_events; health NOT_SERVING while PostgreSQL cannot be reached.
-  metrics::PeriodicTask queue_sampler(absl::Milliseconds(config->metrics_sample_ms), [&] {
+  periodic::PeriodicTask queue_sampler(absl::Milliseconds(config->metrics_sample_ms), [&] {
     absl::StatusOr<execution::OpenCounts> open = events.CountOpen();
     if (!open.ok()) return;  // the gauges keep their last values; health tells the outage
     for (execution::Queue q : execution::kQueues) {
@@ -239,10 +238,12 @@ int main(int argc, char** argv) {
   health::HealthWatcher health_watcher(
       [&pool] { return pool.Ping(); }, [&server](bool serving) { (*server)->SetServing(serving); },
       {.interval = absl::Milliseconds(config->health_check_ms)}, logger);
-  std::unique_ptr<execution::PurgeScheduler> purge_scheduler;
+  // The daily purge: at start, then every interval; each replica runs its own (ArchivePurge:
+  // replicas share the work, never delete an event twice; failures logged there, retried).
+  std::unique_ptr<periodic::PeriodicTask> purge_scheduler;
   if (config->purge_interval_seconds > 0) {
-    purge_scheduler = std::make_unique<execution::PurgeScheduler>(
-        archive_purge, absl::Seconds(config->purge_interval_seconds));
+    purge_scheduler = std::make_unique<periodic::PeriodicTask>(
+        absl::Seconds(config->purge_interval_seconds), [&] { (void)archive_purge.Purge(); });
   }
 
   int sig = process::WaitForTerminationSignal();

@@ -9,18 +9,11 @@ HealthWatcher::HealthWatcher(std::function<absl::Status()> probe,
       set_serving_(std::move(set_serving)),
       options_(std::move(options)),
       logger_(logger),
-      thread_([this] { Loop(); }) {}
+      task_(options_.interval, [this] { Check(); }) {}
 
 HealthWatcher::~HealthWatcher() { Stop(); }
 
-void HealthWatcher::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void HealthWatcher::Stop() { task_.Stop(); }
 
 void HealthWatcher::Check() {
   const absl::Status s = probe_();
@@ -34,16 +27,6 @@ void HealthWatcher::Check() {
   } else {
     logger_.Error("dependency unreachable: health NOT_SERVING",
                   {{"dependency", options_.dependency}, {"error", s.message()}});
-  }
-}
-
-void HealthWatcher::Loop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stop_) {
-    lock.unlock();
-    Check();
-    lock.lock();
-    cv_.wait_for(lock, absl::ToChronoMicroseconds(options_.interval), [this] { return stop_; });
   }
 }
 

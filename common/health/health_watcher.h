@@ -5,21 +5,19 @@
 // once; `set_serving` is called for it only when it fails (the server starts SERVING).
 //
 // Failure modes: a probe that blocks delays the next one (the pool's own timeouts bound it);
-// Stop() waits for a probe in progress. Stop() before shutting the server down, so that the
-// watcher never sets SERVING again after the shutdown set NOT_SERVING.
-// Thread-safe; serving() may be read from any thread.
+// Stop() waits for a probe in progress. The loop is a periodic::PeriodicTask. Stop() before
+// shutting the server down, so that the watcher never sets SERVING again after the shutdown set
+// NOT_SERVING. Thread-safe; serving() may be read from any thread.
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/log/logger.h"
+#include "common/periodic/periodic_task.h"
 
 namespace mc::health {
 
@@ -42,7 +40,6 @@ class HealthWatcher {
   void Stop();
 
  private:
-  void Loop();
   void Check();
 
   const std::function<absl::Status()> probe_;
@@ -50,10 +47,7 @@ class HealthWatcher {
   const HealthWatcherOptions options_;
   log::Logger& logger_;
   std::atomic<bool> serving_{true};
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  periodic::PeriodicTask task_;  // last: its first probe runs at once
 };
 
 }  // namespace mc::health

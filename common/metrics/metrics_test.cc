@@ -14,10 +14,12 @@
 #include <thread>
 
 #include "common/metrics/histogram_batch.h"
-#include "common/metrics/periodic_task.h"
+#include "common/periodic/periodic_task.h"
 
 namespace mc::metrics {
 namespace {
+
+using periodic::PeriodicTask;
 
 // GET http://127.0.0.1:<port><path>; the whole response, headers included ("" on failure).
 std::string HttpGet(int port, const std::string& path) {

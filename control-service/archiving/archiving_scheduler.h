@@ -5,15 +5,13 @@
 //
 // RequestStop() starts no further run, without waiting; Stop() (or the destructor) also lets
 // the run in progress finish (Archiver::StopBy bounds it), then joins. Errors are logged
-// and recorded on the run; the thread never dies of them. Thread-safe.
+// and recorded on the run; the thread (a periodic::PeriodicTask, every `poll`) never dies of
+// them. Thread-safe.
 #pragma once
-
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
 #include "absl/time/time.h"
 #include "common/log/logger.h"
+#include "common/periodic/periodic_task.h"
 #include "control-service/archiving/archiving_control.h"
 #include "control-service/archiving/archiving_repository.h"
 
@@ -34,18 +32,18 @@ class ArchivingScheduler {
   void Stop();
 
  private:
-  void Loop();
+  // One poll: the due workflows' runs, then the purge when its interval passed.
+  void Poll();
   void RunDue();
+  void PurgeIfDue();
 
   ArchivingRepository& repository_;
   Archiver& archiver_;
   ArchivingControl& control_;
   const SchedulerOptions options_;
   log::Logger& logger_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  absl::Time next_purge_;        // owned by the task's thread
+  periodic::PeriodicTask task_;  // last: its first poll runs at once
 };
 
 }  // namespace mc::control

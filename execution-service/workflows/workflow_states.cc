@@ -4,9 +4,10 @@ namespace mc::execution {
 
 WorkflowStates::WorkflowStates(WorkflowRepository& repository, absl::Duration refresh,
                                log::Logger& logger)
-    : repository_(repository), refresh_(refresh), logger_(logger) {
-  thread_ = std::thread([this] { Loop(); });
-}
+    : repository_(repository),
+      logger_(logger),
+      refresh_(
+          refresh, [this] { Refresh(); }, periodic::FirstRun::kAfterInterval) {}
 
 WorkflowStates::~WorkflowStates() { Stop(); }
 
@@ -16,7 +17,7 @@ void WorkflowStates::Stop() {
     stopping_ = true;
   }
   cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  refresh_.Stop();
 }
 
 void WorkflowStates::Refresh() {
@@ -53,18 +54,6 @@ bool WorkflowStates::WaitUntilStarted(const std::string& name, absl::Duration ti
     auto it = states_.find(name);
     return it != states_.end() && it->second == WorkflowState::kStarted;
   }) && !stopping_;
-}
-
-void WorkflowStates::Loop() {
-  for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      if (cv_.wait_for(lock, absl::ToChronoMilliseconds(refresh_), [this] { return stopping_; })) {
-        return;
-      }
-    }
-    Refresh();
-  }
 }
 
 }  // namespace mc::execution

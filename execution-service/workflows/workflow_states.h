@@ -3,7 +3,8 @@
 // follows a start, pause or stop within that delay.
 //
 // WaitUntilStarted() blocks until the workflow is started or the timeout passes; Stop() wakes
-// every waiter for shutdown. If PostgreSQL is unreachable the last known states are kept.
+// every waiter for shutdown and ends the refresh (a periodic::PeriodicTask, its first run one
+// `refresh` after construction). If PostgreSQL is unreachable the last known states are kept.
 // Thread-safe.
 #pragma once
 
@@ -11,9 +12,9 @@
 #include <map>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "common/log/logger.h"
+#include "common/periodic/periodic_task.h"
 #include "execution-service/workflows/workflow_repository.h"
 
 namespace mc::execution {
@@ -32,16 +33,13 @@ class WorkflowStates {
   void Stop();
 
  private:
-  void Loop();
-
   WorkflowRepository& repository_;
-  const absl::Duration refresh_;
   log::Logger& logger_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::map<std::string, WorkflowState> states_;
   bool stopping_ = false;
-  std::thread thread_;
+  periodic::PeriodicTask refresh_;  // last: starts once the members above are built
 };
 
 }  // namespace mc::execution
