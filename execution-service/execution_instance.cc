@@ -1,0 +1,163 @@
+#include "execution-service/execution_instance.h"
+
+#include <optional>
+
+#include "absl/memory/memory.h"
+#include "common/service/exit_code.h"
+#include "common/service/service_start.h"
+#include "execution-service/delivery/pipelining_smtp_sender.h"
+#include "execution-service/events/page_token_key_repository.h"
+
+namespace mc::execution {
+
+absl::StatusOr<std::unique_ptr<ExecutionInstance>> ExecutionInstance::Start(
+    const ExecutionConfig& config, log::Logger& logger) {
+  std::optional<grpcutil::BearerAuth> auth = service::AuthAsConfigured(config, logger);
+  if (!auth) {
+    return service::WithExitCode(absl::InvalidArgumentError("authentication not configured"), 2);
+  }
+  absl::StatusOr<PageTokenCodec> page_tokens = LoadPageTokens(config);
+  if (!page_tokens.ok()) {
+    logger.Error("cannot read the page token key", {{"error", page_tokens.status().message()}});
+    return page_tokens.status();
+  }
+  auto instance = absl::WrapUnique(
+      new ExecutionInstance(config, *std::move(auth), *std::move(page_tokens), logger));
+  if (absl::Status s = instance->StartWorkflows(); !s.ok()) return s;
+  if (absl::Status s = instance->StartServing(); !s.ok()) return s;
+  return instance;
+}
+
+ExecutionInstance::ExecutionInstance(const ExecutionConfig& config, grpcutil::BearerAuth auth,
+                                     PageTokenCodec page_tokens, log::Logger& logger)
+    : config_(config),
+      logger_(logger),
+      auth_(std::move(auth)),
+      page_tokens_(std::move(page_tokens)) {}
+
+ExecutionInstance::~ExecutionInstance() { Stop(); }
+
+absl::StatusOr<PageTokenCodec> ExecutionInstance::LoadPageTokens(const ExecutionConfig& config) {
+  pg::ConnectionPool key_pool({.dsn = config.pg_dsn, .schema = config.schema, .size = 1});
+  absl::StatusOr<std::string> key = PageTokenKeyRepository(key_pool).LoadOrCreate();
+  if (!key.ok()) return key.status();
+  return PageTokenCodec::Create(*std::move(key));
+}
+
+std::string ExecutionInstance::Version() { return MC_VERSION; }
+
+std::vector<ExecutionInstance::LaneWorker> ExecutionInstance::MakeLaneWorkers() {
+  auto smtp_factory = [this]() -> std::unique_ptr<MessageSender> {
+    if (CanPipeline(smtp_)) return std::make_unique<PipeliningSmtpSender>(smtp_);
+    return std::make_unique<SmtpSender>(smtp_);
+  };
+  auto sms_factory = [this] { return std::make_unique<SmsSender>(sms_); };
+  const ProcessorOptions options{.batch_size = config_.processing_batch,
+                                 .lease = absl::Seconds(config_.lease_seconds),
+                                 .max_tries = config_.max_tries,
+                                 .retry_base = absl::Milliseconds(config_.retry_base_ms),
+                                 .message_id_domain = config_.message_id_domain};
+  std::vector<LaneWorker> workers;
+  for (Queue queue : {Queue::kRealTime, Queue::kBatch}) {
+    for (int i = 0; i < config_.lane_workers; ++i) {
+      LaneWorker w;
+      w.email = std::make_unique<SenderPool>(config_.smtp_concurrency, smtp_factory);
+      w.sms = std::make_unique<SenderPool>(config_.sms_concurrency, sms_factory);
+      w.processor = std::make_unique<EventProcessor>(
+          queue, processing_, template_catalog_, *w.email, *w.sms, options,
+          queue == Queue::kRealTime ? &rt_listener_ : nullptr, [this] { status_wake_.Notify(); },
+          exec_metrics_, logger_);
+      workers.push_back(std::move(w));
+    }
+  }
+  return workers;
+}
+
+absl::Status ExecutionInstance::StartWorkflows() {
+  workflow_states_.Refresh();
+  if (config_.start_workflows) {
+    if (absl::Status s = workflow_control_.StartAll(); !s.ok()) {
+      logger_.Error("cannot start the technical workflows", {{"error", s.message()}});
+      return s;
+    }
+  }
+  // The real-time lane and updateEventStatus are woken (a notification, a local signal) and
+  // wait a second at most; the batch lane has no wake-up: it polls every --batch_poll_ms.
+  for (size_t i = 0; i < lane_workers_.size(); ++i) {
+    const bool rt = i < static_cast<size_t>(config_.lane_workers);
+    AddRunner(
+        rt ? kRtEventsProcessing : kBatchEventsProcessing, *lane_workers_[i].processor,
+        rt ? RunnerTiming{} : RunnerTiming{.idle_wait = absl::Milliseconds(config_.batch_poll_ms)});
+  }
+  AddRunner(kUpdateEventStatus, status_updater_, {});
+  return absl::OkStatus();
+}
+
+void ExecutionInstance::AddRunner(const std::string& name, WorkflowJob& job, RunnerTiming timing) {
+  ExecutionMetrics::WorkflowCounters counters = exec_metrics_.ForWorkflow(name);
+  runners_.push_back(std::make_unique<WorkflowRunner>(name, job, workflow_states_,
+                                                      workflow_repository_, counters.runs,
+                                                      counters.errors, logger_, timing));
+}
+
+absl::Status ExecutionInstance::StartServing() {
+  // Metrics before gRPC: once the port file names the gRPC port, the metrics port is known.
+  if (!service::ServeMetricsAsConfigured(config_, metrics_, logger_)) {
+    return absl::UnavailableError("cannot serve metrics");
+  }
+  absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server = grpcutil::GrpcServer::Start(
+      {.listen = config_.listen,
+       .tls_cert_file = config_.tls_cert,
+       .tls_key_file = config_.tls_key,
+       .tls_client_ca_file = config_.tls_client_ca},
+      {&event_service_, &template_service_, &workflow_service_, &instance_service_}, gate_);
+  if (!server.ok()) {
+    logger_.Error("cannot start gRPC server", {{"error", server.status().message()}});
+    return server.status();
+  }
+  server_ = *std::move(server);
+  server_->SetServing(true);
+  service::WritePortFile(config_.port_file, server_->port());
+  logger_.Info(
+      "serving",
+      {{"port", int64_t{server_->port()}}, {"schema", config_.schema}, {"version", Version()}});
+  // Health NOT_SERVING while PostgreSQL cannot be reached.
+  queue_sampler_ = std::make_unique<periodic::PeriodicTask>(
+      absl::Milliseconds(config_.metrics_sample_ms), [this] { SampleQueues(); });
+  health_watcher_ = std::make_unique<health::HealthWatcher>(
+      [this] { return pool_.Ping(); }, [this](bool serving) { server_->SetServing(serving); },
+      health::HealthWatcherOptions{.interval = absl::Milliseconds(config_.health_check_ms)},
+      logger_);
+  // The daily purge: at start, then every interval; each replica runs its own (ArchivePurge:
+  // replicas share the work, never delete an event twice; failures logged there, retried).
+  if (config_.purge_interval_seconds > 0) {
+    purge_ = std::make_unique<periodic::PeriodicTask>(absl::Seconds(config_.purge_interval_seconds),
+                                                      [this] { (void)archive_purge_.Purge(); });
+  }
+  return absl::OkStatus();
+}
+
+void ExecutionInstance::SampleQueues() {
+  absl::StatusOr<OpenCounts> open = events_.CountOpen();
+  if (!open.ok()) return;  // the gauges keep their last values; health tells the outage
+  for (Queue q : {Queue::kRealTime, Queue::kBatch}) {
+    const int lane = q == Queue::kRealTime ? 0 : 1;
+    exec_metrics_.SetQueueEvents(q, EventStatus::kPending, open->n[lane][0]);
+    exec_metrics_.SetQueueEvents(q, EventStatus::kPendingDelivery, open->n[lane][1]);
+  }
+}
+
+void ExecutionInstance::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  if (health_watcher_) health_watcher_->Stop();  // before the shutdown sets NOT_SERVING for good
+  if (queue_sampler_) queue_sampler_->Stop();
+  if (server_) server_->Shutdown(absl::Seconds(config_.shutdown_grace_seconds));
+  committer_.Stop();
+  if (purge_) purge_->Stop();
+  for (auto& runner : runners_) runner->RequestStop();  // all finish their runs at once
+  for (auto& runner : runners_) runner->Stop();
+  workflow_states_.Stop();
+}
+
+}  // namespace mc::execution

@@ -1,0 +1,177 @@
+// ExecutionInstance: one running execution instance, the composition root of execution-service:
+// every part built from the flags, started in order, stopped in one place. The members below
+// are built in the order they are declared: metrics, the pool and ingestion, the technical
+// workflows and templates, archiving, delivery (its own pool, a LISTEN connection, the lane
+// workers). Start() then reads the workflows' states (and starts them with --start_workflows),
+// starts one runner per lane worker and updateEventStatus, serves metrics, then gRPC (port file,
+// "serving" line), and starts the queue sampler, the health watcher and the purge.
+// Stop() is the drain, in this order: the health watcher (before the shutdown sets NOT_SERVING
+// for good), the queue sampler, the gRPC shutdown (its CallGate drained for at most
+// --shutdown_grace_seconds), the group committer (pending events committed), the purge, every
+// runner (all asked at once, then each waited for), the workflow states.
+//
+// Failure modes: Start() logs why it failed and returns the status, its exit code marked
+// (service/exit_code.h): 2 when the tokens are unusable; 1 when the page token key cannot be
+// read, the workflows cannot be started, or a port cannot be bound. What was started by then
+// is stopped. Tests may start one in-process (listen on port 0, see port()).
+// Thread safety: Start() and Stop() from one thread (main, a test); the parts are thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/grpc/bearer_auth.h"
+#include "common/grpc/call_gate.h"
+#include "common/grpc/grpc_server.h"
+#include "common/health/health_watcher.h"
+#include "common/log/logger.h"
+#include "common/metrics/metrics.h"
+#include "common/periodic/periodic_task.h"
+#include "common/pg/connection_pool.h"
+#include "common/pg/listener.h"
+#include "execution-service/api/admin_grpc_services.h"
+#include "execution-service/api/event_grpc_service.h"
+#include "execution-service/api/instance_grpc_service.h"
+#include "execution-service/api/method_roles.h"
+#include "execution-service/archive/archive_export.h"
+#include "execution-service/archive/archive_purge.h"
+#include "execution-service/archive/archive_repository.h"
+#include "execution-service/archive/identity_repository.h"
+#include "execution-service/archive/instance_identity.h"
+#include "execution-service/delivery/sender_pool.h"
+#include "execution-service/delivery/sms_sender.h"
+#include "execution-service/delivery/smtp_sender.h"
+#include "execution-service/events/event_ingestion.h"
+#include "execution-service/events/event_repository.h"
+#include "execution-service/events/group_committer.h"
+#include "execution-service/events/page_token.h"
+#include "execution-service/execution_config.h"
+#include "execution-service/metrics/execution_metrics.h"
+#include "execution-service/processing/event_processor.h"
+#include "execution-service/processing/processing_repository.h"
+#include "execution-service/templates/template_catalog.h"
+#include "execution-service/templates/template_publishing.h"
+#include "execution-service/templates/template_repository.h"
+#include "execution-service/workflows/local_signal.h"
+#include "execution-service/workflows/workflow_control.h"
+#include "execution-service/workflows/workflow_repository.h"
+#include "execution-service/workflows/workflow_runner.h"
+#include "execution-service/workflows/workflow_states.h"
+
+namespace mc::execution {
+
+class ExecutionInstance {
+ public:
+  static absl::StatusOr<std::unique_ptr<ExecutionInstance>> Start(const ExecutionConfig& config,
+                                                                  log::Logger& logger);
+  ~ExecutionInstance();  // Stop()
+  ExecutionInstance(const ExecutionInstance&) = delete;
+  ExecutionInstance& operator=(const ExecutionInstance&) = delete;
+
+  // The bound gRPC port.
+  int port() const { return server_->port(); }
+  // The drain (see above). Once; later calls do nothing.
+  void Stop();
+
+ private:
+  // Each lane worker has its own connections: batch traffic never queues real-time mail, and
+  // one worker sends while another claims or records.
+  struct LaneWorker {
+    std::unique_ptr<SenderPool> email, sms;
+    std::unique_ptr<EventProcessor> processor;
+  };
+
+  ExecutionInstance(const ExecutionConfig& config, grpcutil::BearerAuth auth,
+                    PageTokenCodec page_tokens, log::Logger& logger);
+  // ListEvents page tokens under the instance's key, the same on every replica and across
+  // restarts. Read on a connection of its own: the pool has not registered every statement yet.
+  static absl::StatusOr<PageTokenCodec> LoadPageTokens(const ExecutionConfig& config);
+  static std::string Version();
+  // The real-time lane's workers, then the batch lane's.
+  std::vector<LaneWorker> MakeLaneWorkers();
+  absl::Status StartWorkflows();
+  void AddRunner(const std::string& name, WorkflowJob& job, RunnerTiming timing);
+  absl::Status StartServing();
+  // Queue lengths for mc_queue_events.
+  void SampleQueues();
+
+  const ExecutionConfig config_;
+  log::Logger& logger_;
+  const grpcutil::BearerAuth auth_;
+  grpcutil::CallGate gate_{auth_, ExecutionMethodRoles()};
+  const PageTokenCodec page_tokens_;
+
+  metrics::Metrics metrics_;
+  ExecutionMetrics exec_metrics_{metrics_.registry()};
+  pg::ConnectionPool pool_{
+      {.dsn = config_.pg_dsn, .schema = config_.schema, .size = config_.pg_pool_size}};
+  EventRepository events_{pool_};
+  GroupCommitter committer_{events_,
+                            {.writers = config_.commit_writers,
+                             .max_rows_per_commit = config_.commit_max_rows,
+                             .parallel_min_rows = config_.commit_parallel_rows},
+                            logger_};
+  EventIngestion ingestion_{committer_,
+                            events_,
+                            {.max_events_per_call = config_.max_events_per_call,
+                             .max_ctx_bytes = static_cast<size_t>(config_.max_ctx_bytes)}};
+  EventGrpcService event_service_{ingestion_, gate_, exec_metrics_, logger_, page_tokens_};
+
+  // Technical workflows and templates.
+  WorkflowRepository workflow_repository_{pool_};
+  WorkflowStates workflow_states_{workflow_repository_,
+                                  absl::Milliseconds(config_.workflow_refresh_ms), logger_};
+  WorkflowControl workflow_control_{workflow_repository_, workflow_states_};
+  TemplateRepository template_repository_{pool_};
+  TemplateCatalog template_catalog_{template_repository_};
+  TemplatePublishing publishing_{template_repository_, workflow_repository_};
+  TemplateGrpcService template_service_{publishing_, gate_};
+  WorkflowGrpcService workflow_service_{workflow_control_, gate_};
+
+  // Archiving: the identity the control instance stamps, the export it pulls, the purge.
+  ArchiveRepository archive_repository_{pool_};
+  IdentityRepository identity_repository_{pool_};
+  InstanceIdentity instance_identity_{identity_repository_,
+                                      workflow_repository_,
+                                      {.version = Version(), .schema = config_.schema},
+                                      logger_};
+  ArchiveExport archive_export_{archive_repository_, identity_repository_};
+  ArchivePurge archive_purge_{
+      archive_repository_, {.retention = absl::Hours(config_.purge_retention_hours)}, logger_};
+  InstanceGrpcService instance_service_{instance_identity_, archive_export_, archive_purge_, gate_,
+                                        logger_};
+
+  // Delivery: each lane has its own connections, so batch traffic never queues real-time mail.
+  const SmtpOptions smtp_{.url = config_.smtp_url,
+                          .from = config_.smtp_from,
+                          .username = config_.smtp_username,
+                          .password = config_.smtp_password,
+                          .starttls = config_.smtp_starttls};
+  const SmsOptions sms_{.url = config_.sms_url, .bearer_token = config_.sms_token};
+  // The workflows have their own connections: ingestion never waits behind them, and they
+  // run with their own planner settings.
+  pg::ConnectionPool workflow_pool_{{.dsn = config_.pg_dsn,
+                                     .schema = config_.schema,
+                                     .size = 2 * config_.lane_workers + 2,
+                                     .session_settings = ProcessingRepository::SessionSettings()}};
+  ProcessingRepository processing_{workflow_pool_};
+  LocalSignal status_wake_;
+  // The real-time lane's workers share one LISTEN connection: a notification wakes one of them.
+  pg::Listener rt_listener_{config_.pg_dsn, "mc_rt_" + config_.schema};
+  std::vector<LaneWorker> lane_workers_ = MakeLaneWorkers();
+  StatusUpdater status_updater_{processing_, config_.processing_batch * 4,
+                                absl::Milliseconds(config_.status_update_pause_ms), status_wake_,
+                                exec_metrics_};
+
+  // Started by Start(), in this order.
+  std::vector<std::unique_ptr<WorkflowRunner>> runners_;
+  std::unique_ptr<grpcutil::GrpcServer> server_;
+  std::unique_ptr<periodic::PeriodicTask> queue_sampler_;
+  std::unique_ptr<health::HealthWatcher> health_watcher_;
+  std::unique_ptr<periodic::PeriodicTask> purge_;  // none with --purge_interval_seconds=0
+  bool stopped_ = false;
+};
+
+}  // namespace mc::execution
