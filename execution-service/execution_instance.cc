@@ -140,10 +140,9 @@ absl::Status ExecutionInstance::StartServing() {
 void ExecutionInstance::SampleQueues() {
   absl::StatusOr<OpenCounts> open = events_.CountOpen();
   if (!open.ok()) return;  // the gauges keep their last values; health tells the outage
-  for (Queue q : {Queue::kRealTime, Queue::kBatch}) {
-    const int lane = q == Queue::kRealTime ? 0 : 1;
-    exec_metrics_.SetQueueEvents(q, EventStatus::kPending, open->n[lane][0]);
-    exec_metrics_.SetQueueEvents(q, EventStatus::kPendingDelivery, open->n[lane][1]);
+  for (Queue q : kQueues) {
+    exec_metrics_.SetQueueEvents(q, EventStatus::kPending, open->n[LaneOf(q)][0]);
+    exec_metrics_.SetQueueEvents(q, EventStatus::kPendingDelivery, open->n[LaneOf(q)][1]);
   }
 }
 
