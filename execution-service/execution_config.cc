@@ -4,6 +4,39 @@
 #include "common/config/service_flags.h"
 
 namespace mc::execution {
+namespace {
+
+// The checks of the instance's own flags (after the common ones).
+absl::Status CheckExecutionConfig(const ExecutionConfig& c) {
+  if (c.commit_writers < 1 || c.pg_pool_size < c.commit_writers + 2) {
+    return absl::InvalidArgumentError(
+        "--commit_writers must be >= 1 and --pg_pool_size at least --commit_writers + 2 (reads "
+        "need connections too; the workflows have their own, 2 x --lane_workers + 2)");
+  }
+  if (c.processing_batch < 1 || c.lane_workers < 1 || c.lease_seconds < 1 || c.max_tries < 1 ||
+      c.retry_base_ms < 1 || c.smtp_concurrency < 1 || c.sms_concurrency < 1 ||
+      c.workflow_refresh_ms < 10 || c.batch_poll_ms < 10) {
+    return absl::InvalidArgumentError(
+        "--processing_batch, --lease_seconds, --max_tries, --retry_base_ms, --*_concurrency, "
+        "--workflow_refresh_ms and --batch_poll_ms must be positive");
+  }
+  if (c.status_update_pause_ms < 0 || c.status_update_pause_ms > 60000) {
+    return absl::InvalidArgumentError("--status_update_pause_ms must be between 0 and 60000");
+  }
+  if (c.purge_retention_hours < 0 || c.purge_interval_seconds < 0) {
+    return absl::InvalidArgumentError(
+        "--purge_retention_hours and --purge_interval_seconds must not be negative");
+  }
+  if (c.max_events_per_call < 1 || c.max_ctx_bytes < 2 || c.commit_max_rows < 1 ||
+      c.commit_parallel_rows < 1) {
+    return absl::InvalidArgumentError(
+        "--max_events_per_call, --max_ctx_bytes, --commit_max_rows and --commit_parallel_rows must "
+        "be positive");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const* argv) {
   ExecutionConfig c;
@@ -59,31 +92,7 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) return s;
   if (absl::Status s = config::FinishServiceFlags(flags, &c); !s.ok()) return s;
   if (c.help) return c;
-  if (c.commit_writers < 1 || c.pg_pool_size < c.commit_writers + 2) {
-    return absl::InvalidArgumentError(
-        "--commit_writers must be >= 1 and --pg_pool_size at least --commit_writers + 2 (reads "
-        "need connections too; the workflows have their own, 2 x --lane_workers + 2)");
-  }
-  if (c.processing_batch < 1 || c.lane_workers < 1 || c.lease_seconds < 1 || c.max_tries < 1 ||
-      c.retry_base_ms < 1 || c.smtp_concurrency < 1 || c.sms_concurrency < 1 ||
-      c.workflow_refresh_ms < 10 || c.batch_poll_ms < 10) {
-    return absl::InvalidArgumentError(
-        "--processing_batch, --lease_seconds, --max_tries, --retry_base_ms, --*_concurrency, "
-        "--workflow_refresh_ms and --batch_poll_ms must be positive");
-  }
-  if (c.status_update_pause_ms < 0 || c.status_update_pause_ms > 60000) {
-    return absl::InvalidArgumentError("--status_update_pause_ms must be between 0 and 60000");
-  }
-  if (c.purge_retention_hours < 0 || c.purge_interval_seconds < 0) {
-    return absl::InvalidArgumentError(
-        "--purge_retention_hours and --purge_interval_seconds must not be negative");
-  }
-  if (c.max_events_per_call < 1 || c.max_ctx_bytes < 2 || c.commit_max_rows < 1 ||
-      c.commit_parallel_rows < 1) {
-    return absl::InvalidArgumentError(
-        "--max_events_per_call, --max_ctx_bytes, --commit_max_rows and --commit_parallel_rows must "
-        "be positive");
-  }
+  if (absl::Status s = CheckExecutionConfig(c); !s.ok()) return s;
   return c;
 }
 
