@@ -8,8 +8,8 @@
 namespace mc::execution {
 
 struct OutgoingMessage {
-  int channel = 0;         // Channel value
-  std::string address;     // email, phone number or device token
+  int channel = 0;      // Channel value
+  std::string address;  // email, phone number or device token
   // "<ev-rt-42@domain>" (real-time) or "<ev-batch-42@domain>": stable per event, so a re-send
   // is recognisable.
   std::string message_id;
