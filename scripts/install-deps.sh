@@ -4,8 +4,8 @@
 set -euo pipefail
 
 PACKAGES=(
-  # toolchain
-  g++ cmake ninja-build ccache pkg-config git
+  # toolchain; clang-format checks the pinned .clang-format (scripts/check-format.sh)
+  g++ cmake ninja-build ccache pkg-config git clang-format
   # gRPC and Protocol Buffers (API and transport), Abseil (status, strings, time)
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   # PostgreSQL: client library (libpqxx over libpq) and the server binaries for throwaway clusters
