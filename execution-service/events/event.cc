@@ -2,7 +2,6 @@
 
 namespace mc::execution {
 
-
 absl::string_view StatusLabel(EventStatus s) {
   switch (s) {
     case EventStatus::kPending:
