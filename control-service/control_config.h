@@ -28,6 +28,6 @@ struct ControlConfig : config::ServiceFlags {
 };
 
 // INVALID_ARGUMENT naming the flag for a bad or missing value.
-absl::StatusOr<ControlConfig> ParseControlConfig(int argc, const char* const* argv);
+[[nodiscard]] absl::StatusOr<ControlConfig> ParseControlConfig(int argc, const char* const* argv);
 
 }  // namespace mc::control

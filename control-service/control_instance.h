@@ -51,8 +51,8 @@ namespace mc::control {
 
 class ControlInstance {
  public:
-  static absl::StatusOr<std::unique_ptr<ControlInstance>> Start(const ControlConfig& config,
-                                                                log::Logger& logger);
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<ControlInstance>> Start(
+      const ControlConfig& config, log::Logger& logger);
   ~ControlInstance();  // Stop()
   ControlInstance(const ControlInstance&) = delete;
   ControlInstance& operator=(const ControlInstance&) = delete;
@@ -66,9 +66,9 @@ class ControlInstance {
   ControlInstance(const ControlConfig& config, grpcutil::BearerAuth auth,
                   ExecutionClientOptions client_options, log::Logger& logger);
   // The deadline and the TLS files (read here) of the calls to the execution instances.
-  static absl::StatusOr<ExecutionClientOptions> ClientOptions(const ControlConfig& config,
-                                                              log::Logger& logger);
-  absl::Status StartServing();
+  [[nodiscard]] static absl::StatusOr<ExecutionClientOptions> ClientOptions(
+      const ControlConfig& config, log::Logger& logger);
+  [[nodiscard]] absl::Status StartServing();
 
   const ControlConfig config_;
   log::Logger& logger_;

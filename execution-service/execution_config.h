@@ -47,6 +47,7 @@ struct ExecutionConfig : config::ServiceFlags {
 };
 
 // INVALID_ARGUMENT naming the flag for unknown flags, bad values or a missing --pg_dsn.
-absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const* argv);
+[[nodiscard]] absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc,
+                                                                   const char* const* argv);
 
 }  // namespace mc::execution

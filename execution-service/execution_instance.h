@@ -66,8 +66,8 @@ namespace mc::execution {
 
 class ExecutionInstance {
  public:
-  static absl::StatusOr<std::unique_ptr<ExecutionInstance>> Start(const ExecutionConfig& config,
-                                                                  log::Logger& logger);
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<ExecutionInstance>> Start(
+      const ExecutionConfig& config, log::Logger& logger);
   ~ExecutionInstance();  // Stop()
   ExecutionInstance(const ExecutionInstance&) = delete;
   ExecutionInstance& operator=(const ExecutionInstance&) = delete;
@@ -89,13 +89,13 @@ class ExecutionInstance {
                     PageTokenCodec page_tokens, log::Logger& logger);
   // ListEvents page tokens under the instance's key, the same on every replica and across
   // restarts. Read on a connection of its own: the pool has not registered every statement yet.
-  static absl::StatusOr<PageTokenCodec> LoadPageTokens(const ExecutionConfig& config);
+  [[nodiscard]] static absl::StatusOr<PageTokenCodec> LoadPageTokens(const ExecutionConfig& config);
   static std::string Version();
   // The real-time lane's workers, then the batch lane's.
   std::vector<LaneWorker> MakeLaneWorkers();
-  absl::Status StartWorkflows();
+  [[nodiscard]] absl::Status StartWorkflows();
   void AddRunner(const std::string& name, WorkflowJob& job, RunnerTiming timing);
-  absl::Status StartServing();
+  [[nodiscard]] absl::Status StartServing();
   // Queue lengths for mc_queue_events.
   void SampleQueues();
 

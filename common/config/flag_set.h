@@ -31,8 +31,8 @@ class FlagSet {
   void Bool(std::string name, bool* field, std::string help);
 
   // Parses argv (argv[0] is skipped). Non-flag arguments are kept in positional().
-  absl::Status Parse(int argc, const char* const* argv);
-  absl::Status Parse(int argc, const char* const* argv, const EnvLookup& env);
+  [[nodiscard]] absl::Status Parse(int argc, const char* const* argv);
+  [[nodiscard]] absl::Status Parse(int argc, const char* const* argv, const EnvLookup& env);
 
   const std::vector<std::string>& positional() const { return positional_; }
   bool help_requested() const { return help_requested_; }
@@ -53,7 +53,8 @@ class FlagSet {
   };
 
   Flag* Find(const std::string& name);
-  static absl::Status Assign(const Flag& flag, const std::string& value, const std::string& source);
+  [[nodiscard]] static absl::Status Assign(const Flag& flag, const std::string& value,
+                                           const std::string& source);
 
   std::string summary_;
   std::vector<Flag> flags_;

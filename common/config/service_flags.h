@@ -43,6 +43,6 @@ void AddServiceFlags(FlagSet& flags, ServiceFlags* f, const std::string& schema_
 
 // After flags.Parse(): fills help, usage and the command; checks the common flags (skipped when
 // --help was asked).
-absl::Status FinishServiceFlags(const FlagSet& flags, ServiceFlags* f);
+[[nodiscard]] absl::Status FinishServiceFlags(const FlagSet& flags, ServiceFlags* f);
 
 }  // namespace mc::config

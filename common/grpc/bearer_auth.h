@@ -40,12 +40,12 @@ class BearerAuth {
   // INVALID_ARGUMENT when no token is configured, a role is unknown, a token is shorter than 16
   // characters, or the file cannot be read (the message names the entry or the file, never a
   // token).
-  static absl::StatusOr<BearerAuth> FromConfig(const std::string& tokens_csv,
-                                               const std::string& tokens_file);
+  [[nodiscard]] static absl::StatusOr<BearerAuth> FromConfig(const std::string& tokens_csv,
+                                                             const std::string& tokens_file);
 
   // OK when the call's token is known and carries one of `allowed`.
-  absl::Status Check(const grpc::ServerContextBase& context, Roles allowed) const;
-  absl::Status CheckHeader(std::string_view authorization, Roles allowed) const;
+  [[nodiscard]] absl::Status Check(const grpc::ServerContextBase& context, Roles allowed) const;
+  [[nodiscard]] absl::Status CheckHeader(std::string_view authorization, Roles allowed) const;
 
  private:
   using Digest = std::array<unsigned char, 32>;

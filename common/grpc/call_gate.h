@@ -54,21 +54,22 @@ class CallGate {
   CallGate& operator=(const CallGate&) = delete;
 
   // The roles `method` allows; NOT_FOUND when the table has no entry for it.
-  absl::StatusOr<Roles> RolesOf(absl::string_view method) const;
+  [[nodiscard]] absl::StatusOr<Roles> RolesOf(absl::string_view method) const;
   const MethodRoles& roles() const { return roles_; }
 
   // Steps 1 and 2 for one call. OK: the call is counted and Leave() must follow once it has
   // finished. Otherwise nothing is counted and the status is the call's answer.
-  absl::Status Enter(const grpc::ServerContextBase& context, Roles allowed);
+  [[nodiscard]] absl::Status Enter(const grpc::ServerContextBase& context, Roles allowed);
   // The same for the call's `authorization` metadata value.
-  absl::Status Enter(absl::string_view authorization, Roles allowed);
+  [[nodiscard]] absl::Status Enter(absl::string_view authorization, Roles allowed);
   void Leave();
 
   // Step 3. `body` is only read.
-  static absl::Status Parse(const grpc::ByteBuffer& body, google::protobuf::MessageLite* request);
+  [[nodiscard]] static absl::Status Parse(const grpc::ByteBuffer& body,
+                                          google::protobuf::MessageLite* request);
   // The response as the bytes gRPC sends; INTERNAL if protobuf cannot serialise it.
-  static absl::Status Serialize(const google::protobuf::MessageLite& response,
-                                grpc::ByteBuffer* body);
+  [[nodiscard]] static absl::Status Serialize(const google::protobuf::MessageLite& response,
+                                              grpc::ByteBuffer* body);
 
   // Refuses every call from now on (step 1), then waits until no admitted call is in flight
   // and no call has been refused for `quiet` (callers that were still sending have gone, so

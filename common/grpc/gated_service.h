@@ -109,8 +109,8 @@ template <class Req, class Resp>
 class AsyncCall final : public grpc::ServerUnaryReactor {
  public:
   AsyncCall(CallGate& gate, grpc::ByteBuffer* body_out) : gate_(gate), body_out_(body_out) {}
-  absl::Status Admit(const grpc::CallbackServerContext& context, Roles roles,
-                     const grpc::ByteBuffer& body) {
+  [[nodiscard]] absl::Status Admit(const grpc::CallbackServerContext& context, Roles roles,
+                                   const grpc::ByteBuffer& body) {
     absl::Status s = gate_.Enter(context, roles);
     if (!s.ok()) return s;
     admitted_ = true;

@@ -38,9 +38,8 @@ struct ServerOptions {
 
 class GrpcServer {
  public:
-  static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(const ServerOptions& options,
-                                                           const std::vector<Gated*>& services,
-                                                           CallGate& gate);
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(
+      const ServerOptions& options, const std::vector<Gated*>& services, CallGate& gate);
   ~GrpcServer();
 
   int port() const { return port_; }

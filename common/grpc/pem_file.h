@@ -8,6 +8,6 @@
 
 namespace mc::grpcutil {
 
-absl::StatusOr<std::string> ReadPemFile(const std::string& path);
+[[nodiscard]] absl::StatusOr<std::string> ReadPemFile(const std::string& path);
 
 }  // namespace mc::grpcutil

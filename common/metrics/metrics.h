@@ -41,7 +41,7 @@ class Metrics {
   void OnScrape(std::function<void()> hook);
 
   // Serves GET /metrics on `listen`; returns the bound port.
-  absl::StatusOr<int> Serve(const std::string& listen);
+  [[nodiscard]] absl::StatusOr<int> Serve(const std::string& listen);
   // The bound port; 0 when not serving.
   int port() const { return port_; }
 

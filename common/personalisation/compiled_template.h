@@ -23,7 +23,7 @@ struct RenderedMessage {
 
 class CompiledTemplate {
  public:
-  static absl::StatusOr<CompiledTemplate> Compile(const TemplateContent& content);
+  [[nodiscard]] static absl::StatusOr<CompiledTemplate> Compile(const TemplateContent& content);
 
   RenderedMessage Render(const RenderInput& input) const;
 

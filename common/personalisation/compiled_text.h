@@ -31,7 +31,7 @@ namespace mc::personalisation {
 
 class CompiledText {
  public:
-  static absl::StatusOr<CompiledText> Compile(absl::string_view source, bool html);
+  [[nodiscard]] static absl::StatusOr<CompiledText> Compile(absl::string_view source, bool html);
   std::string Render(const RenderInput& input) const;
   bool empty() const { return segments_.empty(); }
 

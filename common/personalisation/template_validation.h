@@ -15,6 +15,6 @@
 
 namespace mc::personalisation {
 
-absl::Status ValidateTemplate(const TemplateContent& content);
+[[nodiscard]] absl::Status ValidateTemplate(const TemplateContent& content);
 
 }  // namespace mc::personalisation

@@ -17,8 +17,8 @@ namespace mc::pg {
 
 class AdvisoryLock {
  public:
-  static absl::StatusOr<std::unique_ptr<AdvisoryLock>> TryAcquire(const std::string& dsn,
-                                                                  const std::string& key);
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<AdvisoryLock>> TryAcquire(
+      const std::string& dsn, const std::string& key);
   ~AdvisoryLock();
 
  private:

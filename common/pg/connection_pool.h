@@ -52,17 +52,18 @@ class ConnectionPool {
   // Runs `work` with a connection; see the header comment for retries and errors. `work` may be
   // called more than once, so it must start its own transaction and have no other side effect
   // until it returns.
-  absl::Status Run(const std::function<absl::Status(pqxx::connection&)>& work);
+  [[nodiscard]] absl::Status Run(const std::function<absl::Status(pqxx::connection&)>& work);
 
   // Round trip to the server ("SELECT 1"): OK or UNAVAILABLE.
-  absl::Status Ping();
+  [[nodiscard]] absl::Status Ping();
 
   const PoolOptions& options() const { return options_; }
 
  private:
   std::unique_ptr<pqxx::connection> Connect();
-  absl::Status RunOnce(std::unique_ptr<pqxx::connection>& conn,
-                       const std::function<absl::Status(pqxx::connection&)>& work, bool* retryable);
+  [[nodiscard]] absl::Status RunOnce(std::unique_ptr<pqxx::connection>& conn,
+                                     const std::function<absl::Status(pqxx::connection&)>& work,
+                                     bool* retryable);
 
   const PoolOptions options_;
   std::mutex mu_;

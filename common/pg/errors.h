@@ -14,7 +14,7 @@
 
 namespace mc::pg {
 
-absl::Status StatusFromException(const std::exception& e);
+[[nodiscard]] absl::Status StatusFromException(const std::exception& e);
 
 // True for errors after which a fresh connection may succeed and nothing was committed.
 bool IsLostConnection(const std::exception& e);

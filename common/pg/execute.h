@@ -91,8 +91,8 @@ auto Transact(ConnectionPool& pool, const TxOptions& options, Body&& body)
 }
 
 template <typename T, typename... Args>
-absl::StatusOr<T> FetchOne(ConnectionPool& pool, const Query<T>& query, const TxOptions& options,
-                           const Args&... args) {
+[[nodiscard]] absl::StatusOr<T> FetchOne(ConnectionPool& pool, const Query<T>& query,
+                                         const TxOptions& options, const Args&... args) {
   absl::StatusOr<std::optional<T>> row =
       Transact(pool, options, [&](Transaction& tx) -> absl::StatusOr<std::optional<T>> {
         return tx.FetchOptional(query, args...);
@@ -103,16 +103,17 @@ absl::StatusOr<T> FetchOne(ConnectionPool& pool, const Query<T>& query, const Tx
 }
 
 template <typename T, typename... Args>
-absl::StatusOr<std::vector<T>> FetchAll(ConnectionPool& pool, const Query<T>& query,
-                                        const TxOptions& options, const Args&... args) {
+[[nodiscard]] absl::StatusOr<std::vector<T>> FetchAll(ConnectionPool& pool, const Query<T>& query,
+                                                      const TxOptions& options,
+                                                      const Args&... args) {
   return Transact(pool, options, [&](Transaction& tx) -> absl::StatusOr<std::vector<T>> {
     return tx.FetchAll(query, args...);
   });
 }
 
 template <typename... Args>
-absl::StatusOr<int64_t> Execute(ConnectionPool& pool, const Statement& statement,
-                                const TxOptions& options, const Args&... args) {
+[[nodiscard]] absl::StatusOr<int64_t> Execute(ConnectionPool& pool, const Statement& statement,
+                                              const TxOptions& options, const Args&... args) {
   return Transact(pool, options, [&](Transaction& tx) -> absl::StatusOr<int64_t> {
     return tx.Execute(statement, args...);
   });

@@ -26,10 +26,10 @@ struct Migration {
   std::string sql;
 };
 
-absl::Status Migrate(const std::string& dsn, const std::string& schema,
-                     const std::vector<Migration>& migrations);
+[[nodiscard]] absl::Status Migrate(const std::string& dsn, const std::string& schema,
+                                   const std::vector<Migration>& migrations);
 
 // The highest applied version (0 when none).
-absl::StatusOr<int> SchemaVersion(const std::string& dsn, const std::string& schema);
+[[nodiscard]] absl::StatusOr<int> SchemaVersion(const std::string& dsn, const std::string& schema);
 
 }  // namespace mc::pg

@@ -38,9 +38,9 @@ class TxOptions {
 
   TxMode mode() const { return mode_; }
   // The status of FetchOne when `statement` returned no row.
-  absl::Status NoRow(const Statement& statement) const;
+  [[nodiscard]] absl::Status NoRow(const Statement& statement) const;
   bool MapsUniqueViolation() const { return static_cast<bool>(on_unique_violation_); }
-  absl::Status UniqueViolation(absl::string_view message) const;
+  [[nodiscard]] absl::Status UniqueViolation(absl::string_view message) const;
 
  private:
   TxMode mode_;

@@ -6,6 +6,6 @@
 
 namespace mc::pgcluster {
 
-absl::StatusOr<int> FreeLoopbackPort();
+[[nodiscard]] absl::StatusOr<int> FreeLoopbackPort();
 
 }  // namespace mc::pgcluster

@@ -36,7 +36,8 @@ struct TempPostgresOptions {
 
 class TempPostgres {
  public:
-  static absl::StatusOr<std::unique_ptr<TempPostgres>> Start(TempPostgresOptions options);
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<TempPostgres>> Start(
+      TempPostgresOptions options);
   ~TempPostgres();
 
   // libpq connection string for `dbname` (the cluster's default database is "postgres").
@@ -45,17 +46,17 @@ class TempPostgres {
   const std::string& data_dir() const { return data_dir_; }
 
   // Fast shutdown (SIGINT): waits for clients to be disconnected and checkpoints.
-  absl::Status Stop();
+  [[nodiscard]] absl::Status Stop();
   // Immediate shutdown (SIGQUIT): what a crash looks like to clients; recovery runs at start.
-  absl::Status Crash();
+  [[nodiscard]] absl::Status Crash();
   // Starts again on the same port and data folder.
-  absl::Status Restart();
+  [[nodiscard]] absl::Status Restart();
   bool running();
 
  private:
   TempPostgres() = default;
-  absl::Status Launch();
-  absl::Status WaitReady();
+  [[nodiscard]] absl::Status Launch();
+  [[nodiscard]] absl::Status WaitReady();
   std::string LogTail() const;
 
   TempPostgresOptions options_;

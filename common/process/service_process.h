@@ -22,10 +22,9 @@ namespace mc::process {
 class ServiceProcess {
  public:
   // `args` are the flags after the binary; --port_file is added. Output goes to `log_path`.
-  static absl::StatusOr<ServiceProcess> Start(const std::string& binary,
-                                              std::vector<std::string> args,
-                                              const std::string& log_path,
-                                              absl::Duration timeout = absl::Seconds(30));
+  [[nodiscard]] static absl::StatusOr<ServiceProcess> Start(
+      const std::string& binary, std::vector<std::string> args, const std::string& log_path,
+      absl::Duration timeout = absl::Seconds(30));
 
   int port() const { return port_; }
   int metrics_port() const { return metrics_port_; }

@@ -36,7 +36,7 @@ struct SpawnOptions {
 
 class Subprocess {
  public:
-  static absl::StatusOr<Subprocess> Spawn(const SpawnOptions& options);
+  [[nodiscard]] static absl::StatusOr<Subprocess> Spawn(const SpawnOptions& options);
 
   Subprocess(Subprocess&& other) noexcept;
   Subprocess& operator=(Subprocess&& other) noexcept;
@@ -57,7 +57,7 @@ class Subprocess {
 };
 
 // Runs to completion; returns the exit code.
-absl::StatusOr<int> Run(const SpawnOptions& options);
+[[nodiscard]] absl::StatusOr<int> Run(const SpawnOptions& options);
 
 // The uid/gid of an unprivileged user to run servers that refuse root (PostgreSQL): "postgres"
 // if it exists, else "nobody". nullopt when the current process is not root.

@@ -10,7 +10,7 @@
 
 namespace mc::service {
 
-absl::Status WithExitCode(absl::Status status, int exit_code);
+[[nodiscard]] absl::Status WithExitCode(absl::Status status, int exit_code);
 int ExitCodeOf(const absl::Status& status);
 
 }  // namespace mc::service

@@ -19,7 +19,7 @@ namespace mc::sinks {
 
 class HttpSink {
  public:
-  static absl::StatusOr<std::unique_ptr<HttpSink>> Start(int port = 0);
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<HttpSink>> Start(int port = 0);
   ~HttpSink();
 
   int port() const { return listener_.port(); }

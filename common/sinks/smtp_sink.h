@@ -40,7 +40,7 @@ struct SmtpSinkOptions {
 
 class SmtpSink {
  public:
-  static absl::StatusOr<std::unique_ptr<SmtpSink>> Start(SmtpSinkOptions options);
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<SmtpSink>> Start(SmtpSinkOptions options);
   ~SmtpSink();
 
   int port() const { return listener_.port(); }

@@ -19,7 +19,7 @@ class TcpListener {
   using Serve = std::function<void(int fd)>;
   TcpListener() = default;
   ~TcpListener();
-  absl::Status Start(int port, Serve serve);
+  [[nodiscard]] absl::Status Start(int port, Serve serve);
   int port() const { return port_; }
   void Stop();
 

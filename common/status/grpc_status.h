@@ -11,6 +11,6 @@
 namespace mc::status {
 
 grpc::Status ToGrpc(const absl::Status& status);
-absl::Status FromGrpc(const grpc::Status& status);
+[[nodiscard]] absl::Status FromGrpc(const grpc::Status& status);
 
 }  // namespace mc::status

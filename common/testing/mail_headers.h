@@ -34,7 +34,7 @@ struct DecodedHeaders {
 };
 
 // `mail`: the header section, optionally followed by an empty line and a body (CRLF lines).
-absl::StatusOr<DecodedHeaders> DecodeMailHeaders(const std::string& mail);
+[[nodiscard]] absl::StatusOr<DecodedHeaders> DecodeMailHeaders(const std::string& mail);
 
 // The lines of the header section (up to the first empty line), without their CRLF.
 std::vector<std::string> HeaderLines(const std::string& mail);

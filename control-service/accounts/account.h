@@ -31,13 +31,13 @@ struct Account {
 // (required on creation: `require_credential`), label (at most 255 characters). Lengths are
 // Unicode code points (common/text/utf8.h); a refused one says so: "account.label: longer than
 // 255 characters".
-absl::Status ValidateAccount(const Account& account, bool require_credential);
+[[nodiscard]] absl::Status ValidateAccount(const Account& account, bool require_credential);
 
 // INVALID_ARGUMENT unless `id` is an execution-instance identifier: 1 to 64 letters, digits,
 // '_', '-' or '.' (the execution instance's own rule, execution-service/archive/archive.h).
-absl::Status ValidateInstanceId(const std::string& id);
+[[nodiscard]] absl::Status ValidateInstanceId(const std::string& id);
 
 // INVALID_ARGUMENT unless `endpoint` is host:port ("[::1]:50051" for IPv6).
-absl::Status ValidateEndpoint(const std::string& endpoint);
+[[nodiscard]] absl::Status ValidateEndpoint(const std::string& endpoint);
 
 }  // namespace mc::control

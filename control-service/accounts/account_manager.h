@@ -27,18 +27,21 @@ class AccountManager {
   AccountManager(AccountRepository& repository, const ExecutionGateway& client)
       : repository_(repository), client_(client) {}
 
-  absl::StatusOr<Account> Create(const Account& account);
-  absl::StatusOr<Account> Get(const std::string& name) { return repository_.Get(name); }
-  absl::StatusOr<std::vector<Account>> List() { return repository_.List(); }
-  absl::StatusOr<Account> Update(const Account& account);
-  absl::StatusOr<Account> Disable(const std::string& name);
-  absl::Status Delete(const std::string& name) { return repository_.Delete(name); }
+  [[nodiscard]] absl::StatusOr<Account> Create(const Account& account);
+  [[nodiscard]] absl::StatusOr<Account> Get(const std::string& name) {
+    return repository_.Get(name);
+  }
+  [[nodiscard]] absl::StatusOr<std::vector<Account>> List() { return repository_.List(); }
+  [[nodiscard]] absl::StatusOr<Account> Update(const Account& account);
+  [[nodiscard]] absl::StatusOr<Account> Disable(const std::string& name);
+  [[nodiscard]] absl::Status Delete(const std::string& name) { return repository_.Delete(name); }
 
-  absl::StatusOr<ConnectionReport> TestConnection(const std::string& name);
+  [[nodiscard]] absl::StatusOr<ConnectionReport> TestConnection(const std::string& name);
   // Assigns `instance_id` (or the account's current one, or "<name>-<8 hex digits>") to the
   // account, then stamps it on the execution instance. Safe to repeat after a failure.
-  absl::StatusOr<Account> InitializeConnection(const std::string& name,
-                                               const std::string& instance_id, bool force);
+  [[nodiscard]] absl::StatusOr<Account> InitializeConnection(const std::string& name,
+                                                             const std::string& instance_id,
+                                                             bool force);
 
  private:
   AccountRepository& repository_;

@@ -18,20 +18,21 @@ class AccountRepository {
  public:
   explicit AccountRepository(pg::ConnectionPool& pool);
 
-  absl::StatusOr<Account> Create(const Account& account);
-  absl::StatusOr<Account> Get(const std::string& name);
-  absl::StatusOr<std::vector<Account>> List();
+  [[nodiscard]] absl::StatusOr<Account> Create(const Account& account);
+  [[nodiscard]] absl::StatusOr<Account> Get(const std::string& name);
+  [[nodiscard]] absl::StatusOr<std::vector<Account>> List();
   // Replaces label, enabled, endpoint, connection method; the credential when non-empty.
-  absl::StatusOr<Account> Update(const Account& account);
-  absl::StatusOr<Account> SetEnabled(const std::string& name, bool enabled);
-  absl::Status Delete(const std::string& name);
-  absl::StatusOr<Account> SetInstanceId(const std::string& name, const std::string& instance_id);
+  [[nodiscard]] absl::StatusOr<Account> Update(const Account& account);
+  [[nodiscard]] absl::StatusOr<Account> SetEnabled(const std::string& name, bool enabled);
+  [[nodiscard]] absl::Status Delete(const std::string& name);
+  [[nodiscard]] absl::StatusOr<Account> SetInstanceId(const std::string& name,
+                                                      const std::string& instance_id);
 
-  absl::StatusOr<ExecutionTarget> GetTarget(const std::string& name);
+  [[nodiscard]] absl::StatusOr<ExecutionTarget> GetTarget(const std::string& name);
   // Every enabled account, ordered by name.
-  absl::StatusOr<std::vector<ExecutionTarget>> EnabledTargets();
+  [[nodiscard]] absl::StatusOr<std::vector<ExecutionTarget>> EnabledTargets();
   // Every account, enabled or not, ordered by name.
-  absl::StatusOr<std::vector<ExecutionTarget>> AllTargets();
+  [[nodiscard]] absl::StatusOr<std::vector<ExecutionTarget>> AllTargets();
 
  private:
   pg::ConnectionPool& pool_;

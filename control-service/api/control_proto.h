@@ -17,7 +17,8 @@ Account AccountFromProto(const messagecenter::control::v1::Account& p);
 // Never writes the credential.
 void AccountToProto(const Account& a, messagecenter::control::v1::Account* p);
 
-absl::StatusOr<AuthoredTemplate> TemplateFromProto(const messagecenter::control::v1::Template& p);
+[[nodiscard]] absl::StatusOr<AuthoredTemplate> TemplateFromProto(
+    const messagecenter::control::v1::Template& p);
 void TemplateToProto(const AuthoredTemplate& t, messagecenter::control::v1::Template* p);
 void OutcomeToProto(const InstanceOutcome& o, messagecenter::control::v1::InstanceOutcome* p);
 

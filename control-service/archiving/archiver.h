@@ -60,16 +60,16 @@ class Archiver {
     kOnDemand,   // RunNow: any workflow that is not stopped
   };
   // The run, with its error when it was cut off part way (what it copied stays).
-  absl::StatusOr<ArchiveRun> Run(const std::string& workflow, RunKind kind);
+  [[nodiscard]] absl::StatusOr<ArchiveRun> Run(const std::string& workflow, RunKind kind);
 
   // Runs going on at `deadline` (and any started later) stop at their next page boundary.
   void StopBy(absl::Time deadline) { stop_by_ = absl::ToUnixNanos(deadline); }
 
  private:
-  absl::Status Copy(const ArchivingWorkflow& workflow, const ExecutionTarget& target,
-                    int64_t run_id);
+  [[nodiscard]] absl::Status Copy(const ArchivingWorkflow& workflow, const ExecutionTarget& target,
+                                  int64_t run_id);
   // CANCELLED once the StopBy deadline has passed.
-  absl::Status CheckNotStopping() const;
+  [[nodiscard]] absl::Status CheckNotStopping() const;
 
   ArchivingRepository& archive_;
   AccountRepository& accounts_;

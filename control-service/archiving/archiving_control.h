@@ -23,18 +23,22 @@ class ArchivingControl {
       : repository_(repository), archiver_(archiver), default_retention_(default_retention) {}
 
   // Creates mcSynch_<account> and starts it (its first run is due at once).
-  absl::StatusOr<ArchivingWorkflow> Create(const std::string& account, int64_t schedule_seconds);
-  absl::StatusOr<std::vector<ArchivingWorkflow>> List() { return repository_.List(); }
-  absl::StatusOr<ArchivingWorkflow> SetState(const std::string& name, ArchivingState state) {
+  [[nodiscard]] absl::StatusOr<ArchivingWorkflow> Create(const std::string& account,
+                                                         int64_t schedule_seconds);
+  [[nodiscard]] absl::StatusOr<std::vector<ArchivingWorkflow>> List() { return repository_.List(); }
+  [[nodiscard]] absl::StatusOr<ArchivingWorkflow> SetState(const std::string& name,
+                                                           ArchivingState state) {
     return repository_.SetState(name, state);
   }
-  absl::StatusOr<ArchivingWorkflow> SetSchedule(const std::string& name, int64_t seconds) {
+  [[nodiscard]] absl::StatusOr<ArchivingWorkflow> SetSchedule(const std::string& name,
+                                                              int64_t seconds) {
     return repository_.SetSchedule(name, seconds);
   }
-  absl::StatusOr<ArchiveRun> RunNow(const std::string& name);
-  absl::StatusOr<std::vector<ArchiveRun>> ListRuns(const std::string& name, int limit);
+  [[nodiscard]] absl::StatusOr<ArchiveRun> RunNow(const std::string& name);
+  [[nodiscard]] absl::StatusOr<std::vector<ArchiveRun>> ListRuns(const std::string& name,
+                                                                 int limit);
   // Deletes archived rows received more than `retention` ago (zero: the configured one).
-  absl::StatusOr<PurgedRows> Purge(absl::Duration retention);
+  [[nodiscard]] absl::StatusOr<PurgedRows> Purge(absl::Duration retention);
 
  private:
   ArchivingRepository& repository_;

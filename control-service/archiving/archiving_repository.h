@@ -31,32 +31,37 @@ class ArchivingRepository {
  public:
   explicit ArchivingRepository(pg::ConnectionPool& pool);
 
-  absl::StatusOr<ArchivingWorkflow> Create(const std::string& account, int64_t schedule_seconds);
-  absl::StatusOr<bool> HasWorkflowFor(const std::string& account);
-  absl::StatusOr<ArchivingWorkflow> Get(const std::string& name);
-  absl::StatusOr<std::vector<ArchivingWorkflow>> List();
+  [[nodiscard]] absl::StatusOr<ArchivingWorkflow> Create(const std::string& account,
+                                                         int64_t schedule_seconds);
+  [[nodiscard]] absl::StatusOr<bool> HasWorkflowFor(const std::string& account);
+  [[nodiscard]] absl::StatusOr<ArchivingWorkflow> Get(const std::string& name);
+  [[nodiscard]] absl::StatusOr<std::vector<ArchivingWorkflow>> List();
   // A started workflow is due now; the others wait until started again.
-  absl::StatusOr<ArchivingWorkflow> SetState(const std::string& name, ArchivingState state);
-  absl::StatusOr<ArchivingWorkflow> SetSchedule(const std::string& name, int64_t seconds);
+  [[nodiscard]] absl::StatusOr<ArchivingWorkflow> SetState(const std::string& name,
+                                                           ArchivingState state);
+  [[nodiscard]] absl::StatusOr<ArchivingWorkflow> SetSchedule(const std::string& name,
+                                                              int64_t seconds);
   // Started workflows whose next run is due.
-  absl::StatusOr<std::vector<std::string>> Due();
+  [[nodiscard]] absl::StatusOr<std::vector<std::string>> Due();
 
   // Closes runs of `name` left open by a replica that died, then opens one.
-  absl::StatusOr<int64_t> StartRun(const std::string& name);
+  [[nodiscard]] absl::StatusOr<int64_t> StartRun(const std::string& name);
   // Ends the run and schedules the workflow's next one.
-  absl::StatusOr<ArchiveRun> FinishRun(int64_t run_id, const std::string& error);
-  absl::StatusOr<std::vector<ArchiveRun>> ListRuns(const std::string& name, int limit);
+  [[nodiscard]] absl::StatusOr<ArchiveRun> FinishRun(int64_t run_id, const std::string& error);
+  [[nodiscard]] absl::StatusOr<std::vector<ArchiveRun>> ListRuns(const std::string& name,
+                                                                 int limit);
   // Per account with an archiving workflow: the end of its last successful run, or when the
   // workflow was created if none succeeded yet (for mc_archive_lag_seconds).
-  absl::StatusOr<std::vector<std::pair<std::string, absl::Time>>> LastArchived();
+  [[nodiscard]] absl::StatusOr<std::vector<std::pair<std::string, absl::Time>>> LastArchived();
 
-  absl::StatusOr<CopiedRows> StorePage(const std::string& workflow, int64_t run_id,
-                                       const std::string& account, const ArchivePage& page);
-  absl::StatusOr<int64_t> StoreQuarantine(int64_t run_id, const std::string& account,
-                                          const std::vector<QuarantinedAddress>& addresses);
+  [[nodiscard]] absl::StatusOr<CopiedRows> StorePage(const std::string& workflow, int64_t run_id,
+                                                     const std::string& account,
+                                                     const ArchivePage& page);
+  [[nodiscard]] absl::StatusOr<int64_t> StoreQuarantine(
+      int64_t run_id, const std::string& account, const std::vector<QuarantinedAddress>& addresses);
 
   // Deletes archived events (with their logs) received before `before`, `batch` at a time.
-  absl::StatusOr<PurgedRows> Purge(absl::Time before, int batch = 5000);
+  [[nodiscard]] absl::StatusOr<PurgedRows> Purge(absl::Time before, int batch = 5000);
 
  private:
   pg::ConnectionPool& pool_;

@@ -36,18 +36,20 @@ class ExecutionClient final : public ExecutionGateway {
  public:
   explicit ExecutionClient(ExecutionClientOptions options = {}) : options_(std::move(options)) {}
 
-  absl::StatusOr<InstanceSummary> GetInfo(const ExecutionTarget& target) const override;
-  absl::StatusOr<InstanceSummary> Initialize(const ExecutionTarget& target,
-                                             const std::string& instance_id,
-                                             bool force) const override;
-  absl::Status Publish(const ExecutionTarget& target, const TemplatePublication& t) const override;
-  absl::Status Unpublish(const ExecutionTarget& target,
-                         const std::string& internal_name) const override;
+  [[nodiscard]] absl::StatusOr<InstanceSummary> GetInfo(
+      const ExecutionTarget& target) const override;
+  [[nodiscard]] absl::StatusOr<InstanceSummary> Initialize(const ExecutionTarget& target,
+                                                           const std::string& instance_id,
+                                                           bool force) const override;
+  [[nodiscard]] absl::Status Publish(const ExecutionTarget& target,
+                                     const TemplatePublication& t) const override;
+  [[nodiscard]] absl::Status Unpublish(const ExecutionTarget& target,
+                                       const std::string& internal_name) const override;
   // A reader thread keeps up to three pages coming while `on_page` stores the current one.
-  absl::Status Export(const ExecutionTarget& target, const ArchiveCursor& after, int page_size,
-                      int max_pages,
-                      const std::function<absl::Status(ArchivePage&)>& on_page) const override;
-  absl::Status ExportQuarantine(
+  [[nodiscard]] absl::Status Export(
+      const ExecutionTarget& target, const ArchiveCursor& after, int page_size, int max_pages,
+      const std::function<absl::Status(ArchivePage&)>& on_page) const override;
+  [[nodiscard]] absl::Status ExportQuarantine(
       const ExecutionTarget& target, int page_size,
       const std::function<absl::Status(std::vector<QuarantinedAddress>&)>& on_page) const override;
 

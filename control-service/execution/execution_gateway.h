@@ -28,25 +28,26 @@ class ExecutionGateway {
  public:
   virtual ~ExecutionGateway() = default;
 
-  virtual absl::StatusOr<InstanceSummary> GetInfo(const ExecutionTarget& target) const = 0;
+  [[nodiscard]] virtual absl::StatusOr<InstanceSummary> GetInfo(
+      const ExecutionTarget& target) const = 0;
   // Stamps `instance_id` on the instance (`force`: even over another one).
-  virtual absl::StatusOr<InstanceSummary> Initialize(const ExecutionTarget& target,
-                                                     const std::string& instance_id,
-                                                     bool force) const = 0;
-  virtual absl::Status Publish(const ExecutionTarget& target,
-                               const TemplatePublication& t) const = 0;
+  [[nodiscard]] virtual absl::StatusOr<InstanceSummary> Initialize(const ExecutionTarget& target,
+                                                                   const std::string& instance_id,
+                                                                   bool force) const = 0;
+  [[nodiscard]] virtual absl::Status Publish(const ExecutionTarget& target,
+                                             const TemplatePublication& t) const = 0;
   // OK also when the instance had nothing published under that name.
-  virtual absl::Status Unpublish(const ExecutionTarget& target,
-                                 const std::string& internal_name) const = 0;
+  [[nodiscard]] virtual absl::Status Unpublish(const ExecutionTarget& target,
+                                               const std::string& internal_name) const = 0;
 
   // One export stream: acknowledges `after` (the instance may purge what is before it), then
   // hands pages of final events after it to `on_page` until caught up (or `max_pages`); stops
   // at the first error `on_page` returns, and returns it.
-  virtual absl::Status Export(const ExecutionTarget& target, const ArchiveCursor& after,
-                              int page_size, int max_pages,
-                              const std::function<absl::Status(ArchivePage&)>& on_page) const = 0;
+  [[nodiscard]] virtual absl::Status Export(
+      const ExecutionTarget& target, const ArchiveCursor& after, int page_size, int max_pages,
+      const std::function<absl::Status(ArchivePage&)>& on_page) const = 0;
   // Every quarantined or denied address, in pages; stops at the first error `on_page` returns.
-  virtual absl::Status ExportQuarantine(
+  [[nodiscard]] virtual absl::Status ExportQuarantine(
       const ExecutionTarget& target, int page_size,
       const std::function<absl::Status(std::vector<QuarantinedAddress>&)>& on_page) const = 0;
 };

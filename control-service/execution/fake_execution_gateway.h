@@ -48,23 +48,26 @@ class FakeExecutionGateway final : public ExecutionGateway {
   // Each call so far, "<method> <account>" (Publish: "... v<version>"), in call order.
   std::vector<std::string> calls() const;
 
-  absl::StatusOr<InstanceSummary> GetInfo(const ExecutionTarget& target) const override;
-  absl::StatusOr<InstanceSummary> Initialize(const ExecutionTarget& target,
-                                             const std::string& instance_id,
-                                             bool force) const override;
-  absl::Status Publish(const ExecutionTarget& target, const TemplatePublication& t) const override;
-  absl::Status Unpublish(const ExecutionTarget& target,
-                         const std::string& internal_name) const override;
-  absl::Status Export(const ExecutionTarget& target, const ArchiveCursor& after, int page_size,
-                      int max_pages,
-                      const std::function<absl::Status(ArchivePage&)>& on_page) const override;
-  absl::Status ExportQuarantine(
+  [[nodiscard]] absl::StatusOr<InstanceSummary> GetInfo(
+      const ExecutionTarget& target) const override;
+  [[nodiscard]] absl::StatusOr<InstanceSummary> Initialize(const ExecutionTarget& target,
+                                                           const std::string& instance_id,
+                                                           bool force) const override;
+  [[nodiscard]] absl::Status Publish(const ExecutionTarget& target,
+                                     const TemplatePublication& t) const override;
+  [[nodiscard]] absl::Status Unpublish(const ExecutionTarget& target,
+                                       const std::string& internal_name) const override;
+  [[nodiscard]] absl::Status Export(
+      const ExecutionTarget& target, const ArchiveCursor& after, int page_size, int max_pages,
+      const std::function<absl::Status(ArchivePage&)>& on_page) const override;
+  [[nodiscard]] absl::Status ExportQuarantine(
       const ExecutionTarget& target, int page_size,
       const std::function<absl::Status(std::vector<QuarantinedAddress>&)>& on_page) const override;
 
  private:
   // Records the call; the instance at the target's endpoint, or the status it answers with.
-  absl::StatusOr<Instance*> Reach(const ExecutionTarget& target, const std::string& call) const;
+  [[nodiscard]] absl::StatusOr<Instance*> Reach(const ExecutionTarget& target,
+                                                const std::string& call) const;
 
   mutable std::mutex mu_;
   mutable std::map<std::string, Instance> instances_;

@@ -39,7 +39,8 @@ class ParsedFlags {
   void Add(const std::string& name, const std::string& value) { values_[name].push_back(value); }
   // An integer flag's value (or `fallback`); INVALID_ARGUMENT naming the flag when malformed
   // or below `min`.
-  absl::StatusOr<int64_t> GetInt(const std::string& name, int64_t fallback, int64_t min) const;
+  [[nodiscard]] absl::StatusOr<int64_t> GetInt(const std::string& name, int64_t fallback,
+                                               int64_t min) const;
 
  private:
   std::map<std::string, std::vector<std::string>> values_;
@@ -52,13 +53,14 @@ struct FlagScope {
 
 // Reads args[*pos...]: flags into their scope, other arguments appended to `words`, stopping
 // after `max_words` words (so a caller can choose the next scopes from them) or at the end.
-absl::Status ParseArgs(const std::vector<std::string>& args, size_t* pos,
-                       const std::vector<FlagScope>& scopes, std::vector<std::string>* words,
-                       size_t max_words);
+[[nodiscard]] absl::Status ParseArgs(const std::vector<std::string>& args, size_t* pos,
+                                     const std::vector<FlagScope>& scopes,
+                                     std::vector<std::string>* words, size_t max_words);
 
 // OK when every required flag of `specs` is in `flags`; otherwise INVALID_ARGUMENT naming the
 // first missing one.
-absl::Status CheckRequired(const std::vector<FlagSpec>& specs, const ParsedFlags& flags);
+[[nodiscard]] absl::Status CheckRequired(const std::vector<FlagSpec>& specs,
+                                         const ParsedFlags& flags);
 
 // "--name VALUE" (or "--name" for a boolean): how a flag is written in usage texts.
 std::string FlagUsage(const FlagSpec& spec);

@@ -44,9 +44,10 @@ struct ClientSettings {
 // --tls-cert, --tls-key, --tls-server-name, --help, --version.
 const std::vector<FlagSpec>& GlobalFlags();
 
-absl::StatusOr<ClientSettings> ResolveSettings(const ParsedFlags& flags, const EnvLookup& env);
+[[nodiscard]] absl::StatusOr<ClientSettings> ResolveSettings(const ParsedFlags& flags,
+                                                             const EnvLookup& env);
 
 // The first line of a token file that is neither empty nor a '#' comment, trimmed.
-absl::StatusOr<std::string> ReadTokenFile(const std::string& path);
+[[nodiscard]] absl::StatusOr<std::string> ReadTokenFile(const std::string& path);
 
 }  // namespace mc::mcctl

@@ -16,13 +16,14 @@
 
 namespace mc::mcctl {
 
-absl::StatusOr<std::string> ReadTextFile(const std::string& path);
+[[nodiscard]] absl::StatusOr<std::string> ReadTextFile(const std::string& path);
 
 // Parses JSON `text` into `message` with the proto JSON mapping; `what` names it in errors.
-absl::Status JsonToMessage(const std::string& text, const std::string& what,
-                           google::protobuf::Message* message);
+[[nodiscard]] absl::Status JsonToMessage(const std::string& text, const std::string& what,
+                                         google::protobuf::Message* message);
 
-absl::Status ReadJsonFile(const std::string& path, google::protobuf::Message* message);
+[[nodiscard]] absl::Status ReadJsonFile(const std::string& path,
+                                        google::protobuf::Message* message);
 
 struct EventFile {
   std::vector<messagecenter::v1::Event> events;
@@ -30,6 +31,6 @@ struct EventFile {
   bool single = false;
 };
 
-absl::StatusOr<EventFile> ReadEventFile(const std::string& path);
+[[nodiscard]] absl::StatusOr<EventFile> ReadEventFile(const std::string& path);
 
 }  // namespace mc::mcctl

@@ -18,12 +18,14 @@
 
 namespace mc::mcctl {
 
-absl::StatusOr<messagecenter::v1::Channel> ParseChannel(const std::string& word);
-absl::StatusOr<messagecenter::v1::Queue> ParseQueue(const std::string& word);
-absl::StatusOr<messagecenter::v1::EventStatus> ParseEventStatus(const std::string& word);
-absl::StatusOr<messagecenter::control::v1::Granularity> ParseGranularity(const std::string& word);
+[[nodiscard]] absl::StatusOr<messagecenter::v1::Channel> ParseChannel(const std::string& word);
+[[nodiscard]] absl::StatusOr<messagecenter::v1::Queue> ParseQueue(const std::string& word);
+[[nodiscard]] absl::StatusOr<messagecenter::v1::EventStatus> ParseEventStatus(
+    const std::string& word);
+[[nodiscard]] absl::StatusOr<messagecenter::control::v1::Granularity> ParseGranularity(
+    const std::string& word);
 // RFC 3339, e.g. 2024-05-01T12:00:00Z or 2024-05-01T14:00:00+02:00.
-absl::StatusOr<absl::Time> ParseTime(const std::string& text);
+[[nodiscard]] absl::StatusOr<absl::Time> ParseTime(const std::string& text);
 
 std::string ChannelName(int channel);
 std::string QueueName(int queue);

@@ -17,12 +17,13 @@ class ReportRepository {
   explicit ReportRepository(pg::ConnectionPool& pool);
 
   // One row per account, then the total row.
-  absl::StatusOr<std::vector<ServiceLevelRow>> ServiceLevel(const ReportFilter& f);
+  [[nodiscard]] absl::StatusOr<std::vector<ServiceLevelRow>> ServiceLevel(const ReportFilter& f);
   // One row per account, then the total row; the queue is sampled at every hour of the period.
-  absl::StatusOr<std::vector<ProcessingTimeRow>> ProcessingTime(const ReportFilter& f);
+  [[nodiscard]] absl::StatusOr<std::vector<ProcessingTimeRow>> ProcessingTime(
+      const ReportFilter& f);
   // By period start (hour or day, UTC) then event type.
-  absl::StatusOr<std::vector<HistoryRow>> History(const ReportFilter& f, bool daily);
-  absl::StatusOr<std::vector<StatusCountRow>> StatusCounts(const ReportFilter& f);
+  [[nodiscard]] absl::StatusOr<std::vector<HistoryRow>> History(const ReportFilter& f, bool daily);
+  [[nodiscard]] absl::StatusOr<std::vector<StatusCountRow>> StatusCounts(const ReportFilter& f);
 
  private:
   pg::ConnectionPool& pool_;

@@ -44,19 +44,21 @@ class TemplateAuthoring {
         client_(client),
         metrics_(metrics) {}
 
-  absl::StatusOr<AuthoredTemplate> Create(const AuthoredTemplate& t);
-  absl::StatusOr<AuthoredTemplate> Update(const AuthoredTemplate& t);
-  absl::StatusOr<AuthoredTemplate> Get(const std::string& name) { return templates_.Get(name); }
-  absl::StatusOr<std::vector<AuthoredTemplate>> List() { return templates_.List(); }
-  absl::Status Delete(const std::string& name) { return templates_.Delete(name); }
+  [[nodiscard]] absl::StatusOr<AuthoredTemplate> Create(const AuthoredTemplate& t);
+  [[nodiscard]] absl::StatusOr<AuthoredTemplate> Update(const AuthoredTemplate& t);
+  [[nodiscard]] absl::StatusOr<AuthoredTemplate> Get(const std::string& name) {
+    return templates_.Get(name);
+  }
+  [[nodiscard]] absl::StatusOr<std::vector<AuthoredTemplate>> List() { return templates_.List(); }
+  [[nodiscard]] absl::Status Delete(const std::string& name) { return templates_.Delete(name); }
 
-  absl::StatusOr<RenderedPreview> Preview(const std::string& name, int seed_index);
-  absl::StatusOr<PublicationResult> Publish(const std::string& name);
-  absl::StatusOr<PublicationResult> Unpublish(const std::string& name);
+  [[nodiscard]] absl::StatusOr<RenderedPreview> Preview(const std::string& name, int seed_index);
+  [[nodiscard]] absl::StatusOr<PublicationResult> Publish(const std::string& name);
+  [[nodiscard]] absl::StatusOr<PublicationResult> Unpublish(const std::string& name);
 
  private:
   // OK, or FAILED_PRECONDITION naming the instance and everything it lacks.
-  absl::Status CheckReady(const ExecutionTarget& target);
+  [[nodiscard]] absl::Status CheckReady(const ExecutionTarget& target);
 
   TemplateRepository& templates_;
   AccountRepository& accounts_;

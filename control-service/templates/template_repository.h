@@ -18,19 +18,19 @@ class TemplateRepository {
  public:
   explicit TemplateRepository(pg::ConnectionPool& pool);
 
-  absl::StatusOr<AuthoredTemplate> Create(const AuthoredTemplate& t);
+  [[nodiscard]] absl::StatusOr<AuthoredTemplate> Create(const AuthoredTemplate& t);
   // Replaces the authored fields (not status, version, publication time).
-  absl::StatusOr<AuthoredTemplate> Update(const AuthoredTemplate& t);
-  absl::StatusOr<AuthoredTemplate> Get(const std::string& name);
-  absl::StatusOr<std::vector<AuthoredTemplate>> List();
-  absl::Status Delete(const std::string& name);
+  [[nodiscard]] absl::StatusOr<AuthoredTemplate> Update(const AuthoredTemplate& t);
+  [[nodiscard]] absl::StatusOr<AuthoredTemplate> Get(const std::string& name);
+  [[nodiscard]] absl::StatusOr<std::vector<AuthoredTemplate>> List();
+  [[nodiscard]] absl::Status Delete(const std::string& name);
 
   // Records each instance's outcome of `version`; when `published` (at least one instance took
   // it) the template becomes published at that version.
-  absl::StatusOr<AuthoredTemplate> RecordPublication(const std::string& name, int version,
-                                                     const std::vector<InstanceOutcome>& outcomes,
-                                                     bool published);
-  absl::StatusOr<AuthoredTemplate> MarkUnpublished(const std::string& name);
+  [[nodiscard]] absl::StatusOr<AuthoredTemplate> RecordPublication(
+      const std::string& name, int version, const std::vector<InstanceOutcome>& outcomes,
+      bool published);
+  [[nodiscard]] absl::StatusOr<AuthoredTemplate> MarkUnpublished(const std::string& name);
 
  private:
   pg::ConnectionPool& pool_;

@@ -9,18 +9,18 @@
 namespace mc::execution {
 
 // Timestamps: nullopt when `has` is false; INVALID_ARGUMENT "<field>: timestamp out of range".
-absl::StatusOr<std::optional<absl::Time>> TimeFromProto(const char* field, bool has,
-                                                        const google::protobuf::Timestamp& ts);
+[[nodiscard]] absl::StatusOr<std::optional<absl::Time>> TimeFromProto(
+    const char* field, bool has, const google::protobuf::Timestamp& ts);
 void TimeToProto(absl::Time t, google::protobuf::Timestamp* ts);
 
 // INVALID_ARGUMENT "queue: ..." for QUEUE_UNSPECIFIED or an unknown value.
-absl::StatusOr<Queue> QueueFromProto(int queue);
+[[nodiscard]] absl::StatusOr<Queue> QueueFromProto(int queue);
 messagecenter::v1::Queue QueueToProto(Queue q);
 
 // Fails (INVALID_ARGUMENT "ctx: ..." / "scheduled: ...") when ctx cannot be written as JSON
 // (NaN or infinite numbers, see struct_json.h) or a timestamp is out of range. Performs no other
 // validation.
-absl::StatusOr<NewEvent> EventFromProto(const messagecenter::v1::Event& proto);
+[[nodiscard]] absl::StatusOr<NewEvent> EventFromProto(const messagecenter::v1::Event& proto);
 void EventToProto(const NewEvent& event, messagecenter::v1::Event* proto);
 void StoredEventToProto(const StoredEvent& event, messagecenter::v1::StoredEvent* proto);
 

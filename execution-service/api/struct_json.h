@@ -18,6 +18,6 @@ namespace mc::execution {
 
 inline constexpr int kMaxCtxLevels = 32;
 
-absl::Status StructToJson(const google::protobuf::Struct& value, std::string* out);
+[[nodiscard]] absl::Status StructToJson(const google::protobuf::Struct& value, std::string* out);
 
 }  // namespace mc::execution

@@ -36,11 +36,12 @@ struct ArchiveCursor {
 int64_t ArchiveIdThreshold(const ArchiveCursor& cursor, Queue queue);
 
 // INVALID_ARGUMENT "<field>: ..." unless queue is 0, 1 or 2 and id is not negative.
-absl::Status ValidateArchiveCursor(const ArchiveCursor& cursor, absl::string_view field);
+[[nodiscard]] absl::Status ValidateArchiveCursor(const ArchiveCursor& cursor,
+                                                 absl::string_view field);
 
 // The execution-instance identifier: 1 to 64 characters, letters, digits, '_', '-', '.'.
 // INVALID_ARGUMENT "instance_id: ..." otherwise.
-absl::Status ValidateInstanceId(absl::string_view id);
+[[nodiscard]] absl::Status ValidateInstanceId(absl::string_view id);
 
 // The delivery log of an archived event.
 struct ArchivedDeliveryLog {

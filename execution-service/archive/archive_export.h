@@ -30,14 +30,14 @@ class ArchiveExport {
   ArchiveExport(ArchiveRepository& archive, IdentityRepository& identity)
       : archive_(archive), identity_(identity) {}
 
-  absl::Status Export(const ArchiveExportRequest& request,
-                      const std::function<bool(const ArchivePage&)>& emit);
-  absl::Status ExportQuarantine(int page_size,
-                                const std::function<bool(const QuarantinePage&)>& emit);
+  [[nodiscard]] absl::Status Export(const ArchiveExportRequest& request,
+                                    const std::function<bool(const ArchivePage&)>& emit);
+  [[nodiscard]] absl::Status ExportQuarantine(
+      int page_size, const std::function<bool(const QuarantinePage&)>& emit);
 
  private:
   // The stamped identifier, or FAILED_PRECONDITION.
-  absl::StatusOr<std::string> RequireInstanceId();
+  [[nodiscard]] absl::StatusOr<std::string> RequireInstanceId();
 
   ArchiveRepository& archive_;
   IdentityRepository& identity_;

@@ -32,13 +32,14 @@ class ArchivePurge {
       : archive_(archive), options_(options), logger_(logger) {}
 
   // `retention` nullopt: the configured one.
-  absl::StatusOr<PurgeCounts> Purge(std::optional<absl::Duration> retention = std::nullopt);
+  [[nodiscard]] absl::StatusOr<PurgeCounts> Purge(
+      std::optional<absl::Duration> retention = std::nullopt);
 
   const PurgeOptions& options() const { return options_; }
 
  private:
-  absl::StatusOr<PurgeCounts> PurgeLocked(const ArchiveCursor& acknowledged,
-                                          absl::Duration retention);
+  [[nodiscard]] absl::StatusOr<PurgeCounts> PurgeLocked(const ArchiveCursor& acknowledged,
+                                                        absl::Duration retention);
 
   ArchiveRepository& archive_;
   const PurgeOptions options_;

@@ -26,17 +26,18 @@ class ArchiveRepository {
  public:
   explicit ArchiveRepository(pg::ConnectionPool& pool);
 
-  absl::StatusOr<std::vector<ArchivedEvent>> ReadFinalEvents(const ArchiveCursor& after, int limit);
-  absl::Status Acknowledge(const ArchiveCursor& cursor);
-  absl::StatusOr<ArchiveCursor> Acknowledged();
+  [[nodiscard]] absl::StatusOr<std::vector<ArchivedEvent>> ReadFinalEvents(
+      const ArchiveCursor& after, int limit);
+  [[nodiscard]] absl::Status Acknowledge(const ArchiveCursor& cursor);
+  [[nodiscard]] absl::StatusOr<ArchiveCursor> Acknowledged();
 
   // Addresses after (channel, address) in that order; start with channel -1.
-  absl::StatusOr<std::vector<QuarantinedAddress>> ReadQuarantine(int after_channel,
-                                                                 const std::string& after_address,
-                                                                 int limit);
+  [[nodiscard]] absl::StatusOr<std::vector<QuarantinedAddress>> ReadQuarantine(
+      int after_channel, const std::string& after_address, int limit);
 
-  absl::StatusOr<PurgeCounts> PurgeBatch(Queue queue, const ArchiveCursor& acknowledged,
-                                         absl::Duration retention, int limit);
+  [[nodiscard]] absl::StatusOr<PurgeCounts> PurgeBatch(Queue queue,
+                                                       const ArchiveCursor& acknowledged,
+                                                       absl::Duration retention, int limit);
 
  private:
   pg::ConnectionPool& pool_;

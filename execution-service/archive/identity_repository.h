@@ -24,8 +24,8 @@ class IdentityRepository {
  public:
   explicit IdentityRepository(pg::ConnectionPool& pool);
 
-  absl::StatusOr<std::string> InstanceId();
-  absl::StatusOr<StampOutcome> Stamp(const std::string& id, bool force);
+  [[nodiscard]] absl::StatusOr<std::string> InstanceId();
+  [[nodiscard]] absl::StatusOr<StampOutcome> Stamp(const std::string& id, bool force);
 
  private:
   pg::ConnectionPool& pool_;

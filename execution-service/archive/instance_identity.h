@@ -30,8 +30,8 @@ class InstanceIdentity {
                    InstanceIdentityOptions options, log::Logger& logger)
       : identity_(identity), workflows_(workflows), options_(std::move(options)), logger_(logger) {}
 
-  absl::StatusOr<InstanceInfo> Info();
-  absl::StatusOr<InstanceInfo> Initialize(const std::string& instance_id, bool force);
+  [[nodiscard]] absl::StatusOr<InstanceInfo> Info();
+  [[nodiscard]] absl::StatusOr<InstanceInfo> Initialize(const std::string& instance_id, bool force);
 
  private:
   IdentityRepository& identity_;

@@ -37,12 +37,13 @@ class EventIngestion {
   void PushManyAsync(Queue queue, std::vector<absl::StatusOr<NewEvent>> events, PushManyDone done);
 
   // Blocking forms of the above.
-  absl::StatusOr<InsertOutcome> PushOne(Queue queue, NewEvent event);
-  absl::StatusOr<std::vector<PushResult>> PushMany(Queue queue,
-                                                   std::vector<absl::StatusOr<NewEvent>> events);
-  absl::StatusOr<StoredEvent> Get(int64_t id);
-  absl::StatusOr<StoredEvent> GetByExternalId(Queue queue, const std::string& external_id);
-  absl::StatusOr<EventPage> List(EventFilter filter);
+  [[nodiscard]] absl::StatusOr<InsertOutcome> PushOne(Queue queue, NewEvent event);
+  [[nodiscard]] absl::StatusOr<std::vector<PushResult>> PushMany(
+      Queue queue, std::vector<absl::StatusOr<NewEvent>> events);
+  [[nodiscard]] absl::StatusOr<StoredEvent> Get(int64_t id);
+  [[nodiscard]] absl::StatusOr<StoredEvent> GetByExternalId(Queue queue,
+                                                            const std::string& external_id);
+  [[nodiscard]] absl::StatusOr<EventPage> List(EventFilter filter);
 
   const IngestLimits& limits() const { return limits_; }
 

@@ -43,12 +43,13 @@ class EventRepository {
   explicit EventRepository(pg::ConnectionPool& pool);
 
   // Events must have been validated. Returns one outcome per event, in order.
-  absl::StatusOr<std::vector<InsertOutcome>> InsertBatch(Queue queue,
-                                                         absl::Span<const NewEvent> events);
-  absl::StatusOr<StoredEvent> GetById(int64_t id);
-  absl::StatusOr<StoredEvent> GetByExternalId(Queue queue, const std::string& external_id);
-  absl::StatusOr<EventPage> List(const EventFilter& filter);
-  absl::StatusOr<OpenCounts> CountOpen();
+  [[nodiscard]] absl::StatusOr<std::vector<InsertOutcome>> InsertBatch(
+      Queue queue, absl::Span<const NewEvent> events);
+  [[nodiscard]] absl::StatusOr<StoredEvent> GetById(int64_t id);
+  [[nodiscard]] absl::StatusOr<StoredEvent> GetByExternalId(Queue queue,
+                                                            const std::string& external_id);
+  [[nodiscard]] absl::StatusOr<EventPage> List(const EventFilter& filter);
+  [[nodiscard]] absl::StatusOr<OpenCounts> CountOpen();
 
  private:
   static constexpr size_t kCopyThreshold = 64;

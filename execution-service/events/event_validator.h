@@ -34,7 +34,7 @@ struct IngestLimits {
   size_t max_ctx_bytes = 64 * 1024;
 };
 
-absl::Status ValidateEvent(NewEvent& event, const IngestLimits& limits);
+[[nodiscard]] absl::Status ValidateEvent(NewEvent& event, const IngestLimits& limits);
 
 // The field named at the start of a validation message ("email: ..." -> "email"); "" if none.
 absl::string_view FieldOf(absl::string_view message);

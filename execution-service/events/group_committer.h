@@ -45,7 +45,8 @@ class GroupCommitter {
 
   using Done = std::function<void(absl::StatusOr<std::vector<InsertOutcome>>)>;
 
-  absl::StatusOr<std::vector<InsertOutcome>> Submit(Queue queue, std::vector<NewEvent> events);
+  [[nodiscard]] absl::StatusOr<std::vector<InsertOutcome>> Submit(Queue queue,
+                                                                  std::vector<NewEvent> events);
   // `done` runs exactly once: on a writer thread, or inline when refused (after Stop) or empty.
   void SubmitAsync(Queue queue, std::vector<NewEvent> events, Done done);
 

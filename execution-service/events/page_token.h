@@ -32,7 +32,7 @@ class PageTokenCodec {
   static constexpr size_t kKeySize = 32;
 
   // INVALID_ARGUMENT unless `key` has kKeySize bytes.
-  static absl::StatusOr<PageTokenCodec> Create(std::string key);
+  [[nodiscard]] static absl::StatusOr<PageTokenCodec> Create(std::string key);
 
   PageTokenCodec(PageTokenCodec&& other) noexcept = default;
   PageTokenCodec& operator=(PageTokenCodec&& other) noexcept = default;
@@ -41,7 +41,8 @@ class PageTokenCodec {
   ~PageTokenCodec();  // wipes the key
 
   std::string Encode(int64_t before_id, const EventFilter& filter) const;
-  absl::StatusOr<int64_t> Decode(absl::string_view token, const EventFilter& filter) const;
+  [[nodiscard]] absl::StatusOr<int64_t> Decode(absl::string_view token,
+                                               const EventFilter& filter) const;
 
  private:
   explicit PageTokenCodec(std::string key) : key_(std::move(key)) {}

@@ -20,7 +20,7 @@ class PageTokenKeyRepository {
  public:
   explicit PageTokenKeyRepository(pg::ConnectionPool& pool);
 
-  absl::StatusOr<std::string> LoadOrCreate();
+  [[nodiscard]] absl::StatusOr<std::string> LoadOrCreate();
 
  private:
   pg::ConnectionPool& pool_;

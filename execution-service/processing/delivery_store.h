@@ -69,11 +69,12 @@ class DeliveryStore {
  public:
   virtual ~DeliveryStore() = default;
 
-  virtual absl::StatusOr<RouteResult> ClaimAndRoute(Queue queue, int limit,
-                                                    absl::Duration lease) = 0;
-  virtual absl::Status RecordOutcomes(Queue queue, const std::vector<DeliveryRecord>& records,
-                                      const std::vector<QuarantineEntry>& quarantine,
-                                      const std::vector<RetryEntry>& retries) = 0;
+  [[nodiscard]] virtual absl::StatusOr<RouteResult> ClaimAndRoute(Queue queue, int limit,
+                                                                  absl::Duration lease) = 0;
+  [[nodiscard]] virtual absl::Status RecordOutcomes(Queue queue,
+                                                    const std::vector<DeliveryRecord>& records,
+                                                    const std::vector<QuarantineEntry>& quarantine,
+                                                    const std::vector<RetryEntry>& retries) = 0;
 };
 
 }  // namespace mc::execution

@@ -58,7 +58,7 @@ class EventProcessor final : public WorkflowJob {
                  ChannelSender& sms, ProcessorOptions options, pg::Listener* listener,
                  std::function<void()> delivered, ExecutionMetrics& metrics, log::Logger& logger);
 
-  absl::StatusOr<JobRun> RunOnce() override;
+  [[nodiscard]] absl::StatusOr<JobRun> RunOnce() override;
   void WaitForWork(absl::Duration max) override;
   void Wake() override { woken_.Notify(); }
 
@@ -66,11 +66,11 @@ class EventProcessor final : public WorkflowJob {
   struct Delivery;      // one run's messages and outcomes (event_processor.cc)
   struct ChannelBatch;  // what one channel sends in a run
 
-  absl::Status Prepare(Delivery& d);
-  absl::Status Send(Delivery& d);
+  [[nodiscard]] absl::Status Prepare(Delivery& d);
+  [[nodiscard]] absl::Status Send(Delivery& d);
   void Decide(Delivery& d, const ChannelBatch& batch, absl::Duration sending);
   void Apply(Delivery& d, DeliveryDecision decision, int channel);
-  absl::Status Record(const Delivery& d);
+  [[nodiscard]] absl::Status Record(const Delivery& d);
   void LogOutcomes(const Delivery& d);
 
   const Queue queue_;

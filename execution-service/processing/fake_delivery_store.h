@@ -31,7 +31,8 @@ class FakeDeliveryStore final : public DeliveryStore {
   // The next claim's result.
   void AddBatch(RouteResult batch) { batches_.push_back(std::move(batch)); }
 
-  absl::StatusOr<RouteResult> ClaimAndRoute(Queue queue, int limit, absl::Duration lease) override {
+  [[nodiscard]] absl::StatusOr<RouteResult> ClaimAndRoute(Queue queue, int limit,
+                                                          absl::Duration lease) override {
     claims_.push_back({queue, limit, lease});
     if (!claim_error.ok()) return claim_error;
     if (batches_.empty()) return RouteResult{};
@@ -40,9 +41,9 @@ class FakeDeliveryStore final : public DeliveryStore {
     return next;
   }
 
-  absl::Status RecordOutcomes(Queue queue, const std::vector<DeliveryRecord>& records,
-                              const std::vector<QuarantineEntry>& quarantine,
-                              const std::vector<RetryEntry>& retries) override {
+  [[nodiscard]] absl::Status RecordOutcomes(Queue queue, const std::vector<DeliveryRecord>& records,
+                                            const std::vector<QuarantineEntry>& quarantine,
+                                            const std::vector<RetryEntry>& retries) override {
     recorded_.push_back({queue, records, quarantine, retries});
     return record_error;
   }

@@ -17,7 +17,7 @@ namespace mc::execution {
 
 class FakeTemplateSource final : public TemplateSource {
  public:
-  absl::Status Add(int64_t id, TemplateContent content) {
+  [[nodiscard]] absl::Status Add(int64_t id, TemplateContent content) {
     PublishedTemplate published;
     published.id = id;
     published.content = std::move(content);
@@ -28,7 +28,7 @@ class FakeTemplateSource final : public TemplateSource {
   }
   void Fail(int64_t id, absl::Status error) { templates_[id] = std::move(error); }
 
-  absl::StatusOr<std::shared_ptr<const CompiledTemplate>> Get(int64_t id) override {
+  [[nodiscard]] absl::StatusOr<std::shared_ptr<const CompiledTemplate>> Get(int64_t id) override {
     ++gets_;
     auto it = templates_.find(id);
     if (it == templates_.end()) return absl::NotFoundError(absl::StrCat("template ", id));

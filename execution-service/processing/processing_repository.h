@@ -47,13 +47,15 @@ class ProcessingRepository final : public DeliveryStore {
 
   explicit ProcessingRepository(pg::ConnectionPool& pool);
 
-  absl::StatusOr<RouteResult> ClaimAndRoute(Queue queue, int limit, absl::Duration lease) override;
-  absl::Status RecordOutcomes(Queue queue, const std::vector<DeliveryRecord>& records,
-                              const std::vector<QuarantineEntry>& quarantine,
-                              const std::vector<RetryEntry>& retries) override;
+  [[nodiscard]] absl::StatusOr<RouteResult> ClaimAndRoute(Queue queue, int limit,
+                                                          absl::Duration lease) override;
+  [[nodiscard]] absl::Status RecordOutcomes(Queue queue, const std::vector<DeliveryRecord>& records,
+                                            const std::vector<QuarantineEntry>& quarantine,
+                                            const std::vector<RetryEntry>& retries) override;
   // Returns how many delivery logs were applied; `finished` (optional) gets how many events
   // took each final status.
-  absl::StatusOr<int64_t> ApplyDeliveryStatuses(int limit, FinalCounts* finished = nullptr);
+  [[nodiscard]] absl::StatusOr<int64_t> ApplyDeliveryStatuses(int limit,
+                                                              FinalCounts* finished = nullptr);
 
  private:
   pg::ConnectionPool& pool_;

@@ -28,7 +28,7 @@ class StatusUpdater final : public WorkflowJob {
         wake_(wake),
         metrics_(metrics) {}
 
-  absl::StatusOr<JobRun> RunOnce() override;
+  [[nodiscard]] absl::StatusOr<JobRun> RunOnce() override;
   void WaitForWork(absl::Duration max) override;
   void Wake() override { wake_.Notify(); }
 

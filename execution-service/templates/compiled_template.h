@@ -27,7 +27,7 @@ struct EventRenderInput {
 
 class CompiledTemplate {
  public:
-  static absl::StatusOr<CompiledTemplate> Compile(const PublishedTemplate& published);
+  [[nodiscard]] static absl::StatusOr<CompiledTemplate> Compile(const PublishedTemplate& published);
 
   RenderedMessage Render(const EventRenderInput& input) const;
   const PublishedTemplate& published() const { return published_; }

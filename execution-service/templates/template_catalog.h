@@ -17,7 +17,7 @@ namespace mc::execution {
 class TemplateCatalog final : public TemplateSource {
  public:
   explicit TemplateCatalog(TemplateRepository& repository) : repository_(repository) {}
-  absl::StatusOr<std::shared_ptr<const CompiledTemplate>> Get(int64_t id) override;
+  [[nodiscard]] absl::StatusOr<std::shared_ptr<const CompiledTemplate>> Get(int64_t id) override;
 
  private:
   TemplateRepository& repository_;

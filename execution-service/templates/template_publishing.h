@@ -21,9 +21,10 @@ class TemplatePublishing {
   TemplatePublishing(TemplateRepository& templates, WorkflowRepository& workflows)
       : templates_(templates), workflows_(workflows) {}
 
-  absl::StatusOr<std::vector<PublishedTemplate>> Publish(const TemplateContent& content);
-  absl::StatusOr<int> Unpublish(const std::string& internal_name);
-  absl::StatusOr<std::vector<PublishedTemplate>> List(bool include_unpublished);
+  [[nodiscard]] absl::StatusOr<std::vector<PublishedTemplate>> Publish(
+      const TemplateContent& content);
+  [[nodiscard]] absl::StatusOr<int> Unpublish(const std::string& internal_name);
+  [[nodiscard]] absl::StatusOr<std::vector<PublishedTemplate>> List(bool include_unpublished);
 
  private:
   TemplateRepository& templates_;

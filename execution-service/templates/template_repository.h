@@ -18,11 +18,12 @@ class TemplateRepository {
  public:
   explicit TemplateRepository(pg::ConnectionPool& pool);
 
-  absl::StatusOr<std::vector<PublishedTemplate>> Publish(const TemplateContent& content);
+  [[nodiscard]] absl::StatusOr<std::vector<PublishedTemplate>> Publish(
+      const TemplateContent& content);
   // Returns how many copies were unpublished.
-  absl::StatusOr<int> Unpublish(const std::string& internal_name);
-  absl::StatusOr<std::vector<PublishedTemplate>> List(bool include_unpublished);
-  absl::StatusOr<PublishedTemplate> Get(int64_t id);
+  [[nodiscard]] absl::StatusOr<int> Unpublish(const std::string& internal_name);
+  [[nodiscard]] absl::StatusOr<std::vector<PublishedTemplate>> List(bool include_unpublished);
+  [[nodiscard]] absl::StatusOr<PublishedTemplate> Get(int64_t id);
 
  private:
   pg::ConnectionPool& pool_;

@@ -17,7 +17,7 @@ namespace mc::execution {
 class TemplateSource {
  public:
   virtual ~TemplateSource() = default;
-  virtual absl::StatusOr<std::shared_ptr<const CompiledTemplate>> Get(int64_t id) = 0;
+  [[nodiscard]] virtual absl::StatusOr<std::shared_ptr<const CompiledTemplate>> Get(int64_t id) = 0;
 };
 
 }  // namespace mc::execution

@@ -16,14 +16,14 @@ class WorkflowControl {
   WorkflowControl(WorkflowRepository& repository, WorkflowStates& states)
       : repository_(repository), states_(states) {}
 
-  absl::StatusOr<std::vector<WorkflowInfo>> List() { return repository_.List(); }
-  absl::StatusOr<WorkflowInfo> Change(const std::string& name, WorkflowState state) {
+  [[nodiscard]] absl::StatusOr<std::vector<WorkflowInfo>> List() { return repository_.List(); }
+  [[nodiscard]] absl::StatusOr<WorkflowInfo> Change(const std::string& name, WorkflowState state) {
     absl::StatusOr<WorkflowInfo> info = repository_.SetState(name, state);
     if (info.ok()) states_.Set(name, state);
     return info;
   }
   // Starts all three (the --start_workflows flag).
-  absl::Status StartAll();
+  [[nodiscard]] absl::Status StartAll();
 
  private:
   WorkflowRepository& repository_;

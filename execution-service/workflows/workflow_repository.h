@@ -16,11 +16,11 @@ class WorkflowRepository {
  public:
   explicit WorkflowRepository(pg::ConnectionPool& pool);
 
-  absl::StatusOr<std::vector<WorkflowInfo>> List();
-  absl::StatusOr<WorkflowInfo> SetState(const std::string& name, WorkflowState state);
+  [[nodiscard]] absl::StatusOr<std::vector<WorkflowInfo>> List();
+  [[nodiscard]] absl::StatusOr<WorkflowInfo> SetState(const std::string& name, WorkflowState state);
   // Adds a run's counts; `error` (when not empty) becomes the last error.
-  absl::Status RecordRun(const std::string& name, int64_t processed, int64_t errors,
-                         const std::string& error);
+  [[nodiscard]] absl::Status RecordRun(const std::string& name, int64_t processed, int64_t errors,
+                                       const std::string& error);
 
  private:
   pg::ConnectionPool& pool_;

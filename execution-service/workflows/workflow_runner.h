@@ -35,7 +35,7 @@ struct JobRun {
 class WorkflowJob {
  public:
   virtual ~WorkflowJob() = default;
-  virtual absl::StatusOr<JobRun> RunOnce() = 0;
+  [[nodiscard]] virtual absl::StatusOr<JobRun> RunOnce() = 0;
   // Returns when work may be there, or after `max`, or soon after Wake().
   virtual void WaitForWork(absl::Duration max) = 0;
   // Ends a WaitForWork in progress, or makes the next one return at once (called from another
