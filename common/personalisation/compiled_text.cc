@@ -79,6 +79,40 @@ std::string HtmlEscape(absl::string_view text) {
   return out;
 }
 
+namespace {
+
+// The path after "ctx." (parts[2...]): keys and [n] list indexes, into `path`. `offset` is
+// where parts[2] starts in `source`, for the errors' positions.
+absl::Status ParseCtxPath(absl::string_view source, const std::vector<absl::string_view>& parts,
+                          size_t offset, std::vector<std::variant<std::string, size_t>>* path) {
+  for (size_t i = 2; i < parts.size(); ++i) {
+    absl::string_view part = parts[i];
+    size_t bracket = part.find('[');
+    absl::string_view key = part.substr(0, bracket);
+    if (!IsIdentifier(key)) {
+      return ErrorAt(source, offset, absl::StrCat("malformed path element '", part, "'"));
+    }
+    path->emplace_back(std::string(key));
+    while (bracket != absl::string_view::npos) {
+      size_t end = part.find(']', bracket);
+      size_t index = 0;
+      if (end == absl::string_view::npos ||
+          !absl::SimpleAtoi(part.substr(bracket + 1, end - bracket - 1), &index)) {
+        return ErrorAt(source, offset + bracket, "list index must be [number]");
+      }
+      path->emplace_back(index);
+      bracket = end + 1 < part.size() ? end + 1 : absl::string_view::npos;
+      if (bracket != absl::string_view::npos && part[bracket] != '[') {
+        return ErrorAt(source, offset + bracket, "unexpected text after ']'");
+      }
+    }
+    offset += part.size() + 1;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<CompiledText> CompiledText::Compile(absl::string_view source, bool html) {
   CompiledText compiled;
   size_t pos = 0;
@@ -122,29 +156,7 @@ absl::StatusOr<CompiledText> CompiledText::Compile(absl::string_view source, boo
       offset += 4;
       if (parts.size() < 3)
         return ErrorAt(source, expr_offset, "ctx needs a path, e.g. ctx.order.id");
-      for (size_t i = 2; i < parts.size(); ++i) {
-        absl::string_view part = parts[i];
-        size_t bracket = part.find('[');
-        absl::string_view key = part.substr(0, bracket);
-        if (!IsIdentifier(key)) {
-          return ErrorAt(source, offset, absl::StrCat("malformed path element '", part, "'"));
-        }
-        ref.path.emplace_back(std::string(key));
-        while (bracket != absl::string_view::npos) {
-          size_t end = part.find(']', bracket);
-          size_t index = 0;
-          if (end == absl::string_view::npos ||
-              !absl::SimpleAtoi(part.substr(bracket + 1, end - bracket - 1), &index)) {
-            return ErrorAt(source, offset + bracket, "list index must be [number]");
-          }
-          ref.path.emplace_back(index);
-          bracket = end + 1 < part.size() ? end + 1 : absl::string_view::npos;
-          if (bracket != absl::string_view::npos && part[bracket] != '[') {
-            return ErrorAt(source, offset + bracket, "unexpected text after ']'");
-          }
-        }
-        offset += part.size() + 1;
-      }
+      if (absl::Status st = ParseCtxPath(source, parts, offset, &ref.path); !st.ok()) return st;
     } else {
       bool known = false;
       for (const char* f : kFields) known |= parts[1] == f;
