@@ -53,23 +53,12 @@ absl::StatusOr<ExecutionClientOptions> ControlInstance::ClientOptions(const Cont
 }
 
 absl::Status ControlInstance::StartServing() {
-  // Metrics before gRPC: once the port file names the gRPC port, the metrics port is known.
-  if (!service::ServeMetricsAsConfigured(config_, metrics_, logger_)) {
-    return absl::UnavailableError("cannot serve metrics");
-  }
-  absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server = grpcutil::GrpcServer::Start(
-      {.listen = config_.listen,
-       .tls_cert_file = config_.tls_cert,
-       .tls_key_file = config_.tls_key,
-       .tls_client_ca_file = config_.tls_client_ca},
-      {&account_service_, &template_service_, &archiving_service_, &report_service_}, gate_);
-  if (!server.ok()) {
-    logger_.Error("cannot start gRPC server", {{"error", server.status().message()}});
-    return server.status();
-  }
+  absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server = service::ServeGrpcAsConfigured(
+      config_, metrics_,
+      {&account_service_, &template_service_, &archiving_service_, &report_service_}, gate_,
+      logger_);
+  if (!server.ok()) return server.status();
   server_ = *std::move(server);
-  server_->SetServing(true);
-  service::WritePortFile(config_.port_file, server_->port());
   logger_.Info("serving", {{"port", int64_t{server_->port()}}, {"schema", config_.schema}});
 
   // Archiving lag from the runs of every replica; health NOT_SERVING while PostgreSQL is down.

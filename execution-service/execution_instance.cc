@@ -101,23 +101,12 @@ void ExecutionInstance::AddRunner(const std::string& name, WorkflowJob& job, Run
 }
 
 absl::Status ExecutionInstance::StartServing() {
-  // Metrics before gRPC: once the port file names the gRPC port, the metrics port is known.
-  if (!service::ServeMetricsAsConfigured(config_, metrics_, logger_)) {
-    return absl::UnavailableError("cannot serve metrics");
-  }
-  absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server = grpcutil::GrpcServer::Start(
-      {.listen = config_.listen,
-       .tls_cert_file = config_.tls_cert,
-       .tls_key_file = config_.tls_key,
-       .tls_client_ca_file = config_.tls_client_ca},
-      {&event_service_, &template_service_, &workflow_service_, &instance_service_}, gate_);
-  if (!server.ok()) {
-    logger_.Error("cannot start gRPC server", {{"error", server.status().message()}});
-    return server.status();
-  }
+  absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server = service::ServeGrpcAsConfigured(
+      config_, metrics_,
+      {&event_service_, &template_service_, &workflow_service_, &instance_service_}, gate_,
+      logger_);
+  if (!server.ok()) return server.status();
   server_ = *std::move(server);
-  server_->SetServing(true);
-  service::WritePortFile(config_.port_file, server_->port());
   logger_.Info(
       "serving",
       {{"port", int64_t{server_->port()}}, {"schema", config_.schema}, {"version", Version()}});

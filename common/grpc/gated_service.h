@@ -4,8 +4,8 @@
 //
 // Each method is served raw: gRPC hands over the body's bytes and never parses them, so an
 // unparseable body reaches the gate (INVALID_ARGUMENT "request: could not be parsed as ...")
-// instead of gRPC's own INTERNAL/UNIMPLEMENTED, and an unauthenticated caller's body is not
-// parsed at all. A derived class registers each handler once, in its constructor:
+// instead of gRPC's own INTERNAL or empty 'unimplemented', and an unauthenticated caller's body is
+// not parsed at all. A derived class registers each handler once, in its constructor:
 //   ServeUnary("GetEvent", &EventGrpcService::GetEvent);          // synchronous
 //   ServeStream("ExportArchive", &InstanceGrpcService::ExportArchive);  // server stream
 //   ServeAsync("PushEvent", &EventGrpcService::PushEvent);        // finished by a callback

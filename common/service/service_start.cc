@@ -50,4 +50,26 @@ void WritePortFile(const std::string& path, int port) {
   std::rename(tmp.c_str(), path.c_str());
 }
 
+absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> ServeGrpcAsConfigured(
+    const config::ServiceFlags& flags, metrics::Metrics& metrics,
+    const std::vector<grpcutil::Gated*>& services, grpcutil::CallGate& gate, log::Logger& logger) {
+  // Metrics before gRPC: once the port file names the gRPC port, the metrics port is known.
+  if (!ServeMetricsAsConfigured(flags, metrics, logger)) {
+    return absl::UnavailableError("cannot serve metrics");
+  }
+  absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server =
+      grpcutil::GrpcServer::Start({.listen = flags.listen,
+                                   .tls_cert_file = flags.tls_cert,
+                                   .tls_key_file = flags.tls_key,
+                                   .tls_client_ca_file = flags.tls_client_ca},
+                                  services, gate);
+  if (!server.ok()) {
+    logger.Error("cannot start gRPC server", {{"error", server.status().message()}});
+    return server.status();
+  }
+  (*server)->SetServing(true);
+  WritePortFile(flags.port_file, (*server)->port());
+  return server;
+}
+
 }  // namespace mc::service

@@ -1,15 +1,16 @@
 // The start-up steps every Message Center service takes after parsing its flags: apply the
-// schema migrations as the flags ask, build the bearer-token checker from them, serve metrics,
-// and name the bound ports in the port files. Failures are logged (never a token) and turned
-// into the process exit code.
-// Use from main(); not thread-safe.
+// schema migrations as the flags ask, build the bearer-token checker from them, serve metrics
+// and gRPC, and name the bound ports in the port files. Failures are logged (never a token) and
+// turned into the process exit code. Use from main(); not thread-safe.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <vector>
 
 #include "common/config/service_flags.h"
 #include "common/grpc/bearer_auth.h"
+#include "common/grpc/grpc_server.h"
 #include "common/log/logger.h"
 #include "common/metrics/metrics.h"
 #include "common/pg/migrator.h"
@@ -36,5 +37,12 @@ bool ServeMetricsAsConfigured(const config::ServiceFlags& flags, metrics::Metric
 
 // Writes `port` to `path` (nothing when empty) through a rename, so a reader never sees half.
 void WritePortFile(const std::string& path, int port);
+
+// Metrics first (ServeMetricsAsConfigured), then the gRPC server of `services` behind `gate` on
+// --listen with the flags' TLS, SERVING, and its port in --port_file. UNAVAILABLE when metrics
+// cannot be served, else GrpcServer::Start's error; both logged.
+[[nodiscard]] absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> ServeGrpcAsConfigured(
+    const config::ServiceFlags& flags, metrics::Metrics& metrics,
+    const std::vector<grpcutil::Gated*>& services, grpcutil::CallGate& gate, log::Logger& logger);
 
 }  // namespace mc::service

@@ -9,6 +9,7 @@
 #include "absl/strings/str_replace.h"
 #include "common/pg/array_literal.h"
 #include "common/pg/execute.h"
+#include "execution-service/events/event_row.h"
 #include "execution-service/events/queue_statements.h"
 
 namespace mc::execution {
@@ -84,19 +85,10 @@ StoredEvent EventFromRow(const pg::Row& r) {
   s.queue = QueueFromNumber(r.Get<int>("queue"));
   s.id = r.Get<int64_t>("id");
   NewEvent& e = s.event;
-  e.type = r.Get<std::string>("event_type");
-  e.email = r.Text("email");
-  e.mobile_phone = r.Text("mobile_phone");
-  e.device_token = r.Text("device_token");
-  e.wished_channel = r.Get<int>("wished_channel");
-  e.external_id = r.Text("external_id");
-  e.origin = r.Text("origin");
-  e.language = r.Text("language");
-  e.country = r.Text("country");
+  ReadEventFields(r, &e);
   e.email_format = r.Get<int>("email_format");
   e.scheduled = r.OptionalMicros("scheduled_us");
   e.expiration = r.OptionalMicros("expires_us");
-  e.ctx_json = r.Get<std::string>("ctx");
   s.status = static_cast<EventStatus>(r.Get<int>("status"));
   s.created = r.Micros("created_us");
   s.updated = r.Micros("updated_us");

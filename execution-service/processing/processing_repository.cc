@@ -6,6 +6,7 @@
 #include "absl/strings/str_replace.h"
 #include "common/pg/array_literal.h"
 #include "common/pg/execute.h"
+#include "execution-service/events/event_row.h"
 #include "execution-service/events/queue_statements.h"
 
 namespace mc::execution {
@@ -132,17 +133,7 @@ struct Routed {
 DeliveryItem ItemFromRow(const pg::Row& r) {
   DeliveryItem d;
   d.id = r.Get<int64_t>("id");
-  NewEvent& e = d.event;
-  e.type = r.Get<std::string>("event_type");
-  e.email = r.Text("email");
-  e.mobile_phone = r.Text("mobile_phone");
-  e.device_token = r.Text("device_token");
-  e.wished_channel = r.Get<int>("wished_channel");
-  e.external_id = r.Text("external_id");
-  e.origin = r.Text("origin");
-  e.language = r.Text("language");
-  e.country = r.Text("country");
-  e.ctx_json = r.Get<std::string>("ctx");
+  ReadEventFields(r, &d.event);
   d.template_id = r.GetOr<int64_t>("template_id", 0);
   d.template_version = r.GetOr<int>("template_version", 0);
   d.tries = r.Get<int>("tries");
