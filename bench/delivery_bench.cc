@@ -7,7 +7,11 @@
 //      straight by the bench (ProcessingRepository, the service's own SQL) on preloaded events
 //      of an identical schema, two lanes at once as in the service;
 //  (c) real-time latency from PushEvent to the message handed to the SMTP server, at
-//      --rate events/s for --latency_seconds: p50 and p99.
+//      --rate events/s for --latency_seconds: p50 and p99;
+//  (s) sustained volume (bench/sustained_phase.h): a steady push at --sustained_rate for
+//      --sustained_seconds or --sustained_events, the rate every 10 s, the worst window, row
+//      versions per event, dead tuples and sizes; with --purge_events, the rate while a purge
+//      of an earlier, archived batch runs.
 // Exit code 1 when a count does not match.
 #include <grpcpp/grpcpp.h>
 
@@ -25,6 +29,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "bench/sustained_phase.h"
 #include "common/config/flag_set.h"
 #include "common/log/logger.h"
 #include "common/pg/migrator.h"
@@ -49,6 +54,7 @@ struct Options {
   int rate = 5000;
   int latency_seconds = 10;
   std::string phases = "abc";
+  mc::bench::SustainedOptions sustained;
 };
 
 std::unique_ptr<grpc::ClientContext> Ctx() {
@@ -103,7 +109,15 @@ int main(int argc, char** argv) {
   flags.Int("streams", &o.streams, "client streams in (a)");
   flags.Int("rate", &o.rate, "events/s pushed one by one in (c)");
   flags.Int("latency_seconds", &o.latency_seconds, "duration of (c)");
-  flags.String("phases", &o.phases, "which of a, b, c to run");
+  flags.String("phases", &o.phases, "which of a, b, c, s to run");
+  flags.Int("sustained_rate", &o.sustained.rate, "events/s pushed in (s)");
+  flags.Int("sustained_seconds", &o.sustained.seconds, "duration of (s)");
+  flags.Int("sustained_events", &o.sustained.events,
+            "events of (s), instead of --sustained_seconds (0: by duration)");
+  flags.Int("purge_events", &o.sustained.purge_events,
+            "(s): events pushed and archived before the run, purged during it (0: no purge)");
+  flags.Int("purge_after_seconds", &o.sustained.purge_after_seconds,
+            "(s): when the purge starts, from the start of the run");
   if (auto s = flags.Parse(argc, argv); !s.ok() || flags.help_requested()) {
     std::cerr << (s.ok() ? "" : std::string(s.message()) + "\n") << flags.Usage();
     return s.ok() ? 0 : 2;
@@ -113,12 +127,23 @@ int main(int argc, char** argv) {
     std::cerr << "--events must be at least --streams x --batch, --rate positive\n";
     return 2;
   }
+  o.sustained.streams = o.streams;
+  o.sustained.batch = o.batch;
+  if (o.sustained.rate <= 0 || o.sustained.seconds <= 0 || o.sustained.events < 0 ||
+      o.sustained.purge_events < 0 || o.sustained.purge_after_seconds < 0) {
+    std::cerr << "--sustained_rate and --sustained_seconds must be positive, --sustained_events, "
+                 "--purge_events and --purge_after_seconds not negative\n";
+    return 2;
+  }
+  // Only (c) reads the arrival times: a long (s) run keeps no per-mail state.
+  const bool track_latency = o.phases.find('c') != std::string::npos;
 
   // Latency bookkeeping: when each rt event was pushed and when its mail arrived.
   std::mutex mu;
   std::map<int64_t, absl::Time> received;
   auto smtp = mc::sinks::SmtpSink::Start(
       {.keep_in_memory = false, .on_message = [&](const mc::sinks::ReceivedMail& m) {
+         if (!track_latency) return;
          absl::Time now = absl::Now();
          int64_t id = EventIdOf(m.data);
          std::lock_guard<std::mutex> lock(mu);
@@ -376,6 +401,23 @@ int main(int argc, char** argv) {
         Percentile(latencies_ms, 0.99), Percentile(latencies_ms, 1.0), latencies_ms.size(),
         pushed_at.size());
     if (latencies_ms.size() != static_cast<size_t>(total)) counts_ok = false;
+  }
+
+  if (o.phases.find('s') != std::string::npos) {
+    if (o.phases.find_first_of("abc") != std::string::npos) {
+      // As before (c): what the earlier phases left to vacuum and write out is not measured.
+      pqxx::connection c(dsn);
+      pqxx::nontransaction tx(c);
+      tx.exec("VACUUM ANALYZE");
+      tx.exec("CHECKPOINT");
+    }
+    const mc::bench::SustainedTarget target{.address = service->address(),
+                                            .token = kToken,
+                                            .dsn = dsn,
+                                            .schema = "bench_svc",
+                                            .mails = [&] { return (*smtp)->accepted(); },
+                                            .make_event = MakeEvent};
+    if (!mc::bench::RunSustained(target, o.sustained)) counts_ok = false;
   }
   service->Terminate();
   return counts_ok ? 0 : 1;

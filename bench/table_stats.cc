@@ -1,0 +1,43 @@
+#include "bench/table_stats.h"
+
+#include <cstdio>
+
+namespace mc::bench {
+
+TableStats Snapshot(pqxx::connection& c, const std::string& schema) {
+  pqxx::work tx(c);
+  TableStats stats;
+  for (const auto& row :
+       tx.exec_params("SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del, n_dead_tup, "
+                      "autovacuum_count, pg_total_relation_size(relid) FROM pg_stat_user_tables "
+                      "WHERE schemaname = $1",
+                      schema)) {
+    stats[row[0].as<std::string>()] = {
+        row[1].as<int64_t>(), row[2].as<int64_t>(), row[3].as<int64_t>(), row[4].as<int64_t>(),
+        row[5].as<int64_t>(), row[6].as<int64_t>(), row[7].as<int64_t>()};
+  }
+  return stats;
+}
+
+void PrintRowVersions(const TableStats& before, const TableStats& after, int64_t events,
+                      int64_t database_bytes) {
+  const double n = events > 0 ? static_cast<double>(events) : 1.0;
+  std::printf("  %-28s %8s %8s %8s %8s %11s %5s %10s\n", "table (per event)", "ins", "upd",
+              "hot_upd", "del", "dead_tup", "avac", "size MB");
+  int64_t total_bytes = 0;
+  for (const auto& [name, a] : after) {
+    TableCounters b;
+    if (auto it = before.find(name); it != before.end()) b = it->second;
+    total_bytes += a.bytes;
+    const bool changed = a.ins != b.ins || a.upd != b.upd || a.del != b.del;
+    if (!changed && a.dead == 0 && a.bytes < (1 << 20)) continue;
+    std::printf("  %-28s %8.3f %8.3f %8.3f %8.3f %11lld %5lld %10.1f\n", name.c_str(),
+                (a.ins - b.ins) / n, (a.upd - b.upd) / n, (a.hot_upd - b.hot_upd) / n,
+                (a.del - b.del) / n, static_cast<long long>(a.dead),
+                static_cast<long long>(a.autovacuums - b.autovacuums), a.bytes / 1048576.0);
+  }
+  std::printf("  schema's tables %.1f MB (%.0f bytes per event), database %.1f MB\n",
+              total_bytes / 1048576.0, total_bytes / n, database_bytes / 1048576.0);
+}
+
+}  // namespace mc::bench
