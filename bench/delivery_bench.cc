@@ -118,6 +118,8 @@ int main(int argc, char** argv) {
             "(s): events pushed and archived before the run, purged during it (0: no purge)");
   flags.Int("purge_after_seconds", &o.sustained.purge_after_seconds,
             "(s): when the purge starts, from the start of the run");
+  flags.Int("stats_settle_seconds", &o.sustained.stats_settle_seconds,
+            "(s): wait before each pg_stat_user_tables snapshot, for the backends to flush them");
   if (auto s = flags.Parse(argc, argv); !s.ok() || flags.help_requested()) {
     std::cerr << (s.ok() ? "" : std::string(s.message()) + "\n") << flags.Usage();
     return s.ok() ? 0 : 2;
@@ -130,9 +132,10 @@ int main(int argc, char** argv) {
   o.sustained.streams = o.streams;
   o.sustained.batch = o.batch;
   if (o.sustained.rate <= 0 || o.sustained.seconds <= 0 || o.sustained.events < 0 ||
-      o.sustained.purge_events < 0 || o.sustained.purge_after_seconds < 0) {
+      o.sustained.purge_events < 0 || o.sustained.purge_after_seconds < 0 ||
+      o.sustained.stats_settle_seconds < 0) {
     std::cerr << "--sustained_rate and --sustained_seconds must be positive, --sustained_events, "
-                 "--purge_events and --purge_after_seconds not negative\n";
+                 "--purge_events, --purge_after_seconds and --stats_settle_seconds not negative\n";
     return 2;
   }
   // Only (c) reads the arrival times: a long (s) run keeps no per-mail state.

@@ -5,11 +5,14 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <fstream>
 #include <pqxx/pqxx>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "bench/table_stats.h"
 #include "messagecenter/v1/events.grpc.pb.h"
@@ -157,6 +160,21 @@ struct PurgeRun {
   bool ok = false;
 };
 
+// VmHWM of this process, in kB (0 when /proc cannot tell).
+int64_t PeakRssKb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    int64_t kb = 0;
+    if (line.rfind("VmHWM:", 0) == 0 &&
+        absl::SimpleAtoi(absl::StripAsciiWhitespace(absl::StripSuffix(line.substr(6), "kB")),
+                         &kb)) {
+      return kb;
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 bool RunSustained(const SustainedTarget& t, const SustainedOptions& o) {
@@ -175,10 +193,10 @@ bool RunSustained(const SustainedTarget& t, const SustainedOptions& o) {
       std::printf("COUNT MISMATCH: the purge batch was not pushed, Sent and archived whole\n");
       return false;
     }
+    absl::SleepFor(absl::Milliseconds(1200));  // past the purge's 1-s retention
   }
-  // Past the purge's 1-s retention, and what came before has reached the statistics (each
-  // backend flushes its counters at most once a second, when idle).
-  absl::SleepFor(absl::Seconds(2));
+  // What came before has reached the statistics (table_stats.h).
+  absl::SleepFor(absl::Seconds(o.stats_settle_seconds));
   const int64_t sent_before =
       Scalar(c, absl::StrCat("SELECT count(*) FROM ", t.schema, ".rt_events WHERE status = 2"));
   const TableStats stats_before = Snapshot(c, t.schema);
@@ -223,7 +241,7 @@ bool RunSustained(const SustainedTarget& t, const SustainedOptions& o) {
   struct Window {
     double seconds;
     int64_t pushed, sent;
-    bool full, purging;
+    bool full, pushing, purging;
   };
   std::vector<Window> windows;
   int64_t last_pushed = 0, last_done = 0;
@@ -244,11 +262,14 @@ bool RunSustained(const SustainedTarget& t, const SustainedOptions& o) {
     const bool full = now - last >= kWindow - absl::Milliseconds(1);
     const bool purging = purge.started && (!purge.finished || purge.end > last);
     windows.push_back({absl::ToDoubleSeconds(now - last), pushed - last_pushed, d - last_done,
-                       full && pushing, purging});
+                       full && pushing, pushing, purging});
     const Window& w = windows.back();
     std::printf("  [%5.0f s] pushed %7.0f/s  Sent %7.0f/s  backlog %7lld%s%s\n",
                 absl::ToDoubleSeconds(now - start), w.pushed / w.seconds, w.sent / w.seconds,
-                static_cast<long long>(pushed - d), w.full ? "" : "  (partial window)",
+                static_cast<long long>(pushed - d),
+                !w.pushing ? "  (draining)"
+                : w.full   ? ""
+                           : "  (partial window)",
                 w.purging ? "  (purge running)" : "");
     std::fflush(stdout);
     last = now;
@@ -307,13 +328,15 @@ bool RunSustained(const SustainedTarget& t, const SustainedOptions& o) {
         quiet > 0 ? during / quiet : 0.0, quiet);
   }
 
-  absl::SleepFor(absl::Seconds(2));  // the backends flush their statistics when idle
+  absl::SleepFor(absl::Seconds(o.stats_settle_seconds));
   const TableStats stats_after = Snapshot(c, t.schema);
   std::printf("(s) row versions per event over the run (n_tup_* / %lld), at the end:\n",
               static_cast<long long>(events));
   PrintRowVersions(stats_before, stats_after, events,
                    Scalar(c, "SELECT pg_database_size(current_database())"));
 
+  std::printf("(s) the bench's own peak RSS: %lld MB\n",
+              static_cast<long long>(PeakRssKb() / 1024));
   const int64_t deleted = o.purge_events > 0 ? purge.response.events_deleted() : 0;
   const int64_t sent =
       Scalar(c, absl::StrCat("SELECT count(*) FROM ", t.schema, ".rt_events WHERE status = 2"));

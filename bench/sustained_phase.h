@@ -5,7 +5,7 @@
 // acknowledged minus those still Pending or Pending delivery, read through the two partial
 // indexes, so the probe stays cheap at any table size); at the end the mean rate, the worst
 // full window, and per table the row versions per event (pg_stat_user_tables over the run),
-// dead tuples and sizes.
+// dead tuples and sizes, and the bench's own peak RSS.
 // With purge_events > 0 it first pushes that many events, waits for them to be Sent, exports
 // and acknowledges them as the control instance would (InitializeInstance, ExportArchive up to
 // caught_up, then one more ExportArchive whose `after` is the last cursor), and calls
@@ -32,6 +32,9 @@ struct SustainedOptions {
   int batch = 500;       // events per PushEvents call
   int purge_events = 0;  // archived beforehand and purged during the run (0: no purge)
   int purge_after_seconds = 10;
+  // Wait before each statistics snapshot: a backend that flushed its counters less than a
+  // second ago flushes the rest only after 10 s idle (PostgreSQL 15's PGSTAT_IDLE_INTERVAL).
+  int stats_settle_seconds = 11;
 };
 
 struct SustainedTarget {

@@ -3,8 +3,8 @@
 // dead tuples, autovacuum runs) and pg_total_relation_size (table + indexes + TOAST) of every
 // table of the schema; PrintRowVersions prints the difference of two snapshots per table divided
 // by a number of events, with the second snapshot's dead tuples and sizes.
-// The statistics are flushed by each backend at most once a second when it goes idle: take the
-// closing snapshot a couple of seconds after the load stops.
+// Each backend flushes its counters when it goes idle, at most once a second, and what it could
+// not flush then only after 10 s idle: take a snapshot 11 s after the load before it stopped.
 // Failure modes: pqxx exceptions when PostgreSQL is unreachable (a benchmark stops on them).
 // Not thread-safe: one caller per connection.
 #pragma once
