@@ -52,8 +52,8 @@ void Seed(pqxx::connection& c, int events) {
         chunk, ", ", std::min(chunk + 10000, events) - 1,
         ") g RETURNING id, email, status) "
         "INSERT INTO delivery_logs (queue, event_id, channel, address, status, tries, "
-        "message_id, applied) SELECT 1, id, 0, email, status, 1, '<ev-rt-' || id || "
-        "'@example.com>', true FROM ev WHERE status IN (2, 3, 4)"));
+        "message_id) SELECT 1, id, 0, email, status, 1, '<ev-rt-' || id || "
+        "'@example.com>' FROM ev WHERE status IN (2, 3, 4)"));
     tx.commit();
   }
 }

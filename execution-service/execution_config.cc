@@ -23,6 +23,9 @@ absl::Status CheckExecutionConfig(const ExecutionConfig& c) {
   if (c.status_update_pause_ms < 0 || c.status_update_pause_ms > 60000) {
     return absl::InvalidArgumentError("--status_update_pause_ms must be between 0 and 60000");
   }
+  if (c.partition_period_seconds < 1) {
+    return absl::InvalidArgumentError("--partition_period_seconds must be at least 1");
+  }
   if (c.purge_retention_hours < 0 || c.purge_interval_seconds < 0) {
     return absl::InvalidArgumentError(
         "--purge_retention_hours and --purge_interval_seconds must not be negative");
@@ -85,8 +88,11 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
   flags.String("sms_token", &c.sms_token, "bearer token for the SMS provider (secret)");
   flags.Int("sms_concurrency", &c.sms_concurrency, "SMS connections per lane");
   flags.Int("purge_retention_hours", &c.purge_retention_hours,
-            "final events archived by the control instance are purged this long after they "
-            "finished");
+            "a period whose events the control instance all archived is purged this long "
+            "after it closed");
+  flags.Int("partition_period_seconds", &c.partition_period_seconds,
+            "events of one period share partitions, dropped whole by the purge; a new period "
+            "opens this often");
   flags.Int("purge_interval_seconds", &c.purge_interval_seconds,
             "background purge: at start, then this often (0: off; the Purge RPC still works)");
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) return s;

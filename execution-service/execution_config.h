@@ -44,6 +44,8 @@ struct ExecutionConfig : config::ServiceFlags {
   // Archiving: acknowledged final events older than the retention are purged, every interval.
   int purge_retention_hours = 168;
   int purge_interval_seconds = 86400;  // 0: no background purge (the Purge RPC still works)
+  // Storage: each period's events and logs in partitions of their own (purged whole).
+  int partition_period_seconds = 86400;
 };
 
 // INVALID_ARGUMENT naming the flag for unknown flags, bad values or a missing --pg_dsn.

@@ -117,6 +117,10 @@ absl::Status ExecutionInstance::StartServing() {
       [this] { return pool_.Ping(); }, [this](bool serving) { server_->SetServing(serving); },
       health::HealthWatcherOptions{.interval = absl::Milliseconds(config_.health_check_ms)},
       logger_);
+  // Partition maintenance on every replica (the rotations run one at a time in PostgreSQL).
+  partition_maintenance_ = std::make_unique<periodic::PeriodicTask>(
+      PartitionRotation::Interval(absl::Seconds(config_.partition_period_seconds)),
+      [this] { partition_rotation_.Tick(); });
   // The daily purge: at start, then every interval; each replica runs its own (ArchivePurge:
   // replicas share the work, never delete an event twice; failures logged there, retried).
   if (config_.purge_interval_seconds > 0) {
@@ -143,6 +147,7 @@ void ExecutionInstance::Stop() {
   if (server_) server_->Shutdown(absl::Seconds(config_.shutdown_grace_seconds));
   committer_.Stop();
   if (purge_) purge_->Stop();
+  if (partition_maintenance_) partition_maintenance_->Stop();
   for (auto& runner : runners_) runner->RequestStop();  // all finish their runs at once
   for (auto& runner : runners_) runner->Stop();
   workflow_states_.Stop();

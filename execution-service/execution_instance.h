@@ -50,6 +50,8 @@
 #include "execution-service/events/page_token.h"
 #include "execution-service/execution_config.h"
 #include "execution-service/metrics/execution_metrics.h"
+#include "execution-service/partitions/partition_repository.h"
+#include "execution-service/partitions/partition_rotation.h"
 #include "execution-service/processing/event_processor.h"
 #include "execution-service/processing/processing_repository.h"
 #include "execution-service/processing/status_updater.h"
@@ -140,8 +142,13 @@ class ExecutionInstance {
                                       {.version = Version(), .schema = config_.schema},
                                       logger_};
   ArchiveExport archive_export_{archive_repository_, identity_repository_};
-  ArchivePurge archive_purge_{
-      archive_repository_, {.retention = absl::Hours(config_.purge_retention_hours)}, logger_};
+  PartitionRepository partitions_{pool_};
+  PartitionRotation partition_rotation_{partitions_,
+                                        absl::Seconds(config_.partition_period_seconds), logger_};
+  ArchivePurge archive_purge_{archive_repository_,
+                              partitions_,
+                              {.retention = absl::Hours(config_.purge_retention_hours)},
+                              logger_};
   InstanceGrpcService instance_service_{instance_identity_, archive_export_, archive_purge_, gate_,
                                         logger_};
 
@@ -172,6 +179,7 @@ class ExecutionInstance {
   std::unique_ptr<grpcutil::GrpcServer> server_;
   std::unique_ptr<periodic::PeriodicTask> queue_sampler_;
   std::unique_ptr<health::HealthWatcher> health_watcher_;
+  std::unique_ptr<periodic::PeriodicTask> partition_maintenance_;
   std::unique_ptr<periodic::PeriodicTask> purge_;  // none with --purge_interval_seconds=0
   bool stopped_ = false;
 };

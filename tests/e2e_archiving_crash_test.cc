@@ -37,8 +37,8 @@ void SeedFinalEvents(const std::string& schema) {
         "FROM generate_series(",
         chunk, ", ", chunk + 999,
         ") g RETURNING id, email, status) "
-        "INSERT INTO delivery_logs (queue, event_id, channel, address, status, tries, applied) "
-        "SELECT 1, id, 0, email, status, 1, true FROM ev WHERE status IN (2, 3, 4)"));
+        "INSERT INTO delivery_logs (queue, event_id, channel, address, status, tries) "
+        "SELECT 1, id, 0, email, status, 1 FROM ev WHERE status IN (2, 3, 4)"));
     tx.commit();
   }
   pqxx::work tx(c);

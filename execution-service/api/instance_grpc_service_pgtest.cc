@@ -15,6 +15,7 @@
 #include "execution-service/api/instance_grpc_service.h"
 #include "execution-service/api/method_roles.h"
 #include "execution-service/migrations/migrations.h"
+#include "execution-service/partitions/partition_repository.h"
 
 namespace mc::execution {
 namespace {
@@ -32,7 +33,8 @@ struct Fixture {
   IdentityRepository identity{pool};
   InstanceIdentity instance{identity, workflows, {.version = "1.2.3", .schema = schema}, logger};
   ArchiveExport exporter{archive, identity};
-  ArchivePurge purge{archive, {.retention = absl::Hours(1)}, logger};
+  PartitionRepository partitions{pool};
+  ArchivePurge purge{archive, partitions, {.retention = absl::Hours(1)}, logger};
   grpcutil::BearerAuth auth = *grpcutil::BearerAuth::FromConfig(kToken, "");
   grpcutil::CallGate gate{auth, ExecutionMethodRoles()};
   InstanceGrpcService service{instance, exporter, purge, gate, logger};
@@ -173,12 +175,19 @@ TEST_CASE_METHOD(Fixture, "the archive streams in pages; the next call acknowled
   REQUIRE(rest[0].events_size() == 1);
   CHECK(rest[0].events(0).id() == ids[4]);
 
+  // Four of the five acknowledged: their period (the current one) stays whole.
+  REQUIRE(stub->Purge(Context().get(), {}, &purged).ok());
+  CHECK(purged.events_deleted() == 0);
+  v1::ExportArchiveRequest last;
+  *last.mutable_after() = rest[0].events(0).cursor();
+  std::vector<v1::ExportArchivePage> none_left;
+  REQUIRE(Export(last, none_left).ok());  // acknowledges the fifth
   v1::PurgeRequest keep_three_hours;
   keep_three_hours.set_retention_seconds(3 * 3600);
   REQUIRE(stub->Purge(Context().get(), keep_three_hours, &purged).ok());
-  CHECK(purged.events_deleted() == 0);
+  CHECK(purged.events_deleted() == 0);                      // they ended two hours ago
   REQUIRE(stub->Purge(Context().get(), {}, &purged).ok());  // configured: one hour
-  CHECK(purged.events_deleted() == 4);
+  CHECK(purged.events_deleted() == 5);
   CHECK(purged.delivery_logs_deleted() == 0);
 
   v1::PurgeRequest negative;

@@ -1,5 +1,7 @@
 #include "execution-service/archive/archive_purge.h"
 
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 
 namespace mc::execution {
@@ -11,9 +13,8 @@ absl::StatusOr<PurgeCounts> ArchivePurge::Purge(std::optional<absl::Duration> re
   }
   std::lock_guard<std::mutex> lock(mu_);
   const absl::Time start = absl::Now();
-  absl::StatusOr<ArchiveCursor> acknowledged = archive_.Acknowledged();
-  absl::StatusOr<PurgeCounts> counts =
-      acknowledged.ok() ? PurgeLocked(*acknowledged, keep) : acknowledged.status();
+  int periods = 0;
+  absl::StatusOr<PurgeCounts> counts = PurgeLocked(keep, &periods);
   const int64_t ms = absl::ToInt64Milliseconds(absl::Now() - start);
   if (!counts.ok()) {
     logger_.Warn("purge failed", {{"error", counts.status().message()},
@@ -23,25 +24,35 @@ absl::StatusOr<PurgeCounts> ArchivePurge::Purge(std::optional<absl::Duration> re
   }
   logger_.Info("purge", {{"events_deleted", counts->events_deleted},
                          {"delivery_logs_deleted", counts->delivery_logs_deleted},
+                         {"periods_dropped", periods},
                          {"retention_seconds", absl::ToInt64Seconds(keep)},
-                         {"acknowledged_xid", absl::StrCat(acknowledged->xid)},
                          {"duration_ms", ms}});
   return counts;
 }
 
-absl::StatusOr<PurgeCounts> ArchivePurge::PurgeLocked(const ArchiveCursor& acknowledged,
-                                                      absl::Duration retention) {
+absl::StatusOr<PurgeCounts> ArchivePurge::PurgeLocked(absl::Duration retention, int* periods) {
   PurgeCounts total;
-  if (acknowledged == ArchiveCursor()) return total;  // nothing acknowledged yet
-  for (Queue queue : {Queue::kRealTime, Queue::kBatch}) {
-    for (;;) {
-      absl::StatusOr<PurgeCounts> batch =
-          archive_.PurgeBatch(queue, acknowledged, retention, options_.batch_size);
-      if (!batch.ok()) return batch.status();
-      total.events_deleted += batch->events_deleted;
-      total.delivery_logs_deleted += batch->delivery_logs_deleted;
-      if (batch->events_deleted < options_.batch_size) break;
-    }
+  absl::StatusOr<ArchiveCursor> acknowledged = archive_.Acknowledged();
+  if (!acknowledged.ok()) return acknowledged.status();
+  if (*acknowledged == ArchiveCursor()) return total;  // nothing acknowledged yet
+  absl::StatusOr<std::vector<PurgeablePeriod>> purgeable =
+      partitions_.Purgeable(*acknowledged, retention);
+  if (!purgeable.ok()) return purgeable.status();
+  // The current period qualifies (everything in it archived and past retention): close it, then
+  // ask again, since events may have come in meanwhile.
+  if (!purgeable->empty() && purgeable->back().open) {
+    absl::StatusOr<int> rotated = partitions_.Rotate(absl::ZeroDuration(), true);
+    if (!rotated.ok()) return rotated.status();
+    purgeable = partitions_.Purgeable(*acknowledged, retention);
+    if (!purgeable.ok()) return purgeable.status();
+  }
+  for (const PurgeablePeriod& p : *purgeable) {
+    if (p.open) continue;
+    absl::StatusOr<PurgeCounts> dropped = partitions_.Drop(p.k);
+    if (!dropped.ok()) return dropped.status();
+    total.events_deleted += dropped->events_deleted;
+    total.delivery_logs_deleted += dropped->delivery_logs_deleted;
+    ++*periods;
   }
   return total;
 }

@@ -1,13 +1,17 @@
-// ArchivePurge: deletes the final events the control instance acknowledged as archived (and
-// their delivery logs) once they finished longer than the retention ago.
+// ArchivePurge: drops the periods of the event storage (partition_repository.h) whose events the
+// control instance has all archived, once the last of them ended longer than the retention ago.
 //
-// Purge reads the acknowledged cursor, then deletes per queue in batches of `batch_size` events,
-// each batch its own short transaction (queues are never locked for long), until a batch comes
-// back short. Never an event that is not final or not at or before the acknowledged cursor.
-// Each purge is logged (counts, retention, duration), and so is a failure; purges of one
-// process run one at a time.
+// Purge reads the acknowledged cursor, asks which periods qualify (every event final and at or
+// before the cursor, the last end past retention) and drops each one's partitions whole: a few
+// statements per period whatever its number of events; inserts and claims go on meanwhile, and
+// the space returns to the system. When the current period qualifies too, it is closed first
+// (a rotation) so that it can go. One event not final or not acknowledged keeps its whole
+// period: the purge's granularity is the period (--partition_period_seconds).
+// Each purge is logged (counts, periods, retention, duration), and so is a failure; purges of
+// one process run one at a time, and replicas' purges never drop a period twice.
 // Failure modes: INVALID_ARGUMENT "retention: ..." for a negative retention; UNAVAILABLE when
-// PostgreSQL is unreachable (batches already deleted stay deleted). Thread-safe.
+// PostgreSQL is unreachable (periods already dropped stay dropped, one interrupted is finished
+// by the next purge). Thread-safe.
 #pragma once
 
 #include <mutex>
@@ -18,18 +22,19 @@
 #include "common/log/logger.h"
 #include "execution-service/archive/archive.h"
 #include "execution-service/archive/archive_repository.h"
+#include "execution-service/partitions/partition_repository.h"
 
 namespace mc::execution {
 
 struct PurgeOptions {
   absl::Duration retention = absl::Hours(168);  // the default of Purge()
-  int batch_size = 5000;                        // events per statement
 };
 
 class ArchivePurge {
  public:
-  ArchivePurge(ArchiveRepository& archive, PurgeOptions options, log::Logger& logger)
-      : archive_(archive), options_(options), logger_(logger) {}
+  ArchivePurge(ArchiveRepository& archive, PartitionRepository& partitions, PurgeOptions options,
+               log::Logger& logger)
+      : archive_(archive), partitions_(partitions), options_(options), logger_(logger) {}
 
   // `retention` nullopt: the configured one.
   [[nodiscard]] absl::StatusOr<PurgeCounts> Purge(
@@ -38,10 +43,10 @@ class ArchivePurge {
   const PurgeOptions& options() const { return options_; }
 
  private:
-  [[nodiscard]] absl::StatusOr<PurgeCounts> PurgeLocked(const ArchiveCursor& acknowledged,
-                                                        absl::Duration retention);
+  [[nodiscard]] absl::StatusOr<PurgeCounts> PurgeLocked(absl::Duration retention, int* periods);
 
   ArchiveRepository& archive_;
+  PartitionRepository& partitions_;
   const PurgeOptions options_;
   log::Logger& logger_;
   std::mutex mu_;  // one purge at a time

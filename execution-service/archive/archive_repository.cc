@@ -67,27 +67,6 @@ WHERE (channel, address) > ($1::smallint, $2::text)
 ORDER BY channel, address
 LIMIT $3)sql";
 
-// $1 acknowledged xid, $2 the queue's id threshold, $3 retention in microseconds, $4 limit.
-// The oldest acknowledged events first; the status test is a safeguard (final_xid is only ever
-// set with a final status).
-constexpr char kPurgeSql[] = R"sql(
-WITH doomed AS (
-  SELECT id FROM {T}
-  WHERE final_xid IS NOT NULL AND (final_xid, id) <= ($1::xid8, $2::bigint)
-    AND status BETWEEN 2 AND 6
-    AND updated_at < now() - $3::bigint * interval '1 microsecond'
-  ORDER BY final_xid, id
-  LIMIT $4
-), logs AS (
-  DELETE FROM delivery_logs l USING doomed d
-  WHERE l.queue = {Q} AND l.event_id = d.id
-  RETURNING 1
-), events AS (
-  DELETE FROM {T} e USING doomed d WHERE e.id = d.id
-  RETURNING 1
-)
-SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM logs) AS logs)sql";
-
 uint64_t Xid(const pg::Row& r, absl::string_view column) {
   uint64_t xid = 0;
   if (!absl::SimpleAtoi(r.Get<std::string>(column), &xid)) return 0;
@@ -138,11 +117,6 @@ ArchiveCursor CursorFromRow(const pg::Row& r) {
   return {.xid = Xid(r, "xid"), .queue = r.Get<int>("queue"), .id = r.Get<int64_t>("event_id")};
 }
 
-PurgeCounts PurgeCountsFromRow(const pg::Row& r) {
-  return {.events_deleted = r.Get<int64_t>("events"),
-          .delivery_logs_deleted = r.Get<int64_t>("logs")};
-}
-
 // Both queues' branches in one statement; {A}: the parameter of the branch's id threshold.
 std::string PageSql() {
   const auto branch = [](Queue q, const char* threshold) {
@@ -159,13 +133,11 @@ const pg::Query<ArchiveCursor> kAcknowledged("archive_acknowledged", kAcknowledg
                                              CursorFromRow);
 const pg::Query<QuarantinedAddress> kQuarantine("archive_quarantine", kQuarantineSql,
                                                 QuarantinedFromRow);
-const PerQueue<pg::Query<PurgeCounts>> kPurge =
-    QueueQueries("archive_purge", kPurgeSql, PurgeCountsFromRow);
 
 }  // namespace
 
 ArchiveRepository::ArchiveRepository(pg::ConnectionPool& pool) : pool_(pool) {
-  pg::Prepare(pool_, kPage, kAcknowledge, kAcknowledged, kQuarantine, kPurge);
+  pg::Prepare(pool_, kPage, kAcknowledge, kAcknowledged, kQuarantine);
 }
 
 // Each statement alone, autocommit: one snapshot, one round trip.
@@ -197,15 +169,6 @@ absl::StatusOr<ArchiveCursor> ArchiveRepository::Acknowledged() {
 absl::StatusOr<std::vector<QuarantinedAddress>> ArchiveRepository::ReadQuarantine(
     int after_channel, const std::string& after_address, int limit) {
   return pg::FetchAll(pool_, kQuarantine, pg::Autocommit(), after_channel, after_address, limit);
-}
-
-// Autocommit: the rows are locked for this statement only.
-absl::StatusOr<PurgeCounts> ArchiveRepository::PurgeBatch(Queue queue,
-                                                          const ArchiveCursor& acknowledged,
-                                                          absl::Duration retention, int limit) {
-  return pg::FetchOne(pool_, kPurge[queue], pg::Autocommit(), absl::StrCat(acknowledged.xid),
-                      ArchiveIdThreshold(acknowledged, queue), absl::ToInt64Microseconds(retention),
-                      limit);
 }
 
 }  // namespace mc::execution

@@ -1,4 +1,5 @@
-// ArchiveRepository: the statements of the archive export and the purge.
+// ArchiveRepository: the statements of the archive export and its acknowledgement (the purge
+// reads the acknowledged cursor; it drops partitions, see partition_repository.h).
 //
 // ReadFinalEvents: final events after a cursor in export order (final_xid, queue, id), both
 // queues, with their delivery log and template name. Only events whose final_xid is below the
@@ -7,8 +8,6 @@
 // (no gaps), and a transaction still running holds the export back until it ends.
 // Acknowledge: moves the acknowledged cursor forward (never back). A cursor whose xid is not
 // below the current horizon cannot come from this instance's export: INVALID_ARGUMENT.
-// PurgeBatch: deletes up to `limit` final events of a queue at or before the acknowledged
-// cursor and finished before now - retention, with their delivery logs: one short statement.
 // Each call is one statement, its own transaction (one round trip).
 // Failure modes: UNAVAILABLE when PostgreSQL is unreachable. Thread-safe.
 #pragma once
@@ -34,10 +33,6 @@ class ArchiveRepository {
   // Addresses after (channel, address) in that order; start with channel -1.
   [[nodiscard]] absl::StatusOr<std::vector<QuarantinedAddress>> ReadQuarantine(
       int after_channel, const std::string& after_address, int limit);
-
-  [[nodiscard]] absl::StatusOr<PurgeCounts> PurgeBatch(Queue queue,
-                                                       const ArchiveCursor& acknowledged,
-                                                       absl::Duration retention, int limit);
 
  private:
   pg::ConnectionPool& pool_;

@@ -1,5 +1,6 @@
-// The archive export, its acknowledgement, the purge and the instance identity against a real
-// PostgreSQL, with events made final by the processing workflows' own statements.
+// The archive export (also across partitions), its acknowledgement, the purge of whole periods
+// and the instance identity against a real PostgreSQL, with events made final by the processing
+// workflows' own statements.
 #include <catch2/catch.hpp>
 #include <sstream>
 #include <string>
@@ -14,6 +15,7 @@
 #include "execution-service/archive/instance_identity.h"
 #include "execution-service/events/event_repository.h"
 #include "execution-service/migrations/migrations.h"
+#include "execution-service/partitions/partition_repository.h"
 #include "execution-service/processing/processing_repository.h"
 #include "execution-service/templates/template_repository.h"
 #include "execution-service/workflows/workflow_repository.h"
@@ -37,6 +39,7 @@ struct Fixture {
   TemplateRepository templates{pool};
   WorkflowRepository workflows{pool};
   ArchiveRepository archive{pool};
+  PartitionRepository partitions{pool};
   IdentityRepository identity{pool};
   ProcessingRepository processing{workflow_pool};
   ArchiveExport exporter{archive, identity};
@@ -296,14 +299,18 @@ TEST_CASE_METHOD(Fixture, "the acknowledgement only moves forward, to cursors of
   CHECK(*archive.Acknowledged() == newest);
 }
 
-TEST_CASE_METHOD(Fixture, "purge deletes only acknowledged final events past retention") {
+TEST_CASE_METHOD(Fixture, "purge drops whole periods: closed, all archived, past retention") {
   REQUIRE(instance.Initialize("exec1", false).ok());
-  ArchivePurge purge{archive, {.retention = absl::Hours(168), .batch_size = 1}, logger};
+  ArchivePurge purge{archive, partitions, {.retention = absl::Hours(168)}, logger};
+  // Period 0: a sent event with its log and a batch event not taken into account.
   const int64_t old_sent = Push(Queue::kRealTime, kWithTemplate);
-  const int64_t recent_sent = Push(Queue::kRealTime, kWithTemplate);
   const int64_t old_not_taken = Push(Queue::kBatch, kWithoutTemplate);
   Deliver(Queue::kRealTime, Route(Queue::kRealTime), EventStatus::kSent);
   Route(Queue::kBatch);
+  REQUIRE(partitions.Rotate(absl::Hours(24), true).ok());
+  // Period 1: one more sent.
+  const int64_t recent_sent = Push(Queue::kRealTime, kWithTemplate);
+  Deliver(Queue::kRealTime, Route(Queue::kRealTime), EventStatus::kSent);
   Sql(absl::StrCat("UPDATE rt_events SET updated_at = now() - interval '10 days' WHERE id = ",
                    old_sent));
   Sql("UPDATE batch_events SET updated_at = now() - interval '10 days'");
@@ -312,42 +319,82 @@ TEST_CASE_METHOD(Fixture, "purge deletes only acknowledged final events past ret
   auto none = purge.Purge(absl::ZeroDuration());
   REQUIRE(none.ok());
   CHECK(none->events_deleted == 0);
+  CHECK(Count("SELECT count(*) FROM event_partitions") == 2);
 
   std::vector<ArchivePage> pages = Export({}, 100);
   REQUIRE(Ids(pages).size() == 3);
   Export(pages.back().next, 100);  // acknowledges the three
 
-  // Made final after the acknowledgement, pending, pending delivery: all old, all kept.
-  const int64_t unacked = Push(Queue::kRealTime, kWithoutTemplate);
-  Route(Queue::kRealTime);
-  const int64_t delivering = Push(Queue::kRealTime, kWithTemplate);
-  Route(Queue::kRealTime);
-  const int64_t pending = Push(Queue::kRealTime, kWithTemplate);
-  Sql(absl::StrCat("UPDATE rt_events SET updated_at = now() - interval '10 days' WHERE id IN (",
-                   unacked, ", ", delivering, ", ", pending, ")"));
-
+  // Period 0's events ended ten days ago: dropped, its tables gone; period 1's are recent.
+  const int64_t size_before = Count("SELECT pg_database_size(current_database())");
   auto first = purge.Purge();
   REQUIRE(first.ok());
   CHECK(first->events_deleted == 2);
   CHECK(first->delivery_logs_deleted == 1);
   CHECK(events.GetById(old_sent).status().code() == absl::StatusCode::kNotFound);
   CHECK(events.GetById(old_not_taken).status().code() == absl::StatusCode::kNotFound);
-  CHECK(Count(absl::StrCat("SELECT count(*) FROM delivery_logs WHERE event_id = ", old_sent)) == 0);
+  CHECK(Count("SELECT count(*) FROM pg_class WHERE relnamespace = current_schema()::regnamespace "
+              "AND relname IN ('rt_events_p0', 'batch_events_p0', 'delivery_logs_p0')") == 0);
+  CHECK(Count("SELECT pg_database_size(current_database())") < size_before);
   CHECK(events.GetById(recent_sent).ok());
-  CHECK(Count(absl::StrCat("SELECT count(*) FROM delivery_logs WHERE event_id = ", recent_sent)) ==
-        1);
-  CHECK(log_sink.str().find(R"("msg":"purge")") != std::string::npos);
+  CHECK(log_sink.str().find(R"("periods_dropped":1)") != std::string::npos);
+  // Retention 7 days: period 1 stays, all archived but recent.
+  CHECK(purge.Purge()->events_deleted == 0);
 
-  auto second = purge.Purge(absl::ZeroDuration());
-  REQUIRE(second.ok());
-  CHECK(second->events_deleted == 1);
-  CHECK(second->delivery_logs_deleted == 1);
-  CHECK(events.GetById(recent_sent).status().code() == absl::StatusCode::kNotFound);
+  // In period 1, made final after the acknowledgement, pending delivery, pending.
+  const int64_t unacked = Push(Queue::kRealTime, kWithoutTemplate);
+  Route(Queue::kRealTime);
+  const int64_t delivering = Push(Queue::kRealTime, kWithTemplate);
+  const RouteResult in_flight = Route(Queue::kRealTime);
+  const int64_t pending = Push(Queue::kRealTime, kWithTemplate);
+  // Retention zero: period 1 keeps every event (one is not archived, two are not final).
+  auto kept = purge.Purge(absl::ZeroDuration());
+  REQUIRE(kept.ok());
+  CHECK(kept->events_deleted == 0);
+  CHECK(events.GetById(recent_sent).ok());
   CHECK(events.GetById(unacked)->status == EventStatus::kNotTakenIntoAccount);
   CHECK(events.GetById(delivering)->status == EventStatus::kPendingDelivery);
   CHECK(events.GetById(pending)->status == EventStatus::kPending);
 
+  // All final and acknowledged: period 1, the current one, is closed and goes whole.
+  Deliver(Queue::kRealTime, in_flight, EventStatus::kSent);
+  const RouteResult last = Route(Queue::kRealTime);
+  Deliver(Queue::kRealTime, last, EventStatus::kDeliveryFailed, "hard", "550 no such user");
+  std::vector<ArchivePage> rest = Export(pages.back().next, 100);
+  CHECK(Ids(rest).size() == 3);
+  Export(rest.back().next, 100);
+  auto second = purge.Purge(absl::ZeroDuration());
+  REQUIRE(second.ok());
+  CHECK(second->events_deleted == 4);
+  CHECK(second->delivery_logs_deleted == 3);
+  CHECK(events.GetById(pending).status().code() == absl::StatusCode::kNotFound);
+  CHECK(Count("SELECT count(*) FROM rt_events") == 0);
+  CHECK(Count("SELECT count(*) FROM event_partitions WHERE closed_at IS NULL") == 1);
+
   CHECK(purge.Purge(-absl::Seconds(1)).status().code() == absl::StatusCode::kInvalidArgument);
+}
+
+TEST_CASE_METHOD(Fixture, "an export spans a partition boundary in cursor order") {
+  REQUIRE(instance.Initialize("exec1", false).ok());
+  // Three events in period 0, three in period 1; period 1's are made final first.
+  std::vector<int64_t> before, after;
+  for (int i = 0; i < 3; ++i) before.push_back(Push(Queue::kRealTime, kWithTemplate));
+  REQUIRE(partitions.Rotate(absl::Hours(24), true).ok());
+  for (int i = 0; i < 3; ++i) after.push_back(Push(Queue::kBatch, kWithoutTemplate));
+  CHECK(after.front() >= int64_t{1} << 32);
+  Route(Queue::kBatch);
+  Deliver(Queue::kRealTime, Route(Queue::kRealTime), EventStatus::kSent);
+
+  std::vector<ArchivePage> pages = Export({}, 2);
+  std::vector<int64_t> expected = after;
+  expected.insert(expected.end(), before.begin(), before.end());
+  CHECK(Ids(pages) == expected);
+  for (const ArchivePage& p : pages) {
+    for (const ArchivedEvent& e : p.events) CHECK(e.delivery_log.has_value() == (e.id < after[0]));
+  }
+  // Resuming after the page that ends inside period 1 gives the rest, nothing twice.
+  std::vector<ArchivePage> resumed = Export(pages[0].next, 2);
+  CHECK(Ids(resumed) == std::vector<int64_t>(expected.begin() + 2, expected.end()));
 }
 
 TEST_CASE_METHOD(Fixture, "the identifier is stamped once; replacing it needs force") {

@@ -15,7 +15,17 @@
 namespace mc::execution {
 namespace {
 
-// {T} is replaced by the queue's table.
+// Every insertion holds the partition lock shared from before it takes ids until it commits
+// (migration 0007: a rotation waits for it, so the ids of one insertion are all in one
+// partition and an insertion into a newer partition sees this one's keys).
+constexpr char kLockPartitionsSql[] =
+    "SELECT pg_advisory_xact_lock_shared(mc_partition_lock_key())";
+
+// {T} is replaced by the queue's table. An external id is looked for in the partitions older
+// than the new id's (each has its own unique index) and, through ON CONFLICT, in the new id's
+// partition, which waits for a racing insertion of the same key to commit or roll back. Without
+// a conflict target ON CONFLICT applies to the partition's unique indexes: the external id's
+// (the primary key cannot conflict: the ids are new).
 constexpr char kInsertSql[] = R"sql(
 WITH input AS MATERIALIZED (
   SELECT t.*, nextval('event_id_seq') AS new_id
@@ -31,8 +41,12 @@ WITH input AS MATERIALIZED (
                    expires_at, ctx)
   SELECT new_id, event_type, email, mobile_phone, device_token, wished_channel, external_id,
          origin, language, country, email_format, scheduled_at, expires_at, ctx
-  FROM input ORDER BY external_id COLLATE "C" NULLS LAST, ord
-  ON CONFLICT (external_id) WHERE external_id IS NOT NULL DO NOTHING
+  FROM input
+  WHERE external_id IS NULL OR NOT EXISTS (
+    SELECT 1 FROM {T} o
+    WHERE o.external_id = input.external_id AND o.id < (input.new_id >> 32) << 32)
+  ORDER BY external_id COLLATE "C" NULLS LAST, ord
+  ON CONFLICT DO NOTHING
   RETURNING id
 )
 SELECT input.new_id AS id, ins.id IS NOT NULL AS inserted
@@ -41,6 +55,11 @@ ORDER BY input.ord)sql";
 
 // Fast path: ids for a whole batch in one statement, then COPY with explicit ids.
 constexpr char kReserveIdsSql[] = "SELECT nextval('event_id_seq') FROM generate_series(1, $1::int)";
+
+// Whether one of the keys is in a partition older than the batch's ($2: its first id).
+constexpr char kKeyInOlderPartitionSql[] = R"sql(
+SELECT EXISTS (SELECT 1 FROM {T}
+               WHERE external_id = ANY($1::text[]) AND id < ($2::bigint >> 32) << 32))sql";
 
 constexpr char kLookupExternalSql[] =
     "SELECT external_id, id FROM {T} WHERE external_id = ANY($1::text[])";
@@ -130,6 +149,9 @@ const PerQueue<pg::Query<StoredKey>> kLookupExternal =
 const PerQueue<pg::Query<StoredEvent>> kGetByExternal =
     QueueQueries("events_get_external", WithColumns(kGetByExternalSql), EventFromRow);
 const pg::Query<int64_t> kReserveIds("events_reserve_ids", kReserveIdsSql);
+const pg::Statement kLockPartitions("events_lock_partitions", kLockPartitionsSql);
+const PerQueue<pg::Query<bool>> kKeyInOlderPartition =
+    QueueQueries<bool>("events_key_in_older_partition", kKeyInOlderPartitionSql);
 const pg::Query<StoredEvent> kGetById("events_get_id", WithColumns(kGetByIdSql), EventFromRow);
 const pg::Query<StoredEvent> kList("events_list", ListSql(), EventFromRow);
 const pg::Query<OpenCounts> kCountOpen("events_count_open", kCountOpenSql, OpenCountsFromRow);
@@ -160,7 +182,19 @@ std::optional<std::vector<InsertOutcome>> CopyBatch(pqxx::connection& c, Queue q
                                                     absl::Span<const NewEvent> events) {
   try {
     pg::Transaction tx(c, pg::TxMode::kReadWrite);
+    tx.Execute(kLockPartitions);
     const std::vector<int64_t> ids = tx.FetchAll(kReserveIds, static_cast<int>(events.size()));
+    pg::TextArray keys;
+    bool any_key = false;
+    for (const NewEvent& e : events) {
+      if (e.external_id.empty()) continue;
+      keys.Add(e.external_id);
+      any_key = true;
+    }
+    // A key stored in an older partition: the slow path returns that event's id.
+    if (any_key && tx.FetchOne(kKeyInOlderPartition[queue], keys.Finish(), ids.front())) {
+      return std::nullopt;
+    }
     // Rows go in external-id order, as in the slow path, so that racing batches sharing keys
     // wait for each other instead of deadlocking.
     std::vector<size_t> order(events.size());
@@ -213,6 +247,7 @@ absl::StatusOr<std::vector<InsertOutcome>> UpsertBatch(pqxx::connection& c, Queu
     ctx.Add(e.ctx_json);
   }
   pg::Transaction tx(c, pg::TxMode::kReadWrite);
+  tx.Execute(kLockPartitions);
   std::vector<InsertOutcome> out = tx.FetchAll(
       kInsert[queue], type.Finish(), email.Finish(), phone.Finish(), token.Finish(),
       channel.Finish(), external.Finish(), origin.Finish(), language.Finish(), country.Finish(),
@@ -247,8 +282,8 @@ absl::StatusOr<std::vector<InsertOutcome>> UpsertBatch(pqxx::connection& c, Queu
 }  // namespace
 
 EventRepository::EventRepository(pg::ConnectionPool& pool) : pool_(pool) {
-  pg::Prepare(pool_, kInsert, kLookupExternal, kGetByExternal, kReserveIds, kGetById, kList,
-              kCountOpen);
+  pg::Prepare(pool_, kInsert, kLookupExternal, kGetByExternal, kReserveIds, kLockPartitions,
+              kKeyInOlderPartition, kGetById, kList, kCountOpen);
 }
 
 absl::StatusOr<std::vector<InsertOutcome>> EventRepository::InsertBatch(

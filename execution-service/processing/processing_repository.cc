@@ -1,6 +1,8 @@
 #include "execution-service/processing/processing_repository.h"
 
 #include <algorithm>
+#include <optional>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -108,13 +110,24 @@ WITH logs AS (
 SELECT (SELECT count(*) FROM logs), (SELECT count(*) FROM quarantined),
        (SELECT count(*) FROM retried))sql";
 
-// updateEventStatus, step 1: take a batch of logs not yet applied (whatever the order their
-// transactions committed in), step 2: copy their outcomes onto the events by primary key.
+// updateEventStatus walks the delivery logs in the order of the transactions that wrote them
+// (logged_xid, id), from its cursor (status_cursor, migration 0007), as the archive export walks
+// final events: only logs of transactions older than every transaction still running, so a log
+// that commits later can never land behind the cursor. Step 1 locks the cursor (another
+// replica's run holds it: nothing to do), step 2 reads a batch of logs after it, step 3 copies
+// their outcomes onto the events by primary key, step 4 moves the cursor. A log is written once;
+// the cursor row is the one rewrite per batch.
+constexpr char kLockCursorSql[] =
+    "SELECT xid::text AS xid, log_id FROM status_cursor FOR UPDATE SKIP LOCKED";
+
 constexpr char kTakeLogsSql[] = R"sql(
-UPDATE delivery_logs SET applied = true
-WHERE id IN (SELECT id FROM delivery_logs WHERE NOT applied ORDER BY id LIMIT $1
-             FOR UPDATE SKIP LOCKED)
-RETURNING queue, event_id, status)sql";
+SELECT queue, event_id, status, logged_xid::text AS xid, id FROM delivery_logs
+WHERE (logged_xid, id) > ($1::xid8, $2::bigint)
+  AND logged_xid < pg_snapshot_xmin(pg_current_snapshot())
+ORDER BY logged_xid, id
+LIMIT $3)sql";
+
+constexpr char kMoveCursorSql[] = "UPDATE status_cursor SET xid = $1::xid8, log_id = $2";
 
 constexpr char kApplyStatusSql[] = R"sql(
 UPDATE {T} e SET status = u.status, final_xid = pg_current_xact_id(), lease_until = NULL,
@@ -154,19 +167,35 @@ struct TakenLog {
   Queue queue;
   int64_t event_id;
   int status;
+  std::string xid;  // logged_xid, as text (xid8 has no binary form in libpqxx)
+  int64_t id;
 };
 
 TakenLog TakenLogFromRow(const pg::Row& r) {
   return {.queue = QueueFromNumber(r.Get<int>("queue")),
           .event_id = r.Get<int64_t>("event_id"),
-          .status = r.Get<int>("status")};
+          .status = r.Get<int>("status"),
+          .xid = r.Get<std::string>("xid"),
+          .id = r.Get<int64_t>("id")};
+}
+
+struct StatusCursor {
+  std::string xid;
+  int64_t log_id;
+};
+
+StatusCursor StatusCursorFromRow(const pg::Row& r) {
+  return {.xid = r.Get<std::string>("xid"), .log_id = r.Get<int64_t>("log_id")};
 }
 
 const PerQueue<pg::Query<Routed>> kRoute =
     QueueQueries("route", absl::StrReplaceAll(kRouteSql, {{"{R}", kReturning}}), RoutedFromRow);
 const PerQueue<pg::Statement> kOutcomes = QueueStatements("outcomes", kOutcomesSql);
 const PerQueue<pg::Query<int>> kApplyStatus = QueueQueries<int>("apply_status", kApplyStatusSql);
+const pg::Query<StatusCursor> kLockCursor("lock_status_cursor", kLockCursorSql,
+                                          StatusCursorFromRow);
 const pg::Query<TakenLog> kTakeLogs("take_logs", kTakeLogsSql, TakenLogFromRow);
+const pg::Statement kMoveCursor("move_status_cursor", kMoveCursorSql);
 
 std::string IntervalText(absl::Duration d) {
   return absl::StrCat(absl::ToInt64Milliseconds(d), " milliseconds");
@@ -180,7 +209,7 @@ struct Applied {
 }  // namespace
 
 ProcessingRepository::ProcessingRepository(pg::ConnectionPool& pool) : pool_(pool) {
-  pg::Prepare(pool_, kRoute, kOutcomes, kApplyStatus, kTakeLogs);
+  pg::Prepare(pool_, kRoute, kOutcomes, kApplyStatus, kLockCursor, kTakeLogs, kMoveCursor);
 }
 
 absl::StatusOr<RouteResult> ProcessingRepository::ClaimAndRoute(Queue queue, int limit,
@@ -248,7 +277,11 @@ absl::StatusOr<int64_t> ProcessingRepository::ApplyDeliveryStatuses(int limit,
   absl::StatusOr<Applied> applied =
       pg::Transact(pool_, pg::ReadWrite(), [&](pg::Transaction& tx) -> absl::StatusOr<Applied> {
         tx.SetLocal("plan_cache_mode = force_custom_plan");
-        const std::vector<TakenLog> logs = tx.FetchAll(kTakeLogs, limit);
+        const std::optional<StatusCursor> cursor = tx.FetchOptional(kLockCursor);
+        if (!cursor) return Applied{};  // another replica's run holds it
+        const std::vector<TakenLog> logs =
+            tx.FetchAll(kTakeLogs, cursor->xid, cursor->log_id, limit);
+        if (!logs.empty()) tx.Execute(kMoveCursor, logs.back().xid, logs.back().id);
         pg::IntArray ids[kLanes], statuses[kLanes];
         for (const TakenLog& l : logs) {
           ids[LaneOf(l.queue)].Add(l.event_id);
