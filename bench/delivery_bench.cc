@@ -54,6 +54,7 @@ struct Options {
   int rate = 5000;
   int latency_seconds = 10;
   std::string phases = "abc";
+  int partition_period_seconds = 86400;
   mc::bench::SustainedOptions sustained;
 };
 
@@ -118,6 +119,9 @@ int main(int argc, char** argv) {
             "(s): events pushed and archived before the run, purged during it (0: no purge)");
   flags.Int("purge_after_seconds", &o.sustained.purge_after_seconds,
             "(s): when the purge starts, from the start of the run");
+  flags.Int("partition_period_seconds", &o.partition_period_seconds,
+            "the service's storage period (its --partition_period_seconds): a new partition "
+            "this often, also during the run");
   flags.Int("stats_settle_seconds", &o.sustained.stats_settle_seconds,
             "(s): wait before each pg_stat_user_tables snapshot, for the backends to flush them");
   if (auto s = flags.Parse(argc, argv); !s.ok() || flags.help_requested()) {
@@ -133,9 +137,10 @@ int main(int argc, char** argv) {
   o.sustained.batch = o.batch;
   if (o.sustained.rate <= 0 || o.sustained.seconds <= 0 || o.sustained.events < 0 ||
       o.sustained.purge_events < 0 || o.sustained.purge_after_seconds < 0 ||
-      o.sustained.stats_settle_seconds < 0) {
+      o.sustained.stats_settle_seconds < 0 || o.partition_period_seconds < 1) {
     std::cerr << "--sustained_rate and --sustained_seconds must be positive, --sustained_events, "
-                 "--purge_events, --purge_after_seconds and --stats_settle_seconds not negative\n";
+                 "--purge_events, --purge_after_seconds and --stats_settle_seconds not negative, "
+                 "--partition_period_seconds at least 1\n";
     return 2;
   }
   // Only (c) reads the arrival times: a long (s) run keeps no per-mail state.
@@ -162,7 +167,8 @@ int main(int argc, char** argv) {
       MC_EXECUTION_SERVICE_BIN,
       {"serve", "--listen=127.0.0.1:0", "--pg_dsn=" + dsn, "--schema=bench_svc",
        std::string("--auth_tokens=") + kToken, "--log_level=warn", "--start_workflows",
-       "--smtp_url=" + (*smtp)->url(), "--smtp_concurrency=8", "--pg_pool_size=12"},
+       "--smtp_url=" + (*smtp)->url(), "--smtp_concurrency=8", "--pg_pool_size=12",
+       absl::StrCat("--partition_period_seconds=", o.partition_period_seconds)},
       (*pg)->data_dir() + "/execution.log");
   if (!service.ok()) {
     std::cerr << service.status() << "\n";

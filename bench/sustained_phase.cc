@@ -193,6 +193,12 @@ bool RunSustained(const SustainedTarget& t, const SustainedOptions& o) {
       std::printf("COUNT MISMATCH: the purge batch was not pushed, Sent and archived whole\n");
       return false;
     }
+    // The batch's period closes: the run's events go to partitions of their own, and the
+    // purge can drop the batch's whole.
+    pqxx::nontransaction tx(c);
+    tx.exec("SET search_path TO " + tx.quote_name(t.schema));
+    tx.exec("SELECT mc_rotate_partitions('0', true)");
+    tx.exec("RESET search_path");
     absl::SleepFor(absl::Milliseconds(1200));  // past the purge's 1-s retention
   }
   // What came before has reached the statistics (table_stats.h).

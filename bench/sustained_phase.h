@@ -8,7 +8,8 @@
 // dead tuples and sizes, and the bench's own peak RSS.
 // With purge_events > 0 it first pushes that many events, waits for them to be Sent, exports
 // and acknowledges them as the control instance would (InitializeInstance, ExportArchive up to
-// caught_up, then one more ExportArchive whose `after` is the last cursor), and calls
+// caught_up, then one more ExportArchive whose `after` is the last cursor), closes that
+// batch's storage period (mc_rotate_partitions, as the maintenance job would), and calls
 // InstanceService.Purge (retention 1 s) purge_after_seconds into the run: it prints how long the
 // purge took and the rate while it ran against the rate of the windows without it.
 // Returns false when a count does not match (a push failed, Sent or mails differ from what was

@@ -2,7 +2,9 @@
 // Snapshot reads pg_stat_user_tables (row versions inserted / updated / HOT-updated / deleted,
 // dead tuples, autovacuum runs) and pg_total_relation_size (table + indexes + TOAST) of every
 // table of the schema; PrintRowVersions prints the difference of two snapshots per table divided
-// by a number of events, with the second snapshot's dead tuples and sizes.
+// by a number of events, with the second snapshot's dead tuples and sizes, then for each
+// partitioned table (partitions named <table>_p<k>) the sum over the partitions still there (a
+// partition dropped during the run counts nothing: it took no writes of the run).
 // Each backend flushes its counters when it goes idle, at most once a second, and what it could
 // not flush then only after 10 s idle: take a snapshot 11 s after the load before it stopped.
 // Failure modes: pqxx exceptions when PostgreSQL is unreachable (a benchmark stops on them).
