@@ -5,7 +5,8 @@
 // child process. PostgreSQL refuses to run as root, so when the caller is root both run as the
 // "postgres" user (or "nobody"). Authentication is "trust" for loopback: for local use only.
 // The server dies with the thread that started it (PR_SET_PDEATHSIG); the destructor stops it
-// and removes a temp folder.
+// and removes a temp folder. It runs with QueueSettings() (checkpoints and autovacuum for
+// queue tables: README.md "Production PostgreSQL settings").
 //
 // Binaries come from $MC_PG_BINDIR, else the newest /usr/lib/postgresql/*/bin, else PATH.
 // Failure modes: NOT_FOUND when no PostgreSQL binaries are installed; INTERNAL with the tail of
@@ -15,6 +16,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "absl/status/status.h"
@@ -33,6 +35,10 @@ struct TempPostgresOptions {
   bool durable = false;
   int max_connections = 200;
 };
+
+// The "name=value" settings recommended for a production server, which every TempPostgres runs
+// with (deploy/tests/pg_settings_check.py keeps the deploy/ PostgreSQL servers equal to them).
+std::span<const char* const> QueueSettings();
 
 class TempPostgres {
  public:

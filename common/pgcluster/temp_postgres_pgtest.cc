@@ -1,0 +1,42 @@
+#include <catch2/catch.hpp>
+#include <pqxx/pqxx>
+#include <string>
+
+#include "common/pgcluster/temp_postgres.h"
+
+namespace mc::pgcluster {
+namespace {
+
+std::unique_ptr<TempPostgres> StartOrFail(TempPostgresOptions options) {
+  auto pg = TempPostgres::Start(options);
+  if (!pg.ok()) FAIL("cannot start PostgreSQL: " << pg.status().ToString());
+  return std::move(*pg);
+}
+
+TEST_CASE("the server runs with the queue settings, as written") {
+  // durable: the settings the benchmarks measure with (fsync and full-page writes on).
+  auto pg = StartOrFail({.durable = true});
+  pqxx::connection c(pg->Dsn());
+  pqxx::nontransaction tx(c);
+  REQUIRE(QueueSettings().size() >= 9);
+  for (const std::string setting : QueueSettings()) {
+    const std::string name = setting.substr(0, setting.find('='));
+    // SHOW prints the value in its canonical form: the value written must be that form, which
+    // the deploy check compares as text.
+    CHECK(name + "=" + tx.exec("SHOW " + tx.quote_name(name))[0][0].as<std::string>() == setting);
+  }
+}
+
+TEST_CASE("min_wal_size allocates nothing: a new cluster's WAL stays a few segments") {
+  auto pg = StartOrFail({});
+  pqxx::connection c(pg->Dsn());
+  pqxx::nontransaction tx(c);
+  tx.exec("CREATE TABLE t AS SELECT g AS n FROM generate_series(1, 10000) g");
+  tx.exec("CHECKPOINT");
+  const auto bytes = tx.exec("SELECT sum(size) FROM pg_ls_waldir()")[0][0].as<int64_t>();
+  INFO("pg_wal holds " << bytes << " bytes");
+  CHECK(bytes <= 4 * 16 * 1024 * 1024);
+}
+
+}  // namespace
+}  // namespace mc::pgcluster
