@@ -48,8 +48,14 @@ absl::StatusOr<PurgeCounts> ArchivePurge::PurgeLocked(absl::Duration retention, 
   }
   for (const PurgeablePeriod& p : *purgeable) {
     if (p.open) continue;
+    const absl::Time start = absl::Now();
     absl::StatusOr<PurgeCounts> dropped = partitions_.Drop(p.k);
     if (!dropped.ok()) return dropped.status();
+    logger_.Info("period dropped",
+                 {{"partition", p.k},
+                  {"events", dropped->events_deleted},
+                  {"delivery_logs", dropped->delivery_logs_deleted},
+                  {"duration_ms", absl::ToInt64Milliseconds(absl::Now() - start)}});
     total.events_deleted += dropped->events_deleted;
     total.delivery_logs_deleted += dropped->delivery_logs_deleted;
     ++*periods;

@@ -1,7 +1,10 @@
 // EventRepository: the execution instance's event queues in PostgreSQL (tables rt_events and
-// batch_events of the instance's schema; see migrations/0001_events.sql).
+// batch_events of the instance's schema, partitioned by period; see migrations/0001_events.sql
+// and 0007_partitions.sql).
 //
-// InsertBatch() stores many events of one queue in ONE transaction and one commit:
+// InsertBatch() stores many events of one queue in ONE transaction and one commit, holding the
+// partition lock shared from before it takes its ids (a rotation waits for it: the batch's ids
+// are in one partition, and a later insertion into a newer partition sees its keys):
 //  - fewer than kCopyThreshold events: one prepared multi-row INSERT ... ON CONFLICT DO NOTHING
 //    (arrays + unnest) in its transaction;
 //  - more: reserve the batch's ids in one statement, then COPY the rows (PostgreSQL's cheapest
@@ -9,8 +12,10 @@
 //    racing batches deadlock, that transaction rolls back and the INSERT above stores the batch.
 //  Both insert in external-id order (bytewise) so racing batches take key locks in one order.
 // External ids are idempotency keys: an event whose key is already in the queue (committed
-// before, racing in another transaction, or earlier in the same batch) is not stored and gets
-// the first event's id with duplicate = true.
+// before in any partition, racing in another transaction, or earlier in the same batch) is not
+// stored and gets the first event's id with duplicate = true. Each partition has its own unique
+// index; the keys are also looked up in the older partitions (one probe each; the COPY path
+// falls back to the INSERT when one is found there).
 //
 // CountOpen() counts the events still waiting, per queue and status, through the partial
 // indexes of migrations 0001/0002 (*_pending: status 0, *_delivering: status 1), so it reads
