@@ -156,6 +156,7 @@ struct PurgeRun {
   absl::Time start, end;
   std::atomic<bool> started{false}, finished{false};
   int64_t done_at_start = 0, done_at_end = 0, pushed_at_start = 0, pushed_at_end = 0;
+  int64_t database_before = 0, database_after = 0;
   v1::PurgeResponse response;
   bool ok = false;
 };
@@ -231,10 +232,12 @@ bool RunSustained(const SustainedTarget& t, const SustainedOptions& o) {
       req.set_retention_seconds(1);
       purge.pushed_at_start = push.acked();
       purge.done_at_start = done(pc);
+      purge.database_before = Scalar(pc, "SELECT pg_database_size(current_database())");
       purge.start = absl::Now();
       purge.started = true;
       grpc::Status s = stub->Purge(Ctx(t).get(), req, &purge.response);
       purge.end = absl::Now();
+      purge.database_after = Scalar(pc, "SELECT pg_database_size(current_database())");
       purge.pushed_at_end = push.acked();
       purge.done_at_end = done(pc);
       purge.ok = s.ok();
@@ -332,6 +335,8 @@ bool RunSustained(const SustainedTarget& t, const SustainedOptions& o) {
         static_cast<long long>(purge.response.delivery_logs_deleted()),
         absl::ToDoubleSeconds(purge.end - purge.start), pushed_during, during,
         quiet > 0 ? during / quiet : 0.0, quiet);
+    std::printf("(s) database size around the purge: %.1f MB before, %.1f MB after\n",
+                purge.database_before / 1048576.0, purge.database_after / 1048576.0);
   }
 
   absl::SleepFor(absl::Seconds(o.stats_settle_seconds));

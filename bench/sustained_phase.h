@@ -11,7 +11,8 @@
 // caught_up, then one more ExportArchive whose `after` is the last cursor), closes that
 // batch's storage period (mc_rotate_partitions, as the maintenance job would), and calls
 // InstanceService.Purge (retention 1 s) purge_after_seconds into the run: it prints how long the
-// purge took and the rate while it ran against the rate of the windows without it.
+// purge took, the rate while it ran against the rate of the windows without it, and the
+// database's size before and after it.
 // Returns false when a count does not match (a push failed, Sent or mails differ from what was
 // pushed, or the purge did not delete exactly what was archived).
 // Failure modes: pqxx exceptions when PostgreSQL is unreachable. Call from one thread.
