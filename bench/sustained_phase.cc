@@ -207,6 +207,8 @@ bool RunSustained(const SustainedTarget& t, const SustainedOptions& o) {
   const int64_t sent_before =
       Scalar(c, absl::StrCat("SELECT count(*) FROM ", t.schema, ".rt_events WHERE status = 2"));
   const TableStats stats_before = Snapshot(c, t.schema);
+  const int64_t timed_before = Scalar(c, "SELECT checkpoints_timed FROM pg_stat_bgwriter");
+  const int64_t forced_before = Scalar(c, "SELECT checkpoints_req FROM pg_stat_bgwriter");
   const size_t mails_before = t.mails();
   std::printf("(s) sustained push at %d events/s, %s, %d streams of %d:\n", o.rate,
               o.events > 0 ? absl::StrCat(o.events, " events").c_str()
@@ -341,6 +343,11 @@ bool RunSustained(const SustainedTarget& t, const SustainedOptions& o) {
 
   absl::SleepFor(absl::Seconds(o.stats_settle_seconds));
   const TableStats stats_after = Snapshot(c, t.schema);
+  std::printf("(s) checkpoints during the run: %lld by time, %lld forced by WAL volume\n",
+              static_cast<long long>(Scalar(c, "SELECT checkpoints_timed FROM pg_stat_bgwriter") -
+                                     timed_before),
+              static_cast<long long>(Scalar(c, "SELECT checkpoints_req FROM pg_stat_bgwriter") -
+                                     forced_before));
   std::printf("(s) row versions per event over the run (n_tup_* / %lld), at the end:\n",
               static_cast<long long>(events));
   PrintRowVersions(stats_before, stats_after, events,

@@ -4,8 +4,8 @@
 // Every 10 s it prints the window's events pushed and events that reached Sent (pushed and
 // acknowledged minus those still Pending or Pending delivery, read through the two partial
 // indexes, so the probe stays cheap at any table size); at the end the mean rate, the worst
-// full window, and per table the row versions per event (pg_stat_user_tables over the run),
-// dead tuples and sizes, and the bench's own peak RSS.
+// full window, the checkpoints (by time, forced by WAL volume), per table the row versions per
+// event (pg_stat_user_tables over the run), dead tuples and sizes, and the bench's own peak RSS.
 // With purge_events > 0 it first pushes that many events, waits for them to be Sent, exports
 // and acknowledges them as the control instance would (InitializeInstance, ExportArchive up to
 // caught_up, then one more ExportArchive whose `after` is the last cursor), closes that
