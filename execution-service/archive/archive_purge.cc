@@ -49,12 +49,16 @@ absl::StatusOr<PurgeCounts> ArchivePurge::PurgeLocked(absl::Duration retention, 
   for (const PurgeablePeriod& p : *purgeable) {
     if (p.open) continue;
     const absl::Time start = absl::Now();
-    absl::StatusOr<PurgeCounts> dropped = partitions_.Drop(p.k);
-    if (!dropped.ok()) return dropped.status();
+    absl::StatusOr<DroppedPeriod> period = partitions_.Drop(p.k);
+    if (!period.ok()) return period.status();
+    const PurgeCounts* dropped = &period->counts;
     logger_.Info("period dropped",
                  {{"partition", p.k},
                   {"events", dropped->events_deleted},
                   {"delivery_logs", dropped->delivery_logs_deleted},
+                  {"counting_ms", absl::ToInt64Milliseconds(period->counting)},
+                  {"detaching_ms", absl::ToInt64Milliseconds(period->detaching)},
+                  {"dropping_ms", absl::ToInt64Milliseconds(period->dropping)},
                   {"duration_ms", absl::ToInt64Milliseconds(absl::Now() - start)}});
     total.events_deleted += dropped->events_deleted;
     total.delivery_logs_deleted += dropped->delivery_logs_deleted;

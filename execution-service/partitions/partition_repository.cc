@@ -89,12 +89,14 @@ PartState StateOf(pqxx::nontransaction& tx, const std::string& part) {
 
 // Counts period k's rows, then detaches and drops its partitions, each step after looking where
 // the partition stands, so a call resumes what an earlier one left.
-PurgeCounts DropLocked(pqxx::nontransaction& tx, int k) {
-  PurgeCounts counts;
+DroppedPeriod DropLocked(pqxx::nontransaction& tx, int k) {
+  DroppedPeriod out;
+  PurgeCounts& counts = out.counts;
   for (const char* table : kTables) {
     const std::string part = absl::StrCat(table, "_p", k);
     const std::string q = tx.quote_name(part);
     if (StateOf(tx, part) == PartState::kGone) continue;
+    absl::Time step = absl::Now();
     // Every event of a purged period is final: its final index lists them all. Counted from
     // the index (its pages are a small part of the table's, and mostly all-visible once
     // autovacuum went by), never by reading the whole table beside the traffic.
@@ -107,6 +109,8 @@ PurgeCounts DropLocked(pqxx::nontransaction& tx, int k) {
     } else {
       counts.events_deleted += rows;
     }
+    out.counting += absl::Now() - step;
+    step = absl::Now();
     switch (StateOf(tx, part)) {
       case PartState::kAttached:
         tx.exec(absl::StrCat("ALTER TABLE ", tx.quote_name(table), " DETACH PARTITION ", q,
@@ -119,10 +123,13 @@ PurgeCounts DropLocked(pqxx::nontransaction& tx, int k) {
       default:
         break;
     }
+    out.detaching += absl::Now() - step;
+    step = absl::Now();
     tx.exec("DROP TABLE IF EXISTS " + q);
+    out.dropping += absl::Now() - step;
   }
   tx.exec_params("DELETE FROM event_partitions WHERE k = $1", k);
-  return counts;
+  return out;
 }
 
 }  // namespace
@@ -150,8 +157,8 @@ absl::StatusOr<std::vector<PurgeablePeriod>> PartitionRepository::Purgeable(
 // DETACH ... CONCURRENTLY cannot run in a transaction block: each statement commits alone.
 // Every step checks where the partition stands first, so a call resumes what an earlier one
 // left (the body may also run again after a lost connection).
-absl::StatusOr<PurgeCounts> PartitionRepository::Drop(int k) {
-  return pg::WithConnection(pool_, [&](pqxx::connection& c) -> absl::StatusOr<PurgeCounts> {
+absl::StatusOr<DroppedPeriod> PartitionRepository::Drop(int k) {
+  return pg::WithConnection(pool_, [&](pqxx::connection& c) -> absl::StatusOr<DroppedPeriod> {
     pqxx::nontransaction tx(c);
     // Replicas drop one period at a time: a second one waits, then finds nothing left. A session
     // lock (DETACH CONCURRENTLY commits on its own), released on every way out: an exception
@@ -161,11 +168,11 @@ absl::StatusOr<PurgeCounts> PartitionRepository::Drop(int k) {
     try {
       tx.exec("SET enable_seqscan = off");
       tx.exec("SET enable_bitmapscan = off");
-      PurgeCounts counts = DropLocked(tx, k);
+      DroppedPeriod dropped = DropLocked(tx, k);
       tx.exec("RESET enable_seqscan");
       tx.exec("RESET enable_bitmapscan");
       tx.exec("SELECT pg_advisory_unlock_all()");
-      return counts;
+      return dropped;
     } catch (const pqxx::broken_connection&) {
       throw;  // the session and its lock are gone
     } catch (...) {

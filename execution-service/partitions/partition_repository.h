@@ -36,6 +36,12 @@ struct PurgeablePeriod {
   bool open = false;  // the current period: close it (Rotate) before dropping it
 };
 
+// What Drop did, and where its time went (for the purge's log).
+struct DroppedPeriod {
+  PurgeCounts counts;
+  absl::Duration counting, detaching, dropping;
+};
+
 struct PartitionPeriod {
   int k = 0;
   absl::Time opened;
@@ -50,7 +56,7 @@ class PartitionRepository {
   [[nodiscard]] absl::StatusOr<std::vector<PartitionPeriod>> Periods();
   [[nodiscard]] absl::StatusOr<std::vector<PurgeablePeriod>> Purgeable(
       const ArchiveCursor& acknowledged, absl::Duration retention);
-  [[nodiscard]] absl::StatusOr<PurgeCounts> Drop(int k);
+  [[nodiscard]] absl::StatusOr<DroppedPeriod> Drop(int k);
 
  private:
   pg::ConnectionPool& pool_;

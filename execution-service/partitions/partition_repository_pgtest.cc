@@ -207,7 +207,7 @@ TEST_CASE_METHOD(Fixture, "a drop resumes a detach that was interrupted") {
   Sql("ALTER TABLE batch_events DETACH PARTITION batch_events_p0");
   auto dropped = partitions.Drop(0);
   REQUIRE(dropped.ok());
-  CHECK(dropped->events_deleted == 4);
+  CHECK(dropped->counts.events_deleted == 4);
   CHECK_FALSE(Exists("rt_events_p0"));
   CHECK_FALSE(Exists("batch_events_p0"));
   CHECK_FALSE(Exists("delivery_logs_p0"));
@@ -215,7 +215,7 @@ TEST_CASE_METHOD(Fixture, "a drop resumes a detach that was interrupted") {
   // Again: nothing left to do.
   auto twice = partitions.Drop(0);
   REQUIRE(twice.ok());
-  CHECK(twice->events_deleted == 0);
+  CHECK(twice->counts.events_deleted == 0);
   CHECK(events.GetById(kept).ok());
   // The next partitions go on being made.
   CHECK(*partitions.Rotate(absl::Hours(24), false) == 1);
