@@ -49,7 +49,7 @@ absl::StatusOr<PurgeCounts> ArchivePurge::PurgeLocked(absl::Duration retention, 
   for (const PurgeablePeriod& p : *purgeable) {
     if (p.open) continue;
     const absl::Time start = absl::Now();
-    absl::StatusOr<DroppedPeriod> period = partitions_.Drop(p.k);
+    absl::StatusOr<DroppedPeriod> period = partitions_.Drop(p.k, options_.rest);
     if (!period.ok()) return period.status();
     const PurgeCounts* dropped = &period->counts;
     logger_.Info("period dropped",
@@ -59,6 +59,7 @@ absl::StatusOr<PurgeCounts> ArchivePurge::PurgeLocked(absl::Duration retention, 
                   {"counting_ms", absl::ToInt64Milliseconds(period->counting)},
                   {"detaching_ms", absl::ToInt64Milliseconds(period->detaching)},
                   {"dropping_ms", absl::ToInt64Milliseconds(period->dropping)},
+                  {"resting_ms", absl::ToInt64Milliseconds(period->resting)},
                   {"duration_ms", absl::ToInt64Milliseconds(absl::Now() - start)}});
     total.events_deleted += dropped->events_deleted;
     total.delivery_logs_deleted += dropped->delivery_logs_deleted;

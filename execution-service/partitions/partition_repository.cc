@@ -89,14 +89,24 @@ PartState StateOf(pqxx::nontransaction& tx, const std::string& part) {
 
 // Counts period k's rows, then detaches and drops its partitions, each step after looking where
 // the partition stands, so a call resumes what an earlier one left.
-DroppedPeriod DropLocked(pqxx::nontransaction& tx, int k) {
+DroppedPeriod DropLocked(pqxx::nontransaction& tx, int k, double rest) {
   DroppedPeriod out;
+  // Ends a step: adds its time to `total`, then rests in proportion.
+  absl::Time step = absl::Now();
+  const auto done = [&](absl::Duration& total) {
+    const absl::Duration took = absl::Now() - step;
+    total += took;
+    const absl::Duration pause = took * rest;
+    absl::SleepFor(pause);
+    out.resting += pause;
+    step = absl::Now();
+  };
   PurgeCounts& counts = out.counts;
   for (const char* table : kTables) {
     const std::string part = absl::StrCat(table, "_p", k);
     const std::string q = tx.quote_name(part);
     if (StateOf(tx, part) == PartState::kGone) continue;
-    absl::Time step = absl::Now();
+    step = absl::Now();
     // Every event of a purged period is final: its final index lists them all. Counted from
     // the index (its pages are a small part of the table's, and mostly all-visible once
     // autovacuum went by), never by reading the whole table beside the traffic.
@@ -109,8 +119,7 @@ DroppedPeriod DropLocked(pqxx::nontransaction& tx, int k) {
     } else {
       counts.events_deleted += rows;
     }
-    out.counting += absl::Now() - step;
-    step = absl::Now();
+    done(out.counting);
     switch (StateOf(tx, part)) {
       case PartState::kAttached:
         tx.exec(absl::StrCat("ALTER TABLE ", tx.quote_name(table), " DETACH PARTITION ", q,
@@ -123,10 +132,9 @@ DroppedPeriod DropLocked(pqxx::nontransaction& tx, int k) {
       default:
         break;
     }
-    out.detaching += absl::Now() - step;
-    step = absl::Now();
+    done(out.detaching);
     tx.exec("DROP TABLE IF EXISTS " + q);
-    out.dropping += absl::Now() - step;
+    done(out.dropping);
   }
   tx.exec_params("DELETE FROM event_partitions WHERE k = $1", k);
   return out;
@@ -157,7 +165,7 @@ absl::StatusOr<std::vector<PurgeablePeriod>> PartitionRepository::Purgeable(
 // DETACH ... CONCURRENTLY cannot run in a transaction block: each statement commits alone.
 // Every step checks where the partition stands first, so a call resumes what an earlier one
 // left (the body may also run again after a lost connection).
-absl::StatusOr<DroppedPeriod> PartitionRepository::Drop(int k) {
+absl::StatusOr<DroppedPeriod> PartitionRepository::Drop(int k, double rest) {
   return pg::WithConnection(pool_, [&](pqxx::connection& c) -> absl::StatusOr<DroppedPeriod> {
     pqxx::nontransaction tx(c);
     // Replicas drop one period at a time: a second one waits, then finds nothing left. A session
@@ -168,7 +176,7 @@ absl::StatusOr<DroppedPeriod> PartitionRepository::Drop(int k) {
     try {
       tx.exec("SET enable_seqscan = off");
       tx.exec("SET enable_bitmapscan = off");
-      DroppedPeriod dropped = DropLocked(tx, k);
+      DroppedPeriod dropped = DropLocked(tx, k, rest);
       tx.exec("RESET enable_seqscan");
       tx.exec("RESET enable_bitmapscan");
       tx.exec("SELECT pg_advisory_unlock_all()");

@@ -11,10 +11,13 @@
 //                          acknowledged archive cursor, the last of them ended at least
 //                          `retention` ago, oldest first; the current period among them only
 //                          when it holds events (a few index probes per period, no scan);
-//   Drop(k)                counts period k's events and logs, then detaches its three partitions
+//   Drop(k, rest)          counts period k's events and logs, then detaches its three partitions
 //                          (DETACH PARTITION ... CONCURRENTLY: inserts, claims and reads go on)
 //                          and drops them. Resumes a drop that a crash interrupted (a detach left
 //                          pending is finalized, a detached table dropped).
+// Drop rests `rest` times as long as each of its steps took before the next one (a count, a
+// detach, a drop per table): a background chore that keeps to a share of the machine beside the
+// traffic, as autovacuum's cost delay does; rest 0 runs the steps back to back.
 // Drop must only be given a closed period Purgeable returned: it does not check again.
 // Failure modes: UNAVAILABLE when PostgreSQL is unreachable (a drop interrupted resumes on the
 // next call); INTERNAL when the schema has no open period. Thread-safe (all state is in
@@ -39,7 +42,7 @@ struct PurgeablePeriod {
 // What Drop did, and where its time went (for the purge's log).
 struct DroppedPeriod {
   PurgeCounts counts;
-  absl::Duration counting, detaching, dropping;
+  absl::Duration counting, detaching, dropping, resting;
 };
 
 struct PartitionPeriod {
@@ -56,7 +59,7 @@ class PartitionRepository {
   [[nodiscard]] absl::StatusOr<std::vector<PartitionPeriod>> Periods();
   [[nodiscard]] absl::StatusOr<std::vector<PurgeablePeriod>> Purgeable(
       const ArchiveCursor& acknowledged, absl::Duration retention);
-  [[nodiscard]] absl::StatusOr<DroppedPeriod> Drop(int k);
+  [[nodiscard]] absl::StatusOr<DroppedPeriod> Drop(int k, double rest = 0);
 
  private:
   pg::ConnectionPool& pool_;
