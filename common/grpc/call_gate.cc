@@ -8,6 +8,8 @@
 #include <grpcpp/support/proto_buffer_reader.h>
 #include <grpcpp/support/proto_buffer_writer.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
@@ -88,11 +90,15 @@ absl::Status CallGate::Serialize(const google::protobuf::MessageLite& response,
 
 void CallGate::Drain(absl::Time deadline, absl::Duration quiet) {
   draining_.store(true);
+  // Quiet since the drain began or the last refusal, whichever is later: with no refusal yet,
+  // the calls in flight ending is not the end (their callers are about to send the next one).
+  const absl::Time began = absl::Now();
   absl::MutexLock lock(&mu_);
   while (true) {
     const absl::Time now = absl::Now();
     if (now >= deadline) return;
-    const absl::Time quiet_until = absl::FromUnixNanos(last_refused_ns_.load()) + quiet;
+    const absl::Time quiet_until =
+        std::max(began, absl::FromUnixNanos(last_refused_ns_.load())) + quiet;
     if (in_flight_.load() == 0 && now >= quiet_until) return;
     // Woken by the last Leave; otherwise looks again when the quiet time may have passed.
     changed_.WaitWithDeadline(&mu_, in_flight_.load() == 0 ? std::min(quiet_until, deadline)

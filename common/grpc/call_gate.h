@@ -72,8 +72,9 @@ class CallGate {
                                               grpc::ByteBuffer* body);
 
   // Refuses every call from now on (step 1), then waits until no admitted call is in flight
-  // and no call has been refused for `quiet` (callers that were still sending have gone, so
-  // the transport can close without cutting a call in half), or until `deadline`.
+  // and no call has been refused for `quiet`, counted from when the drain began at the earliest
+  // (callers that were still sending have gone, so the transport can close without cutting a
+  // call in half), or until `deadline`.
   void Drain(absl::Time deadline, absl::Duration quiet);
   int in_flight() const { return in_flight_.load(); }
 

@@ -73,6 +73,27 @@ TEST_CASE("Drain: refuses new calls, waits for the one in flight, then for calle
   CHECK(gate.Enter(header, kPusher).code() == absl::StatusCode::kUnavailable);
 }
 
+// The SIGTERM race: the calls in flight end before their callers send the next ones, which
+// must still find the gate refusing, not a closed transport.
+TEST_CASE("Drain waits `quiet` after it began even when no call was ever refused") {
+  BearerAuth auth = Auth();
+  CallGate gate(auth, {});
+  const std::string header = absl::StrCat("Bearer ", kToken);
+  REQUIRE(gate.Enter(header, kPusher).ok());
+  std::atomic<bool> drained{false};
+  std::thread drain([&] {
+    gate.Drain(absl::Now() + absl::Hours(1), absl::Seconds(2));
+    drained = true;
+  });
+  absl::SleepFor(absl::Milliseconds(20));  // no call refused meanwhile
+  gate.Leave();  // the last call in flight ends before its caller sends the next one
+  absl::SleepFor(absl::Milliseconds(20));
+  CHECK_FALSE(drained.load());
+  CHECK(gate.Enter(header, kPusher).code() == absl::StatusCode::kUnavailable);
+  drain.join();
+  CHECK(drained.load());
+}
+
 TEST_CASE("Drain returns at its deadline with a call still in flight") {
   BearerAuth auth = Auth();
   CallGate gate(auth, {});

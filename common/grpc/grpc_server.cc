@@ -87,8 +87,9 @@ void GrpcServer::Shutdown(absl::Duration grace) {
   }
   const absl::Time deadline = absl::Now() + grace;
   // Callers still sending after the last refusal are given this long to stop before the
-  // transport closes: gRPC cancels a call that arrives while it shuts down.
-  gate_.Drain(deadline, absl::Milliseconds(250));
+  // transport closes: gRPC cancels a call that arrives while it shuts down. A second: a caller
+  // whose thread waits for a busy core may send its next call a few hundred ms late.
+  gate_.Drain(deadline, absl::Seconds(1));
   server_->Shutdown(absl::ToChronoTime(deadline));
   server_->Wait();
   server_.reset();
