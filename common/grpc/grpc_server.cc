@@ -86,10 +86,10 @@ void GrpcServer::Shutdown(absl::Duration grace) {
     health->Shutdown();  // NOT_SERVING for every name, whatever is set later
   }
   const absl::Time deadline = absl::Now() + grace;
-  // Callers still sending after the last refusal are given this long to stop before the
-  // transport closes: gRPC cancels a call that arrives while it shuts down. A second: a caller
-  // whose thread waits for a busy core may send its next call a few hundred ms late.
-  gate_.Drain(deadline, absl::Seconds(1));
+  // Callers still sending after the last refusal (or, with none, after the drain began) are
+  // given this long to stop before the transport closes: gRPC cancels a call that arrives while
+  // it shuts down.
+  gate_.Drain(deadline, absl::Milliseconds(250));
   server_->Shutdown(absl::ToChronoTime(deadline));
   server_->Wait();
   server_.reset();
