@@ -51,18 +51,18 @@ absl::StatusOr<PurgeCounts> ArchivePurge::PurgeLocked(absl::Duration retention, 
     const absl::Time start = absl::Now();
     absl::StatusOr<DroppedPeriod> period = partitions_.Drop(p.k, options_.rest);
     if (!period.ok()) return period.status();
-    const PurgeCounts* dropped = &period->counts;
+    const PurgeCounts& dropped = period->counts;
     logger_.Info("period dropped",
                  {{"partition", p.k},
-                  {"events", dropped->events_deleted},
-                  {"delivery_logs", dropped->delivery_logs_deleted},
+                  {"events", dropped.events_deleted},
+                  {"delivery_logs", dropped.delivery_logs_deleted},
                   {"counting_ms", absl::ToInt64Milliseconds(period->counting)},
                   {"detaching_ms", absl::ToInt64Milliseconds(period->detaching)},
                   {"dropping_ms", absl::ToInt64Milliseconds(period->dropping)},
                   {"resting_ms", absl::ToInt64Milliseconds(period->resting)},
                   {"duration_ms", absl::ToInt64Milliseconds(absl::Now() - start)}});
-    total.events_deleted += dropped->events_deleted;
-    total.delivery_logs_deleted += dropped->delivery_logs_deleted;
+    total.events_deleted += dropped.events_deleted;
+    total.delivery_logs_deleted += dropped.delivery_logs_deleted;
     ++*periods;
   }
   return total;

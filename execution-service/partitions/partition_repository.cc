@@ -101,36 +101,24 @@ DroppedPeriod DropLocked(pqxx::nontransaction& tx, int k, double rest) {
     out.resting += pause;
     step = absl::Now();
   };
-  PurgeCounts& counts = out.counts;
   for (const char* table : kTables) {
+    const bool logs = std::string(table) == "delivery_logs";
     const std::string part = absl::StrCat(table, "_p", k);
     const std::string q = tx.quote_name(part);
-    if (StateOf(tx, part) == PartState::kGone) continue;
+    const PartState state = StateOf(tx, part);
+    if (state == PartState::kGone) continue;
     step = absl::Now();
     // Every event of a purged period is final: its final index lists them all. Counted from
     // the index (its pages are a small part of the table's, and mostly all-visible once
     // autovacuum went by), never by reading the whole table beside the traffic.
-    const int64_t rows = tx.exec(absl::StrCat(
-        "SELECT count(*) FROM ", q,
-        std::string(table) == "delivery_logs" ? "" : " WHERE final_xid IS NOT NULL"))[0][0]
+    const int64_t rows = tx.exec(absl::StrCat("SELECT count(*) FROM ", q,
+                                              logs ? "" : " WHERE final_xid IS NOT NULL"))[0][0]
                              .as<int64_t>();
-    if (std::string(table) == "delivery_logs") {
-      counts.delivery_logs_deleted += rows;
-    } else {
-      counts.events_deleted += rows;
-    }
+    (logs ? out.counts.delivery_logs_deleted : out.counts.events_deleted) += rows;
     done(out.counting);
-    switch (StateOf(tx, part)) {
-      case PartState::kAttached:
-        tx.exec(absl::StrCat("ALTER TABLE ", tx.quote_name(table), " DETACH PARTITION ", q,
-                             " CONCURRENTLY"));
-        break;
-      case PartState::kDetachPending:
-        tx.exec(absl::StrCat("ALTER TABLE ", tx.quote_name(table), " DETACH PARTITION ", q,
-                             " FINALIZE"));
-        break;
-      default:
-        break;
+    if (state != PartState::kDetached) {
+      tx.exec(absl::StrCat("ALTER TABLE ", tx.quote_name(table), " DETACH PARTITION ", q,
+                           state == PartState::kAttached ? " CONCURRENTLY" : " FINALIZE"));
     }
     done(out.detaching);
     tx.exec("DROP TABLE IF EXISTS " + q);
@@ -173,20 +161,22 @@ absl::StatusOr<DroppedPeriod> PartitionRepository::Drop(int k, double rest) {
     // that kept the session alive would leave it held on a pooled connection.
     tx.exec(
         "SELECT pg_advisory_lock(hashtextextended('mc_partition_drop:' || current_schema(), 0))");
+    // The counts read indexes (DropLocked); the settings end with the drop, as the lock does.
+    const auto release = [&] {
+      tx.exec("RESET enable_seqscan");
+      tx.exec("RESET enable_bitmapscan");
+      tx.exec("SELECT pg_advisory_unlock_all()");
+    };
     try {
       tx.exec("SET enable_seqscan = off");
       tx.exec("SET enable_bitmapscan = off");
       DroppedPeriod dropped = DropLocked(tx, k, rest);
-      tx.exec("RESET enable_seqscan");
-      tx.exec("RESET enable_bitmapscan");
-      tx.exec("SELECT pg_advisory_unlock_all()");
+      release();
       return dropped;
     } catch (const pqxx::broken_connection&) {
       throw;  // the session and its lock are gone
     } catch (...) {
-      tx.exec("RESET enable_seqscan");
-      tx.exec("RESET enable_bitmapscan");
-      tx.exec("SELECT pg_advisory_unlock_all()");
+      release();
       throw;
     }
   });
