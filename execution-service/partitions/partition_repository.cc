@@ -22,7 +22,8 @@ FROM event_partitions ORDER BY k)sql";
 // (ArchiveIdThreshold), $4 the retention in microseconds. Each NOT EXISTS is one probe of a
 // partial index of the period's partition (pending, delivering, final after the cursor), and
 // the period's last end is the newest entry of its final index (final_xid follows commit order
-// to within a transaction's length): the id range prunes the other partitions.
+// to within a transaction's length): the id range prunes the other partitions. A period with a
+// webhook still queued (webhook_outbox, migration 0008) is kept: nothing queued is dropped.
 constexpr char kPurgeableBranch[] = R"sql(
   AND NOT EXISTS (SELECT 1 FROM {T} e WHERE e.id >= p.lo AND e.id < p.hi AND e.status = 0)
   AND NOT EXISTS (SELECT 1 FROM {T} e WHERE e.id >= p.lo AND e.id < p.hi AND e.status = 1)
@@ -39,6 +40,8 @@ SELECT k, is_open FROM (
   FROM (SELECT k, closed_at, k::bigint << 32 AS lo, (k::bigint + 1) << 32 AS hi
         FROM event_partitions) p
   WHERE true {RT} {BATCH}
+    AND NOT EXISTS (SELECT 1 FROM webhook_outbox w
+                    WHERE w.event_id >= p.lo AND w.event_id < p.hi AND w.state = 0)
 ) q
 WHERE coalesce(last_end, '-infinity') <= now() - $4::bigint * interval '1 microsecond'
   AND (NOT is_open OR last_end IS NOT NULL)
@@ -72,7 +75,10 @@ PurgeablePeriod PurgeableFromRow(const pg::Row& r) {
 const pg::Query<PurgeablePeriod> kPurgeable("partitions_purgeable", PurgeableSql(),
                                             PurgeableFromRow);
 
-constexpr const char* kTables[] = {"rt_events", "batch_events", "delivery_logs"};
+// Every partitioned table of a period (migrations 0007 and 0008); the events and their logs are
+// counted.
+constexpr const char* kTables[] = {"rt_events", "batch_events", "delivery_logs",
+                                   "delivery_attempts", "webhook_outbox"};
 
 // Where a partition stands: attached, attached with a detach pending, detached, gone.
 enum class PartState { kAttached, kDetachPending, kDetached, kGone };
@@ -102,7 +108,9 @@ DroppedPeriod DropLocked(pqxx::nontransaction& tx, int k, double rest) {
     step = absl::Now();
   };
   for (const char* table : kTables) {
-    const bool logs = std::string(table) == "delivery_logs";
+    const std::string name = table;
+    const bool logs = name == "delivery_logs";
+    const bool counted = logs || name == "rt_events" || name == "batch_events";
     const std::string part = absl::StrCat(table, "_p", k);
     const std::string q = tx.quote_name(part);
     const PartState state = StateOf(tx, part);
@@ -111,10 +119,12 @@ DroppedPeriod DropLocked(pqxx::nontransaction& tx, int k, double rest) {
     // Every event of a purged period is final: its final index lists them all. Counted from
     // the index (its pages are a small part of the table's, and mostly all-visible once
     // autovacuum went by), never by reading the whole table beside the traffic.
-    const int64_t rows = tx.exec(absl::StrCat("SELECT count(*) FROM ", q,
-                                              logs ? "" : " WHERE final_xid IS NOT NULL"))[0][0]
-                             .as<int64_t>();
-    (logs ? out.counts.delivery_logs_deleted : out.counts.events_deleted) += rows;
+    if (counted) {
+      const int64_t rows = tx.exec(absl::StrCat("SELECT count(*) FROM ", q,
+                                                logs ? "" : " WHERE final_xid IS NOT NULL"))[0][0]
+                               .as<int64_t>();
+      (logs ? out.counts.delivery_logs_deleted : out.counts.events_deleted) += rows;
+    }
     done(out.counting);
     if (state != PartState::kDetached) {
       tx.exec(absl::StrCat("ALTER TABLE ", tx.quote_name(table), " DETACH PARTITION ", q,

@@ -9,9 +9,11 @@
 //   Periods()              every period, oldest first.
 //   Purgeable(ack, retention)  the periods whose events are all final and at or before the
 //                          acknowledged archive cursor, the last of them ended at least
-//                          `retention` ago, oldest first; the current period among them only
-//                          when it holds events (a few index probes per period, no scan);
-//   Drop(k, rest)          counts period k's events and logs, then detaches its three partitions
+//                          `retention` ago, and none of their webhooks still queued, oldest
+//                          first; the current period among them only when it holds events (a
+//                          few index probes per period, no scan);
+//   Drop(k, rest)          counts period k's events and logs, then detaches its partitions
+//                          (events, logs, attempts, webhooks)
 //                          (DETACH PARTITION ... CONCURRENTLY: inserts, claims and reads go on)
 //                          and drops them. Resumes a drop that a crash interrupted (a detach left
 //                          pending is finalized, a detached table dropped).

@@ -92,7 +92,12 @@ DeliveryDecision DeliveryPolicy::AfterSending(const DeliveryItem& item,
                  DeliveryOutcome::kFailedSoft);
   }
   DeliveryDecision d;
-  d.retry = RetryEntry{item.id, Backoff(item.tries)};
+  d.retry = RetryEntry{.event_id = item.id,
+                       .delay = Backoff(item.tries),
+                       .try_number = item.tries + 1,
+                       .reason = outcome.reason,
+                       .address = envelope.address,
+                       .message_id = envelope.message_id};
   d.counted = DeliveryOutcome::kFailedSoft;
   return d;
 }

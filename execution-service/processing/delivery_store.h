@@ -7,7 +7,8 @@
 // or makes it final (not taken into account, expired), and re-claims deliveries whose lease ran
 // out; the events to deliver come back under a lease of `lease`.
 // RecordOutcomes: the delivery logs (at most one per event, whoever writes it), the quarantined
-// addresses and the retry time of soft failures, all or nothing.
+// addresses, the retry time of soft failures with their attempts, and the webhooks of those
+// changes (the outbox), all or nothing.
 // Failure modes: UNAVAILABLE when the store is unreachable (nothing of the call applied).
 // Implementations are thread-safe.
 #pragma once
@@ -60,9 +61,15 @@ struct QuarantineEntry {
   std::string reason;
 };
 
+// A soft failure tried again: the event's next try, and the attempt kept in its story
+// (delivery_attempts).
 struct RetryEntry {
   int64_t event_id = 0;
   absl::Duration delay;
+  int try_number = 0;  // the try that failed, from 1
+  std::string reason;  // the server's reply
+  std::string address;
+  std::string message_id;
 };
 
 class DeliveryStore {

@@ -28,6 +28,9 @@ namespace {
 
 // Every statement that sets a final status (2 to 6) stamps final_xid with its transaction id:
 // the archive export's order (execution-service/archive/).
+// Every statement that changes a status (or retries a soft failure) also inserts the webhooks of
+// the subscriptions that want the change (webhook_outbox, migration 0008): the outbox row
+// commits with the change or not at all. Without subscriptions the join finds nothing.
 
 // Route new events and re-claim stale deliveries in one statement.
 // {T}: the queue's table, {Q}: its number. $1 limit, $2 lease (interval text).
@@ -57,6 +60,18 @@ WITH claimed AS (
   LEFT JOIN routes r ON r.event_type = c.event_type AND r.channel = c.wished_channel
   WHERE e.id = c.id
   RETURNING {R}, false AS reclaimed
+), routed_hooks AS (
+  INSERT INTO webhook_outbox (subscription, queue, event_id, status, event_type, external_id,
+                              failure_type, reason, template_id, template_version)
+  SELECT s.name, {Q}, r.id, r.status, r.event_type, r.external_id,
+         CASE WHEN r.status = 6 THEN 'soft' END,
+         CASE r.status WHEN 5 THEN 'no template published for its event type and channel'
+                       WHEN 6 THEN 'expired before it was taken up' END,
+         r.template_id, r.template_version
+  FROM routed r
+  JOIN webhook_subscriptions s
+    ON NOT s.disabled AND mc_webhook_wants(s.statuses, s.event_types, r.status, r.event_type)
+  RETURNING 1
 ), due AS (
   SELECT e.id FROM {T} e
   WHERE e.status = 1 AND e.lease_until <= now()
@@ -103,8 +118,26 @@ WITH logs AS (
 ), retried AS (
   UPDATE {T} e SET tries = e.tries + 1, errors = e.errors + 1,
     lease_until = now() + r.delay_ms * interval '1 millisecond', updated_at = now()
-  FROM unnest($14::bigint[], $15::bigint[]) AS r(id, delay_ms)
+  FROM unnest($14::bigint[], $15::bigint[], $16::int[], $17::text[], $18::text[], $19::text[])
+    AS r(id, delay_ms, try_number, reason, address, message_id)
   WHERE e.id = r.id AND e.status = 1
+  RETURNING e.id, e.event_type, e.external_id, e.template_id, e.template_version, e.lease_until,
+    r.try_number, r.reason, r.address, r.message_id
+), attempts AS (
+  INSERT INTO delivery_attempts (queue, event_id, try_number, reason, address, message_id,
+                                 next_try_at)
+  SELECT {Q}, id, try_number, reason, address, message_id, lease_until FROM retried
+  ON CONFLICT DO NOTHING
+  RETURNING 1
+), attempt_hooks AS (
+  INSERT INTO webhook_outbox (subscription, queue, event_id, kind, status, event_type,
+                              external_id, failure_type, reason, template_id, template_version,
+                              message_id, try_number, next_try_at)
+  SELECT s.name, {Q}, r.id, 1, 1, r.event_type, r.external_id, 'soft', r.reason, r.template_id,
+         r.template_version, r.message_id, r.try_number, r.lease_until
+  FROM retried r
+  JOIN webhook_subscriptions s ON NOT s.disabled AND s.every_attempt
+    AND (cardinality(s.event_types) = 0 OR r.event_type = ANY (s.event_types))
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM logs), (SELECT count(*) FROM quarantined),
@@ -129,12 +162,28 @@ LIMIT $3)sql";
 
 constexpr char kMoveCursorSql[] = "UPDATE status_cursor SET xid = $1::xid8, log_id = $2";
 
+// Each final status applied gets its webhooks (the outbox) in the same statement, with its
+// delivery log's details.
 constexpr char kApplyStatusSql[] = R"sql(
-UPDATE {T} e SET status = u.status, final_xid = pg_current_xact_id(), lease_until = NULL,
-  updated_at = now()
-FROM unnest($1::bigint[], $2::smallint[]) AS u(id, status)
-WHERE e.id = u.id AND e.status = 1
-RETURNING e.status)sql";
+WITH applied AS (
+  UPDATE {T} e SET status = u.status, final_xid = pg_current_xact_id(), lease_until = NULL,
+    updated_at = now()
+  FROM unnest($1::bigint[], $2::smallint[]) AS u(id, status)
+  WHERE e.id = u.id AND e.status = 1
+  RETURNING e.id, e.status, e.event_type, e.external_id, e.template_id, e.template_version
+), hooks AS (
+  INSERT INTO webhook_outbox (subscription, queue, event_id, status, event_type, external_id,
+                              failure_type, reason, template_id, template_version, message_id,
+                              try_number)
+  SELECT s.name, {Q}, a.id, a.status, a.event_type, a.external_id, l.failure_type,
+         l.failure_reason, a.template_id, a.template_version, l.message_id, l.tries
+  FROM applied a
+  JOIN webhook_subscriptions s
+    ON NOT s.disabled AND mc_webhook_wants(s.statuses, s.event_types, a.status, a.event_type)
+  LEFT JOIN delivery_logs l ON l.queue = {Q} AND l.event_id = a.id
+  RETURNING 1
+)
+SELECT status FROM applied)sql";
 
 // A claimed or re-claimed event: only those now Pending delivery (1) are read in full.
 struct Routed {
@@ -259,16 +308,23 @@ absl::Status ProcessingRepository::RecordOutcomes(Queue queue,
     q_addresses.Add(q.address);
     q_reasons.Add(q.reason);
   }
-  pg::IntArray retry_ids, retry_delays;
+  pg::IntArray retry_ids, retry_delays, retry_tries;
+  pg::TextArray retry_reasons, retry_addresses, retry_message_ids;
   for (const RetryEntry& r : retries) {
     retry_ids.Add(r.event_id);
     retry_delays.Add(absl::ToInt64Milliseconds(r.delay));
+    retry_tries.Add(r.try_number);
+    retry_reasons.Add(r.reason);
+    retry_addresses.Add(r.address);
+    retry_message_ids.Add(r.message_id);
   }
   return pg::Execute(pool_, kOutcomes[queue], pg::Autocommit(), ids.Finish(), channels.Finish(),
                      addresses.Finish(), template_ids.Finish(), versions.Finish(),
                      statuses.Finish(), types.Finish(), reasons.Finish(), tries.Finish(),
                      message_ids.Finish(), q_channels.Finish(), q_addresses.Finish(),
-                     q_reasons.Finish(), retry_ids.Finish(), retry_delays.Finish())
+                     q_reasons.Finish(), retry_ids.Finish(), retry_delays.Finish(),
+                     retry_tries.Finish(), retry_reasons.Finish(), retry_addresses.Finish(),
+                     retry_message_ids.Finish())
       .status();
 }
 

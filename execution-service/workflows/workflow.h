@@ -1,4 +1,5 @@
-// The technical workflows of an execution instance (DOMAIN.md section 4). Plain values.
+// The technical workflows of an execution instance (DOMAIN.md section 4), and the fourth one
+// this product adds, webhookDelivery. Plain values.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,8 @@ namespace mc::execution {
 inline constexpr char kRtEventsProcessing[] = "rtEventsProcessing";
 inline constexpr char kBatchEventsProcessing[] = "batchEventsProcessing";
 inline constexpr char kUpdateEventStatus[] = "updateEventStatus";
+// Sends the status webhooks of the outbox (execution-service/webhooks/).
+inline constexpr char kWebhookDelivery[] = "webhookDelivery";
 
 enum class WorkflowState { kStarted, kPaused, kStopped };
 absl::string_view WorkflowStateName(WorkflowState s);  // "started", "paused", "stopped"

@@ -3,7 +3,8 @@
 namespace mc::execution {
 
 absl::Status WorkflowControl::StartAll() {
-  for (const char* name : {kRtEventsProcessing, kBatchEventsProcessing, kUpdateEventStatus}) {
+  for (const char* name :
+       {kRtEventsProcessing, kBatchEventsProcessing, kUpdateEventStatus, kWebhookDelivery}) {
     if (absl::StatusOr<WorkflowInfo> w = Change(name, WorkflowState::kStarted); !w.ok()) {
       return w.status();
     }

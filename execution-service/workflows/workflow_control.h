@@ -22,7 +22,7 @@ class WorkflowControl {
     if (info.ok()) states_.Set(name, state);
     return info;
   }
-  // Starts all three (the --start_workflows flag).
+  // Starts all four (the --start_workflows flag).
   [[nodiscard]] absl::Status StartAll();
 
  private:

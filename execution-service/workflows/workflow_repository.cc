@@ -51,11 +51,12 @@ absl::StatusOr<std::vector<WorkflowInfo>> WorkflowRepository::List() {
 
 absl::StatusOr<WorkflowInfo> WorkflowRepository::SetState(const std::string& name,
                                                           WorkflowState state) {
-  return pg::FetchOne(pool_, kSetState,
-                      pg::ReadWrite().IfNone(absl::NotFoundError(absl::StrCat(
-                          "no workflow named '", name, "' (", kRtEventsProcessing, ", ",
-                          kBatchEventsProcessing, ", ", kUpdateEventStatus, ")"))),
-                      name, std::string(WorkflowStateName(state)));
+  return pg::FetchOne(
+      pool_, kSetState,
+      pg::ReadWrite().IfNone(absl::NotFoundError(absl::StrCat(
+          "no workflow named '", name, "' (", kRtEventsProcessing, ", ", kBatchEventsProcessing,
+          ", ", kUpdateEventStatus, ", ", kWebhookDelivery, ")"))),
+      name, std::string(WorkflowStateName(state)));
 }
 
 absl::Status WorkflowRepository::RecordRun(const std::string& name, int64_t processed,
