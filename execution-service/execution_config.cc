@@ -23,6 +23,13 @@ absl::Status CheckExecutionConfig(const ExecutionConfig& c) {
   if (c.status_update_pause_ms < 0 || c.status_update_pause_ms > 60000) {
     return absl::InvalidArgumentError("--status_update_pause_ms must be between 0 and 60000");
   }
+  if (c.webhook_timeout_ms < 1 || c.webhook_max_retry_hours < 0 || c.webhook_retry_base_ms < 1 ||
+      c.webhook_retry_cap_ms < c.webhook_retry_base_ms || c.webhook_pause_after_seconds < 1 ||
+      c.webhook_endpoint_concurrency < 1 || c.webhook_batch < 1) {
+    return absl::InvalidArgumentError(
+        "--webhook_*: timeout, retry base, pause, concurrency and batch must be positive, the "
+        "retry cap at least the base");
+  }
   if (c.partition_period_seconds < 1) {
     return absl::InvalidArgumentError("--partition_period_seconds must be at least 1");
   }
@@ -59,7 +66,7 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
             "a group commit starts while another of its queue is in flight only when this many "
             "rows of that queue wait");
   flags.Bool("start_workflows", &c.start_workflows,
-             "start the three technical workflows at boot (else an operator starts them)");
+             "start the four technical workflows at boot (else an operator starts them)");
   flags.Int("processing_batch", &c.processing_batch, "events claimed per workflow run");
   flags.Int("lane_workers", &c.lane_workers,
             "concurrent runs per processing workflow on this replica (one claims and records "
@@ -95,6 +102,24 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
             "opens this often");
   flags.Int("purge_interval_seconds", &c.purge_interval_seconds,
             "background purge: at start, then this often (0: off; the Purge RPC still works)");
+  flags.Bool("webhook_allow_private_networks", &c.webhook_allow_private_networks,
+             "let webhook subscriptions post to loopback, link-local and private addresses "
+             "(local clusters and tests; off in production)");
+  flags.Bool("webhook_allow_http", &c.webhook_allow_http,
+             "let webhook subscriptions use http:// URLs (else https:// only)");
+  flags.Int("webhook_timeout_ms", &c.webhook_timeout_ms,
+            "webhook POST timeout (connection and response)");
+  flags.Int("webhook_max_retry_hours", &c.webhook_max_retry_hours,
+            "a webhook failing this long after its first failure is given up");
+  flags.Int("webhook_retry_base_ms", &c.webhook_retry_base_ms,
+            "first webhook retry delay (doubles at each failure, with jitter)");
+  flags.Int("webhook_retry_cap_ms", &c.webhook_retry_cap_ms, "longest webhook retry delay");
+  flags.Int("webhook_pause_after_seconds", &c.webhook_pause_after_seconds,
+            "an endpoint failing without a success this long is paused until an operator "
+            "resumes it (nothing queued is dropped)");
+  flags.Int("webhook_endpoint_concurrency", &c.webhook_endpoint_concurrency,
+            "concurrent POSTs per webhook endpoint on this replica");
+  flags.Int("webhook_batch", &c.webhook_batch, "webhooks claimed per webhookDelivery run");
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) return s;
   if (absl::Status s = config::FinishServiceFlags(flags, &c); !s.ok()) return s;
   if (c.help) return c;

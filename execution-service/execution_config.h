@@ -46,6 +46,16 @@ struct ExecutionConfig : config::ServiceFlags {
   int purge_interval_seconds = 86400;  // 0: no background purge (the Purge RPC still works)
   // Storage: each period's events and logs in partitions of their own (purged whole).
   int partition_period_seconds = 86400;
+  // Status webhooks (webhookDelivery).
+  bool webhook_allow_private_networks = false;
+  bool webhook_allow_http = false;
+  int webhook_timeout_ms = 10000;
+  int webhook_max_retry_hours = 24;
+  int webhook_retry_base_ms = 5000;
+  int webhook_retry_cap_ms = 3600 * 1000;
+  int webhook_pause_after_seconds = 3600;
+  int webhook_endpoint_concurrency = 4;
+  int webhook_batch = 500;
 };
 
 // INVALID_ARGUMENT naming the flag for unknown flags, bad values or a missing --pg_dsn.

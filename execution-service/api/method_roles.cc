@@ -25,6 +25,13 @@ grpcutil::MethodRoles ExecutionMethodRoles() {
       {"messagecenter.v1.InstanceService.ExportArchive", kControl},
       {"messagecenter.v1.InstanceService.ExportQuarantine", kControl},
       {"messagecenter.v1.InstanceService.Purge", kControl | kOperator},
+      // Webhook subscriptions are published by the control instance; operators read their
+      // states, resume failing endpoints and replay.
+      {"messagecenter.v1.WebhookService.PutSubscription", kControl},
+      {"messagecenter.v1.WebhookService.DeleteSubscription", kControl},
+      {"messagecenter.v1.WebhookService.ListSubscriptions", kControl | kOperator},
+      {"messagecenter.v1.WebhookService.ResumeSubscription", kControl | kOperator},
+      {"messagecenter.v1.WebhookService.ReplayWebhooks", kControl | kOperator},
   };
 }
 
