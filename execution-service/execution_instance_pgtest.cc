@@ -64,7 +64,7 @@ TEST_CASE("an instance starts in-process on port 0, serves gRPC, and stops") {
   v1::InstanceInfo info;
   REQUIRE(stub->GetInstanceInfo(Context().get(), {}, &info).ok());
   CHECK(info.schema() == schema);
-  CHECK(info.workflows_size() == 3);
+  CHECK(info.workflows_size() == 4);
   CHECK_FALSE(info.workflows_started());
   CHECK(log_sink.str().find("\"serving\"") != std::string::npos);
 

@@ -200,7 +200,7 @@ TEST_CASE("accounts: registered, validated, tested and initialized; the credenti
   REQUIRE(control.accounts().TestConnection(Context().get(), test, &tested).ok());
   CHECK(tested.version() == MC_VERSION);
   CHECK_FALSE(tested.workflows_started());
-  CHECK(tested.workflows_size() == 3);
+  CHECK(tested.workflows_size() == 4);
 
   for (Execution* e : {&c.a, &c.b}) {
     pb::Account initialized;

@@ -324,11 +324,12 @@ TEST_CASE("stopped workflows leave events waiting; started, they flow") {
   v1::ListWorkflowsRequest req;
   v1::ListWorkflowsResponse resp;
   REQUIRE(client.workflows().ListWorkflows(Context().get(), req, &resp).ok());
-  REQUIRE(resp.workflows_size() == 3);
+  REQUIRE(resp.workflows_size() == 4);
   for (const auto& w : resp.workflows()) {
     CHECK(w.folder() == "Administration > Production > Message Center");
     CHECK(w.state() == v1::WORKFLOW_STATE_STARTED);
-    CHECK(w.processed() > 0);
+    // webhookDelivery had no subscription to send for.
+    if (w.internal_name() != "webhookDelivery") CHECK(w.processed() > 0);
   }
 }
 

@@ -193,7 +193,7 @@ TEST_CASE("mcctl accounts: create, list, get, test, init; the credential never s
   json test = Expect(0, {"accounts", "test", "exec_a", "--json"}).Json();
   CHECK(test["version"] == MC_VERSION);
   CHECK(test["workflowsStarted"] == false);
-  CHECK(test["workflows"].size() == 3);
+  CHECK(test["workflows"].size() == 4);
 
   json init = Expect(0, {"accounts", "init", "exec_a", "--json"}).Json();
   const std::string instance_id = init["instanceId"];

@@ -93,9 +93,10 @@ std::string RegisterInstances(const std::string& control_address,
     std::printf("  account %-6s %s  version %s, identifier %s\n", e.account.c_str(),
                 e.address.c_str(), tested.version().c_str(), out.instance_id().c_str());
 
-    // "You just have to start them": the three technical workflows, as an operator would.
+    // "You just have to start them": the technical workflows, as an operator would.
     auto workflows = v1::WorkflowService::NewStub(Connect(e.address));
-    for (const char* w : {"rtEventsProcessing", "batchEventsProcessing", "updateEventStatus"}) {
+    for (const char* w :
+         {"rtEventsProcessing", "batchEventsProcessing", "updateEventStatus", "webhookDelivery"}) {
       v1::ChangeWorkflowRequest start;
       start.set_internal_name(w);
       v1::Workflow started;

@@ -107,7 +107,7 @@ TEST_CASE_METHOD(Fixture, "identity: info, initialize, refusals") {
   CHECK(info.version() == "1.2.3");
   CHECK(info.schema() == schema);
   CHECK(info.instance_id().empty());
-  CHECK(info.workflows_size() == 3);
+  CHECK(info.workflows_size() == 4);
   CHECK_FALSE(info.workflows_started());
 
   std::vector<v1::ExportArchivePage> pages;

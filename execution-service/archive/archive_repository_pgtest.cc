@@ -403,7 +403,7 @@ TEST_CASE_METHOD(Fixture, "the identifier is stamped once; replacing it needs fo
   CHECK(info->instance_id.empty());
   CHECK(info->version == "9.9.9");
   CHECK(info->schema == schema);
-  CHECK(info->workflows.size() == 3);
+  CHECK(info->workflows.size() == 4);  // the three of ACC and webhookDelivery
   CHECK_FALSE(info->workflows_started);
 
   for (const std::string& bad : std::vector<std::string>{"", "a b", std::string(65, 'x')}) {

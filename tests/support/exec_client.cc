@@ -30,7 +30,8 @@ grpc::Status ExecClient::ChangeWorkflow(const std::string& name, v1::WorkflowSta
 }
 
 grpc::Status ExecClient::StartAllWorkflows() {
-  for (const char* name : {"rtEventsProcessing", "batchEventsProcessing", "updateEventStatus"}) {
+  for (const char* name :
+       {"rtEventsProcessing", "batchEventsProcessing", "updateEventStatus", "webhookDelivery"}) {
     grpc::Status s = ChangeWorkflow(name, v1::WORKFLOW_STATE_STARTED);
     if (!s.ok()) return s;
   }
