@@ -1,5 +1,7 @@
-// Domain types of status webhooks: one change to send (a webhook_outbox row), the signing
-// secrets and the endpoint of a subscription. Plain values: no I/O, no locking.
+// Domain types of status webhooks (proto/messagecenter/v1/webhooks.proto): one outbox row to
+// send (WebhookChange), a signing secret, and a subscription as the sender needs it
+// (WebhookEndpoint). Storage builds them; WebhookSender (webhook_sender.h) sends them.
+// Plain values: no I/O, no locking. A SigningSecret holds key bytes: never log one.
 #pragma once
 
 #include <cstdint>
@@ -16,12 +18,19 @@ namespace mc::execution {
 // One outbox row to send.
 struct WebhookChange {
   int64_t outbox_id = 0;
-  std::string webhook_id;  // stable: "wh_<schema>_<event_id>_<outbox_id>"
+  // Stable across retries and replays, e.g. "wh_<schema>_<event_id>_<outbox_id>" (built by
+  // storage). Receivers drop duplicates by it.
+  std::string webhook_id;
   Queue queue = Queue::kRealTime;
   int64_t event_id = 0;
-  bool attempt = false;  // a soft failure retried ("event.attempt"), else "event.status"
+  // true: a soft failure tried again (payload type "event.attempt"); false: a status change
+  // ("event.status").
+  bool attempt = false;
   EventStatus status = EventStatus::kPending;
-  std::string event_type, external_id, failure_type /* "", "hard", "soft" */, reason;
+  std::string event_type;
+  std::string external_id;
+  std::string failure_type;  // "", "hard" or "soft"
+  std::string reason;
   std::string template_name;
   int template_version = 0;
   std::string message_id;
@@ -34,16 +43,19 @@ struct WebhookChange {
 };
 
 struct SigningSecret {
-  std::string key;  // decoded bytes
-  std::optional<absl::Time> expires;
+  std::string key;                    // the decoded bytes (ParseWebhookSecret)
+  std::optional<absl::Time> expires;  // unset: in force until replaced
 };
 
 // One subscription as the sender needs it.
 struct WebhookEndpoint {
-  std::string subscription;
+  std::string subscription;  // its name
   std::string url;
-  int max_batch = 1;
+  int max_batch = 1;  // changes per POST: <= 1 sends WebhookPayload, more sends WebhookBatch
   std::vector<SigningSecret> secrets;
 };
+
+// At most this many changes in one WebhookBatch (webhooks.proto).
+inline constexpr int kMaxWebhookBatch = 500;
 
 }  // namespace mc::execution
