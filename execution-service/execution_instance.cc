@@ -3,10 +3,13 @@
 #include <optional>
 
 #include "absl/memory/memory.h"
+#include "absl/strings/strip.h"
 #include "common/service/exit_code.h"
 #include "common/service/service_start.h"
 #include "execution-service/delivery/pipelining_smtp_sender.h"
 #include "execution-service/events/page_token_key_repository.h"
+#include "execution-service/webhooks/url_guard.h"
+#include "execution-service/webhooks/webhook_signer.h"
 
 namespace mc::execution {
 
@@ -65,7 +68,11 @@ std::vector<ExecutionInstance::LaneWorker> ExecutionInstance::MakeLaneWorkers() 
       w.sms = std::make_unique<SenderPool>(config_.sms_concurrency, sms_factory);
       w.processor = std::make_unique<EventProcessor>(
           queue, processing_, template_catalog_, *w.email, *w.sms, options,
-          queue == Queue::kRealTime ? &rt_listener_ : nullptr, [this] { status_wake_.Notify(); },
+          queue == Queue::kRealTime ? &rt_listener_ : nullptr,
+          [this] {
+            status_wake_.Notify();
+            webhook_wake_.Notify();  // routed finals and retried attempts queue webhooks too
+          },
           exec_metrics_, logger_);
       workers.push_back(std::move(w));
     }
@@ -90,6 +97,7 @@ absl::Status ExecutionInstance::StartWorkflows() {
         rt ? RunnerTiming{} : RunnerTiming{.idle_wait = absl::Milliseconds(config_.batch_poll_ms)});
   }
   AddRunner(kUpdateEventStatus, status_updater_, {});
+  AddRunner(kWebhookDelivery, webhook_delivery_, {});
   return absl::OkStatus();
 }
 
@@ -101,10 +109,11 @@ void ExecutionInstance::AddRunner(const std::string& name, WorkflowJob& job, Run
 }
 
 absl::Status ExecutionInstance::StartServing() {
-  absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server = service::ServeGrpcAsConfigured(
-      config_, metrics_,
-      {&event_service_, &template_service_, &workflow_service_, &instance_service_}, gate_,
-      logger_);
+  absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server =
+      service::ServeGrpcAsConfigured(config_, metrics_,
+                                     {&event_service_, &template_service_, &workflow_service_,
+                                      &instance_service_, &webhook_service_},
+                                     gate_, logger_);
   if (!server.ok()) return server.status();
   server_ = *std::move(server);
   logger_.Info(
@@ -137,6 +146,26 @@ void ExecutionInstance::SampleQueues() {
     exec_metrics_.SetQueueEvents(q, EventStatus::kPending, open->n[LaneOf(q)][0]);
     exec_metrics_.SetQueueEvents(q, EventStatus::kPendingDelivery, open->n[LaneOf(q)][1]);
   }
+  absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> queued = outbox_.CountQueued();
+  if (!queued.ok()) return;
+  for (const auto& [subscription, n] : *queued) webhook_metrics_.SetQueued(subscription, n);
+}
+
+SubscriptionRules ExecutionInstance::SubscriptionRulesAsConfigured() const {
+  // The guard's and the signer's messages name their own field ("url: ", "secret: "); the
+  // rules name the subscription's.
+  return {.check_url = [options = url_guard_](const std::string& url) -> absl::Status {
+            absl::StatusOr<CheckedUrl> checked = CheckWebhookUrl(url, options);
+            if (checked.ok()) return absl::OkStatus();
+            return absl::Status(checked.status().code(),
+                                absl::StripPrefix(checked.status().message(), "url: "));
+          },
+          .parse_secret = [](const std::string& secret) -> absl::StatusOr<std::string> {
+            absl::StatusOr<std::string> key = ParseWebhookSecret(secret, "value");
+            if (key.ok()) return key;
+            return absl::InvalidArgumentError(absl::StripPrefix(key.status().message(), "value: "));
+          },
+          .schema = config_.schema};
 }
 
 void ExecutionInstance::Stop() {

@@ -1,12 +1,13 @@
 // ExecutionInstance: one running execution instance, the composition root of execution-service:
 // every part built from the flags, started in order, stopped in one place. The members below
 // are built in the order they are declared: metrics, the pool and ingestion, the technical
-// workflows and templates, archiving, delivery (its own pool, a LISTEN connection, the lane
-// workers). Start() then reads the workflows' states (and starts them with --start_workflows),
-// starts one runner per lane worker and updateEventStatus, serves metrics, then gRPC (port file,
-// "serving" line), and starts the queue sampler, the health watcher and the purge.
-// Stop() is the drain, in this order: the health watcher (before the shutdown sets NOT_SERVING
-// for good), the queue sampler, the gRPC shutdown (its CallGate drained for at most
+// workflows and templates, archiving, webhook subscriptions, delivery (its own pool, a LISTEN
+// connection, the lane workers), webhookDelivery. Start() then reads the workflows' states (and
+// starts them with --start_workflows), starts one runner per lane worker and updateEventStatus,
+// serves metrics, then gRPC (port file, "serving" line), and starts the queue sampler, the health
+// watcher and the purge. Stop() is the drain, in this order: the health watcher (before the
+// shutdown sets NOT_SERVING for good), the queue sampler, the gRPC shutdown (its CallGate drained
+// for at most
 // --shutdown_grace_seconds), the group committer (pending events committed), the purge, every
 // runner (all asked at once, then each waited for), the workflow states.
 //
@@ -35,6 +36,7 @@
 #include "execution-service/api/instance_grpc_service.h"
 #include "execution-service/api/method_roles.h"
 #include "execution-service/api/template_grpc_service.h"
+#include "execution-service/api/webhook_grpc_service.h"
 #include "execution-service/api/workflow_grpc_service.h"
 #include "execution-service/archive/archive_export.h"
 #include "execution-service/archive/archive_purge.h"
@@ -50,14 +52,22 @@
 #include "execution-service/events/page_token.h"
 #include "execution-service/execution_config.h"
 #include "execution-service/metrics/execution_metrics.h"
+#include "execution-service/outbox/outbox_repository.h"
+#include "execution-service/outbox/sender_dispatch.h"
+#include "execution-service/outbox/webhook_delivery.h"
+#include "execution-service/outbox/webhook_metrics.h"
 #include "execution-service/partitions/partition_repository.h"
 #include "execution-service/partitions/partition_rotation.h"
 #include "execution-service/processing/event_processor.h"
 #include "execution-service/processing/processing_repository.h"
 #include "execution-service/processing/status_updater.h"
+#include "execution-service/subscriptions/subscription_registry.h"
+#include "execution-service/subscriptions/subscription_repository.h"
 #include "execution-service/templates/template_catalog.h"
 #include "execution-service/templates/template_publishing.h"
 #include "execution-service/templates/template_repository.h"
+#include "execution-service/webhooks/curl_webhook_transport.h"
+#include "execution-service/webhooks/webhook_sender.h"
 #include "execution-service/workflows/local_signal.h"
 #include "execution-service/workflows/workflow_control.h"
 #include "execution-service/workflows/workflow_repository.h"
@@ -98,8 +108,9 @@ class ExecutionInstance {
   [[nodiscard]] absl::Status StartWorkflows();
   void AddRunner(const std::string& name, WorkflowJob& job, RunnerTiming timing);
   [[nodiscard]] absl::Status StartServing();
-  // Queue lengths for mc_queue_events.
+  // Queue lengths for mc_queue_events, queued webhooks for mc_webhooks_queued.
   void SampleQueues();
+  SubscriptionRules SubscriptionRulesAsConfigured() const;
 
   const ExecutionConfig config_;
   log::Logger& logger_;
@@ -152,6 +163,15 @@ class ExecutionInstance {
   InstanceGrpcService instance_service_{instance_identity_, archive_export_, archive_purge_, gate_,
                                         logger_};
 
+  // Status webhooks: the subscriptions the control instance publishes (checked with the URL
+  // guard and the secrets' form of the sender).
+  const UrlGuardOptions url_guard_{
+      .allow_http = config_.webhook_allow_http,
+      .allow_private_networks = config_.webhook_allow_private_networks};
+  SubscriptionRepository subscription_repository_{pool_};
+  SubscriptionRegistry subscriptions_{subscription_repository_, SubscriptionRulesAsConfigured()};
+  WebhookGrpcService webhook_service_{subscriptions_, gate_};
+
   // Delivery: each lane has its own connections, so batch traffic never queues real-time mail.
   const SmtpOptions smtp_{.url = config_.smtp_url,
                           .from = config_.smtp_from,
@@ -163,16 +183,43 @@ class ExecutionInstance {
   // run with their own planner settings.
   pg::ConnectionPool workflow_pool_{{.dsn = config_.pg_dsn,
                                      .schema = config_.schema,
-                                     .size = 2 * config_.lane_workers + 2,
+                                     .size = 2 * config_.lane_workers + 3,
                                      .session_settings = ProcessingRepository::SessionSettings()}};
   ProcessingRepository processing_{workflow_pool_};
   LocalSignal status_wake_;
   // The real-time lane's workers share one LISTEN connection: a notification wakes one of them.
   pg::Listener rt_listener_{config_.pg_dsn, "mc_rt_" + config_.schema};
   std::vector<LaneWorker> lane_workers_ = MakeLaneWorkers();
-  StatusUpdater status_updater_{processing_, config_.processing_batch * 4,
-                                absl::Milliseconds(config_.status_update_pause_ms), status_wake_,
-                                exec_metrics_};
+  // webhookDelivery is woken by the workflows that change statuses on this replica.
+  LocalSignal webhook_wake_;
+  StatusUpdater status_updater_{processing_,
+                                config_.processing_batch * 4,
+                                absl::Milliseconds(config_.status_update_pause_ms),
+                                status_wake_,
+                                exec_metrics_,
+                                [this] { webhook_wake_.Notify(); }};
+  WebhookMetrics webhook_metrics_{metrics_.registry()};
+  OutboxRepository outbox_{workflow_pool_, config_.schema};
+  CurlWebhookTransport webhook_transport_{
+      {.max_per_endpoint = config_.webhook_endpoint_concurrency,
+       .connect_timeout =
+           std::min(absl::Milliseconds(config_.webhook_timeout_ms), absl::Seconds(5))}};
+  WebhookSender webhook_sender_{webhook_transport_,
+                                {.timeout = absl::Milliseconds(config_.webhook_timeout_ms),
+                                 .max_retry_age = absl::Hours(config_.webhook_max_retry_hours),
+                                 .backoff_base = absl::Milliseconds(config_.webhook_retry_base_ms),
+                                 .backoff_cap = absl::Milliseconds(config_.webhook_retry_cap_ms),
+                                 .url_guard = url_guard_}};
+  SenderDispatch webhook_dispatch_{webhook_sender_};
+  WebhookDelivery webhook_delivery_{
+      outbox_,
+      webhook_dispatch_,
+      {.batch_size = config_.webhook_batch,
+       .endpoint_concurrency = config_.webhook_endpoint_concurrency,
+       .pause_after = absl::Seconds(config_.webhook_pause_after_seconds)},
+      webhook_wake_,
+      webhook_metrics_,
+      logger_};
 
   // Started by Start(), in this order.
   std::vector<std::unique_ptr<WorkflowRunner>> runners_;

@@ -15,6 +15,7 @@ absl::StatusOr<JobRun> StatusUpdater::RunOnce() {
   FinalCounts finished;
   absl::StatusOr<int64_t> n = repository_.ApplyDeliveryStatuses(batch_size_, &finished);
   if (!n.ok()) return n.status();
+  if (*n > 0 && applied_) applied_();
   for (Queue q : kQueues) {
     for (int status = 0; status < 7; ++status) {
       metrics_.EventsFinished(q, static_cast<EventStatus>(status), finished.n[LaneOf(q)][status]);

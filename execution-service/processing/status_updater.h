@@ -7,6 +7,8 @@
 // called from one thread, Wake from any.
 #pragma once
 
+#include <functional>
+
 #include "absl/time/time.h"
 #include "execution-service/metrics/execution_metrics.h"
 #include "execution-service/processing/processing_repository.h"
@@ -20,13 +22,17 @@ class StatusUpdater final : public WorkflowJob {
   // `pause`: after a run that found less than a full batch, how long to let outcomes gather
   // before the next run (woken or not): a few large batches cost PostgreSQL less than many
   // small ones; statuses lag delivery by about that much.
+  // `applied` (may be empty) is called after a run made events final (their webhooks are
+  // queued: it wakes webhookDelivery).
   StatusUpdater(ProcessingRepository& repository, int batch_size, absl::Duration pause,
-                LocalSignal& wake, ExecutionMetrics& metrics)
+                LocalSignal& wake, ExecutionMetrics& metrics,
+                std::function<void()> applied = nullptr)
       : repository_(repository),
         batch_size_(batch_size),
         pause_(pause),
         wake_(wake),
-        metrics_(metrics) {}
+        metrics_(metrics),
+        applied_(std::move(applied)) {}
 
   [[nodiscard]] absl::StatusOr<JobRun> RunOnce() override;
   void WaitForWork(absl::Duration max) override;
@@ -38,6 +44,7 @@ class StatusUpdater final : public WorkflowJob {
   const absl::Duration pause_;
   LocalSignal& wake_;
   ExecutionMetrics& metrics_;
+  const std::function<void()> applied_;
 };
 
 }  // namespace mc::execution

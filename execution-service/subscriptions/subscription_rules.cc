@@ -38,7 +38,13 @@ absl::Status CheckSubscription(const SubscriptionRules& rules, Subscription& s,
                                const std::vector<SecretInput>& secrets, absl::Time now) {
   if (absl::Status st = CheckSubscriptionName(s.name); !st.ok()) return st;
   if (s.url.empty()) return Invalid("url", "required");
-  if (absl::Status st = rules.check_url(s.url); !st.ok()) return Invalid("url", st.message());
+  if (absl::Status st = rules.check_url(s.url); !st.ok()) {
+    // A host that cannot be resolved now may resolve later: UNAVAILABLE, retried.
+    if (st.code() == absl::StatusCode::kUnavailable) {
+      return absl::UnavailableError(absl::StrCat("subscription.url: ", st.message()));
+    }
+    return Invalid("url", st.message());
+  }
   for (EventStatus st : s.statuses) {
     const int n = static_cast<int>(st);
     if (n < 1 || n > 6) {
