@@ -7,6 +7,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -14,6 +15,7 @@
 #include "common/status/grpc_status.h"
 #include "messagecenter/v1/instance.grpc.pb.h"
 #include "messagecenter/v1/templates.grpc.pb.h"
+#include "messagecenter/v1/webhooks.grpc.pb.h"
 
 namespace mc::control {
 namespace {
@@ -113,6 +115,59 @@ ArchivedEvent EventFromProto(const pb::ArchivedEvent& e) {
                                 .logged = grpcutil::FromTimestamp(l.logged())};
   }
   return a;
+}
+
+void SubscriptionToProto(const SubscriptionPublication& s, pb::WebhookSubscription* p) {
+  p->set_name(s.name);
+  p->set_url(s.url);
+  for (int status : s.statuses) p->add_statuses(static_cast<pb::EventStatus>(status));
+  for (const std::string& t : s.event_types) p->add_event_types(t);
+  p->set_every_attempt(s.every_attempt);
+  p->set_max_batch(s.max_batch);
+  p->set_version(s.version);
+  p->set_disabled(s.disabled);
+  for (const SigningSecret& secret : s.secrets) {
+    pb::WebhookSecret* w = p->add_secrets();
+    w->set_value(secret.value);
+    if (secret.expires) grpcutil::ToTimestamp(*secret.expires, w->mutable_expires());
+  }
+}
+
+std::optional<absl::Time> OptionalTime(bool has, const google::protobuf::Timestamp& ts) {
+  if (!has) return std::nullopt;
+  return grpcutil::FromTimestamp(ts);
+}
+
+// What the instance holds; secrets are never in its answers (and not read if they were).
+InstanceSubscriptionStatus StatusFromProto(const pb::SubscriptionStatus& p) {
+  const pb::WebhookSubscription& w = p.subscription();
+  InstanceSubscriptionStatus s{
+      .subscription = {.name = w.name(),
+                       .url = w.url(),
+                       .statuses = {w.statuses().begin(), w.statuses().end()},
+                       .event_types = {w.event_types().begin(), w.event_types().end()},
+                       .every_attempt = w.every_attempt(),
+                       .max_batch = w.max_batch(),
+                       .disabled = w.disabled(),
+                       .version = w.version()},
+      .secrets = p.secrets(),
+      .failing_since = OptionalTime(p.has_failing_since(), p.failing_since()),
+      .last_success = OptionalTime(p.has_last_success(), p.last_success()),
+      .last_error = p.last_error(),
+      .queued = p.queued(),
+      .delivered = p.delivered(),
+      .failed = p.failed()};
+  switch (p.state()) {
+    case pb::SUBSCRIPTION_STATE_ACTIVE:
+      s.state = SubscriptionState::kActive;
+      break;
+    case pb::SUBSCRIPTION_STATE_PAUSED_FAILING:
+      s.state = SubscriptionState::kPausedFailing;
+      break;
+    default:
+      s.state = SubscriptionState::kUnspecified;
+  }
+  return s;
 }
 
 }  // namespace
@@ -264,6 +319,72 @@ absl::Status ExecutionClient::ExportQuarantine(
   grpc::Status s = reader->Finish();
   if (!handler_status.ok()) return handler_status;
   return Explain(target, s);
+}
+
+absl::StatusOr<InstanceSubscriptionStatus> ExecutionClient::PutSubscription(
+    const ExecutionTarget& target, const SubscriptionPublication& s) const {
+  auto stub = pb::WebhookService::NewStub(MakeChannel(target));
+  auto ctx = MakeContext(target, options_.deadline);
+  pb::PutSubscriptionRequest request;
+  SubscriptionToProto(s, request.mutable_subscription());
+  pb::SubscriptionStatus response;
+  grpc::Status status = stub->PutSubscription(ctx.get(), request, &response);
+  if (!status.ok()) return Explain(target, status);
+  return StatusFromProto(response);
+}
+
+absl::StatusOr<int64_t> ExecutionClient::DeleteSubscription(const ExecutionTarget& target,
+                                                            const std::string& name) const {
+  auto stub = pb::WebhookService::NewStub(MakeChannel(target));
+  auto ctx = MakeContext(target, options_.deadline);
+  pb::DeleteSubscriptionRequest request;
+  request.set_name(name);
+  pb::DeleteSubscriptionResponse response;
+  grpc::Status status = stub->DeleteSubscription(ctx.get(), request, &response);
+  if (!status.ok()) return Explain(target, status);
+  return response.dropped();
+}
+
+absl::StatusOr<std::vector<InstanceSubscriptionStatus>> ExecutionClient::ListSubscriptions(
+    const ExecutionTarget& target) const {
+  auto stub = pb::WebhookService::NewStub(MakeChannel(target));
+  auto ctx = MakeContext(target, options_.deadline);
+  pb::ListSubscriptionsResponse response;
+  grpc::Status status =
+      stub->ListSubscriptions(ctx.get(), pb::ListSubscriptionsRequest(), &response);
+  if (!status.ok()) return Explain(target, status);
+  std::vector<InstanceSubscriptionStatus> out;
+  out.reserve(response.subscriptions_size());
+  for (const pb::SubscriptionStatus& s : response.subscriptions()) {
+    out.push_back(StatusFromProto(s));
+  }
+  return out;
+}
+
+absl::StatusOr<InstanceSubscriptionStatus> ExecutionClient::ResumeSubscription(
+    const ExecutionTarget& target, const std::string& name) const {
+  auto stub = pb::WebhookService::NewStub(MakeChannel(target));
+  auto ctx = MakeContext(target, options_.deadline);
+  pb::ResumeSubscriptionRequest request;
+  request.set_name(name);
+  pb::SubscriptionStatus response;
+  grpc::Status status = stub->ResumeSubscription(ctx.get(), request, &response);
+  if (!status.ok()) return Explain(target, status);
+  return StatusFromProto(response);
+}
+
+absl::StatusOr<int64_t> ExecutionClient::ReplayWebhooks(const ExecutionTarget& target,
+                                                        const std::string& name,
+                                                        absl::Time since) const {
+  auto stub = pb::WebhookService::NewStub(MakeChannel(target));
+  auto ctx = MakeContext(target, options_.deadline);
+  pb::ReplayWebhooksRequest request;
+  request.mutable_since()->set_subscription(name);
+  grpcutil::ToTimestamp(since, request.mutable_since()->mutable_since());
+  pb::ReplayWebhooksResponse response;
+  grpc::Status status = stub->ReplayWebhooks(ctx.get(), request, &response);
+  if (!status.ok()) return Explain(target, status);
+  return response.replayed();
 }
 
 }  // namespace mc::control

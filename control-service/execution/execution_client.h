@@ -52,6 +52,18 @@ class ExecutionClient final : public ExecutionGateway {
   [[nodiscard]] absl::Status ExportQuarantine(
       const ExecutionTarget& target, int page_size,
       const std::function<absl::Status(std::vector<QuarantinedAddress>&)>& on_page) const override;
+  // messagecenter.v1.WebhookService; the secrets go only into PutSubscription's request.
+  [[nodiscard]] absl::StatusOr<InstanceSubscriptionStatus> PutSubscription(
+      const ExecutionTarget& target, const SubscriptionPublication& s) const override;
+  [[nodiscard]] absl::StatusOr<int64_t> DeleteSubscription(const ExecutionTarget& target,
+                                                           const std::string& name) const override;
+  [[nodiscard]] absl::StatusOr<std::vector<InstanceSubscriptionStatus>> ListSubscriptions(
+      const ExecutionTarget& target) const override;
+  [[nodiscard]] absl::StatusOr<InstanceSubscriptionStatus> ResumeSubscription(
+      const ExecutionTarget& target, const std::string& name) const override;
+  [[nodiscard]] absl::StatusOr<int64_t> ReplayWebhooks(const ExecutionTarget& target,
+                                                       const std::string& name,
+                                                       absl::Time since) const override;
 
  private:
   std::shared_ptr<grpc::Channel> MakeChannel(const ExecutionTarget& target) const;

@@ -1,7 +1,9 @@
 // ExecutionGateway: what the control instance asks of an execution instance, each call naming
 // the instance by its ExecutionTarget. Accounts test and initialize a connection (GetInfo,
 // Initialize); publication checks the instance's workflows and publishes or unpublishes
-// (GetInfo, Publish, Unpublish); archiving pulls the export streams (Export, ExportQuarantine).
+// (GetInfo, Publish, Unpublish); archiving pulls the export streams (Export, ExportQuarantine);
+// status-webhook subscriptions are published, deleted, read, resumed and replayed
+// (PutSubscription, DeleteSubscription, ListSubscriptions, ResumeSubscription, ReplayWebhooks).
 // ExecutionClient implements it over gRPC; tests use FakeExecutionGateway.
 //
 // Failure modes every implementation keeps, always naming the account and its endpoint:
@@ -11,6 +13,7 @@
 // Implementations are thread-safe: publication calls every instance in parallel.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -20,6 +23,7 @@
 #include "control-service/execution/archive_rows.h"
 #include "control-service/execution/execution_target.h"
 #include "control-service/execution/instance_summary.h"
+#include "control-service/execution/subscription_publication.h"
 #include "control-service/execution/template_publication.h"
 
 namespace mc::control {
@@ -50,6 +54,25 @@ class ExecutionGateway {
   [[nodiscard]] virtual absl::Status ExportQuarantine(
       const ExecutionTarget& target, int page_size,
       const std::function<absl::Status(std::vector<QuarantinedAddress>&)>& on_page) const = 0;
+
+  // Creates or replaces the subscription (with the secrets in force); the instance keeps a
+  // higher version it already holds. Returns what the instance then holds.
+  [[nodiscard]] virtual absl::StatusOr<InstanceSubscriptionStatus> PutSubscription(
+      const ExecutionTarget& target, const SubscriptionPublication& s) const = 0;
+  // How many webhooks still queued for it will not be sent. NOT_FOUND when the instance holds
+  // none of that name.
+  [[nodiscard]] virtual absl::StatusOr<int64_t> DeleteSubscription(
+      const ExecutionTarget& target, const std::string& name) const = 0;
+  [[nodiscard]] virtual absl::StatusOr<std::vector<InstanceSubscriptionStatus>> ListSubscriptions(
+      const ExecutionTarget& target) const = 0;
+  // Back to active. NOT_FOUND for a name the instance does not hold.
+  [[nodiscard]] virtual absl::StatusOr<InstanceSubscriptionStatus> ResumeSubscription(
+      const ExecutionTarget& target, const std::string& name) const = 0;
+  // Queues again every webhook of the subscription queued at or after `since`; how many.
+  // NOT_FOUND for a name the instance does not hold.
+  [[nodiscard]] virtual absl::StatusOr<int64_t> ReplayWebhooks(const ExecutionTarget& target,
+                                                               const std::string& name,
+                                                               absl::Time since) const = 0;
 };
 
 }  // namespace mc::control

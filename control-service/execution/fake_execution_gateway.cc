@@ -130,4 +130,76 @@ absl::Status FakeExecutionGateway::ExportQuarantine(
   }
 }
 
+namespace {
+
+absl::Status NoSubscription(const ExecutionTarget& target, const std::string& name) {
+  return absl::NotFoundError(absl::StrCat("execution instance '", target.account, "' at ",
+                                          target.endpoint, ": no subscription named '", name, "'"));
+}
+
+}  // namespace
+
+absl::StatusOr<InstanceSubscriptionStatus> FakeExecutionGateway::PutSubscription(
+    const ExecutionTarget& target, const SubscriptionPublication& s) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<Instance*> reached =
+      Reach(target, absl::StrCat("PutSubscription ", s.name, " v", s.version));
+  if (!reached.ok()) return reached.status();
+  Instance& instance = **reached;
+  if (!instance.put_subscription.ok()) return instance.put_subscription;
+  instance.puts.push_back(s);
+  InstanceSubscriptionStatus& held = instance.subscriptions[s.name];
+  if (held.subscription.version > s.version) return held;
+  held.subscription = s;
+  held.subscription.secrets.clear();
+  held.secrets = static_cast<int>(s.secrets.size());
+  if (held.state == SubscriptionState::kUnspecified) held.state = SubscriptionState::kActive;
+  return held;
+}
+
+absl::StatusOr<int64_t> FakeExecutionGateway::DeleteSubscription(const ExecutionTarget& target,
+                                                                 const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<Instance*> reached = Reach(target, absl::StrCat("DeleteSubscription ", name));
+  if (!reached.ok()) return reached.status();
+  auto it = (*reached)->subscriptions.find(name);
+  if (it == (*reached)->subscriptions.end()) return NoSubscription(target, name);
+  const int64_t dropped = it->second.queued;
+  (*reached)->subscriptions.erase(it);
+  return dropped;
+}
+
+absl::StatusOr<std::vector<InstanceSubscriptionStatus>> FakeExecutionGateway::ListSubscriptions(
+    const ExecutionTarget& target) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<Instance*> reached = Reach(target, "ListSubscriptions");
+  if (!reached.ok()) return reached.status();
+  std::vector<InstanceSubscriptionStatus> out;
+  for (const auto& [name, status] : (*reached)->subscriptions) out.push_back(status);
+  return out;
+}
+
+absl::StatusOr<InstanceSubscriptionStatus> FakeExecutionGateway::ResumeSubscription(
+    const ExecutionTarget& target, const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<Instance*> reached = Reach(target, absl::StrCat("ResumeSubscription ", name));
+  if (!reached.ok()) return reached.status();
+  auto it = (*reached)->subscriptions.find(name);
+  if (it == (*reached)->subscriptions.end()) return NoSubscription(target, name);
+  it->second.state = SubscriptionState::kActive;
+  it->second.failing_since.reset();
+  return it->second;
+}
+
+absl::StatusOr<int64_t> FakeExecutionGateway::ReplayWebhooks(const ExecutionTarget& target,
+                                                             const std::string& name,
+                                                             absl::Time since) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<Instance*> reached = Reach(target, absl::StrCat("ReplayWebhooks ", name));
+  if (!reached.ok()) return reached.status();
+  if (!(*reached)->subscriptions.contains(name)) return NoSubscription(target, name);
+  (*reached)->replays.emplace_back(name, since);
+  return (*reached)->replayable;
+}
+
 }  // namespace mc::control

@@ -6,8 +6,14 @@
 // until one is shorter than the page size (caught_up) or max_pages were handed, and each page
 // carries the instance's summary.instance_id (a wrong one is the caller's to notice).
 //
+// Webhook subscriptions are held by name as an instance holds them: a PutSubscription of a
+// lower version than the one held is ignored (and answered with the one held); every
+// PutSubscription taken is kept with its secrets (`puts`), every replay asked (`replays`).
+//
 // Failure modes, as scripted: an instance that is `down` answers every call with that status;
 // an unknown endpoint is UNAVAILABLE; Publish and Unpublish return `publish` / `unpublish`;
+// PutSubscription returns `put_subscription` when it is not OK; DeleteSubscription,
+// ResumeSubscription and ReplayWebhooks of a name not held are NOT_FOUND;
 // a stream breaks with `stream_error` after `break_stream_after_pages` pages; Initialize over
 // another identifier without force is FAILED_PRECONDITION; `on_page`'s error is returned as is.
 // Every call is recorded (calls()). Thread-safe: one mutex, released while `on_page` runs.
@@ -17,6 +23,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "control-service/execution/execution_gateway.h"
@@ -37,6 +44,12 @@ class FakeExecutionGateway final : public ExecutionGateway {
     std::vector<TemplatePublication> published;
     std::vector<std::string> unpublished;
     std::vector<ArchiveCursor> acknowledged;  // each stream's `after`
+    // Webhooks.
+    absl::Status put_subscription;  // not OK: PutSubscription refuses with it
+    int64_t replayable = 0;         // what each ReplayWebhooks queues again
+    std::map<std::string, InstanceSubscriptionStatus> subscriptions;  // kept
+    std::vector<SubscriptionPublication> puts;                        // kept, secrets included
+    std::vector<std::pair<std::string, absl::Time>> replays;          // kept
   };
 
   // Adds or replaces the instance at `endpoint`.
@@ -45,7 +58,9 @@ class FakeExecutionGateway final : public ExecutionGateway {
   void Change(const std::string& endpoint, const std::function<void(Instance&)>& change);
   // A copy of the instance at `endpoint` (which must exist).
   Instance Get(const std::string& endpoint) const;
-  // Each call so far, "<method> <account>" (Publish: "... v<version>"), in call order.
+  // Each call so far, "<method> <account>" (Publish: "Publish v<version> <account>";
+  // PutSubscription: "PutSubscription <name> v<version> <account>"; the other subscription
+  // calls: "<method> <name> <account>"), in call order.
   std::vector<std::string> calls() const;
 
   [[nodiscard]] absl::StatusOr<InstanceSummary> GetInfo(
@@ -63,6 +78,17 @@ class FakeExecutionGateway final : public ExecutionGateway {
   [[nodiscard]] absl::Status ExportQuarantine(
       const ExecutionTarget& target, int page_size,
       const std::function<absl::Status(std::vector<QuarantinedAddress>&)>& on_page) const override;
+  [[nodiscard]] absl::StatusOr<InstanceSubscriptionStatus> PutSubscription(
+      const ExecutionTarget& target, const SubscriptionPublication& s) const override;
+  [[nodiscard]] absl::StatusOr<int64_t> DeleteSubscription(const ExecutionTarget& target,
+                                                           const std::string& name) const override;
+  [[nodiscard]] absl::StatusOr<std::vector<InstanceSubscriptionStatus>> ListSubscriptions(
+      const ExecutionTarget& target) const override;
+  [[nodiscard]] absl::StatusOr<InstanceSubscriptionStatus> ResumeSubscription(
+      const ExecutionTarget& target, const std::string& name) const override;
+  [[nodiscard]] absl::StatusOr<int64_t> ReplayWebhooks(const ExecutionTarget& target,
+                                                       const std::string& name,
+                                                       absl::Time since) const override;
 
  private:
   // Records the call; the instance at the target's endpoint, or the status it answers with.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "control-service/execution/instance_outcome.h"
 
 namespace mc::control {
 
@@ -27,13 +28,6 @@ struct AuthoredTemplate {
   int version = 0;
   std::optional<absl::Time> published;
   absl::Time updated;
-};
-
-// One execution instance's answer to a publication or unpublication.
-struct InstanceOutcome {
-  std::string account, instance_id;
-  int code = 0;  // absl::StatusCode
-  std::string message;
 };
 
 }  // namespace mc::control
