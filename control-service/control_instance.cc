@@ -53,10 +53,11 @@ absl::StatusOr<ExecutionClientOptions> ControlInstance::ClientOptions(const Cont
 }
 
 absl::Status ControlInstance::StartServing() {
-  absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server = service::ServeGrpcAsConfigured(
-      config_, metrics_,
-      {&account_service_, &template_service_, &archiving_service_, &report_service_}, gate_,
-      logger_);
+  absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server =
+      service::ServeGrpcAsConfigured(config_, metrics_,
+                                     {&account_service_, &template_service_, &archiving_service_,
+                                      &report_service_, &subscription_service_},
+                                     gate_, logger_);
   if (!server.ok()) return server.status();
   server_ = *std::move(server);
   logger_.Info("serving", {{"port", int64_t{server_->port()}}, {"schema", config_.schema}});

@@ -2,8 +2,8 @@
 // every part built from the flags, started in order, stopped in one place. The members below
 // are built in the order they are declared: metrics, the pool and repositories, the client of
 // the execution instances (its TLS files read first), the logic (accounts, templates,
-// archiving), the gRPC services. Start() then serves metrics, then gRPC (port file, "serving"
-// line), and starts the archiving lag sampler, the health watcher and, with
+// archiving, webhook subscriptions), the gRPC services. Start() then serves metrics, then gRPC
+// (port file, "serving" line), and starts the archiving lag sampler, the health watcher and, with
 // --archiving_scheduler, the archiving scheduler.
 // Stop() is the drain, in this order: no new archiving run, and runs in progress (scheduled or
 // RunNow) get --shutdown_grace_seconds, then stop at their next page boundary (Archiver::StopBy,
@@ -35,6 +35,7 @@
 #include "control-service/api/archiving_grpc_service.h"
 #include "control-service/api/method_roles.h"
 #include "control-service/api/report_grpc_service.h"
+#include "control-service/api/subscription_grpc_service.h"
 #include "control-service/api/template_grpc_service.h"
 #include "control-service/archiving/archiver.h"
 #include "control-service/archiving/archiving_control.h"
@@ -46,6 +47,9 @@
 #include "control-service/reports/report_repository.h"
 #include "control-service/templates/template_authoring.h"
 #include "control-service/templates/template_repository.h"
+#include "control-service/webhooks/execution_targets.h"
+#include "control-service/webhooks/subscription_authoring.h"
+#include "control-service/webhooks/subscription_repository.h"
 
 namespace mc::control {
 
@@ -83,6 +87,7 @@ class ControlInstance {
   TemplateRepository templates_{pool_};
   ArchivingRepository archive_{pool_};
   ReportRepository reports_{pool_};
+  SubscriptionRepository subscriptions_{pool_};
 
   const ExecutionClient client_;
   AccountManager account_manager_{accounts_, client_};
@@ -97,11 +102,15 @@ class ControlInstance {
                      logger_};
   ArchivingControl archiving_{archive_, archiver_,
                               absl::Hours(24) * config_.archive_retention_days};
+  AccountTargets subscription_targets_{accounts_};
+  SubscriptionAuthoring subscription_authoring_{subscriptions_, subscription_targets_, client_,
+                                                logger_};
 
   AccountGrpcService account_service_{account_manager_, gate_};
   TemplateGrpcService template_service_{authoring_, gate_};
   ArchivingGrpcService archiving_service_{archiving_, gate_};
   ReportGrpcService report_service_{reports_, gate_};
+  SubscriptionGrpcService subscription_service_{subscription_authoring_, gate_};
 
   // Started by Start(), in this order.
   std::unique_ptr<grpcutil::GrpcServer> server_;

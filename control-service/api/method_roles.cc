@@ -39,6 +39,17 @@ grpcutil::MethodRoles ControlMethodRoles() {
       {"messagecenter.control.v1.ReportService.ProcessingTime", kOperator},
       {"messagecenter.control.v1.ReportService.History", kOperator},
       {"messagecenter.control.v1.ReportService.StatusCounts", kOperator},
+      // SubscriptionService
+      {"messagecenter.control.v1.SubscriptionService.CreateSubscription", kOperator},
+      {"messagecenter.control.v1.SubscriptionService.UpdateSubscription", kOperator},
+      {"messagecenter.control.v1.SubscriptionService.GetSubscription", kOperator},
+      {"messagecenter.control.v1.SubscriptionService.ListSubscriptions", kOperator},
+      {"messagecenter.control.v1.SubscriptionService.DeleteSubscription", kOperator},
+      {"messagecenter.control.v1.SubscriptionService.RotateSecret", kOperator},
+      {"messagecenter.control.v1.SubscriptionService.GetSubscriptionStates", kOperator},
+      {"messagecenter.control.v1.SubscriptionService.ResumeSubscription", kOperator},
+      {"messagecenter.control.v1.SubscriptionService.ReplayWebhooks", kOperator},
+      {"messagecenter.control.v1.SubscriptionService.PublishSubscriptions", kOperator},
   };
 }
 
