@@ -1,6 +1,6 @@
 // The command table of mcctl, one function per group (each in its own file): accounts,
-// workflows (the execution instance's technical workflows), archiving, templates, events,
-// reports. AllCommands() is every command, in help order.
+// workflows (the execution instance's technical workflows), archiving, templates, webhooks,
+// events, reports. AllCommands() is every command, in help order.
 #pragma once
 
 #include <vector>
@@ -13,6 +13,7 @@ std::vector<CommandSpec> AccountCommands();
 std::vector<CommandSpec> WorkflowCommands();
 std::vector<CommandSpec> ArchivingCommands();
 std::vector<CommandSpec> TemplateCommands();
+std::vector<CommandSpec> WebhookCommands();
 std::vector<CommandSpec> EventCommands();
 std::vector<CommandSpec> ReportCommands();
 

@@ -158,7 +158,7 @@ TEST_CASE("usage errors exit 2 and say what is expected; help exits 0") {
   r = Run({"bogus"});
   CHECK(r.code == 2);
   CHECK(r.err.find("unknown command 'bogus' (one of accounts, workflows, archiving, templates, "
-                   "events, reports)") != std::string::npos);
+                   "webhooks, events, reports)") != std::string::npos);
   r = Run({"accounts"});
   CHECK(r.code == 2);
   CHECK(r.err.find("missing what to do with accounts (one of create, update, list") !=
@@ -188,6 +188,55 @@ TEST_CASE("usage errors exit 2 and say what is expected; help exits 0") {
   r = Run({"--timeout-seconds", "0", "accounts", "list"});
   CHECK(r.code == 2);
   CHECK(r.err.find("--timeout-seconds: must be at least 1") != std::string::npos);
+}
+
+TEST_CASE("webhooks: usage and flags are checked before anything is sent") {
+  Result r = Run({"--help"});
+  CHECK(r.out.find("  webhooks create NAME ") != std::string::npos);
+  CHECK(r.out.find("  webhooks rotate-secret NAME ") != std::string::npos);
+  r = Run({"webhooks", "--help"});
+  CHECK(r.code == 0);
+  CHECK(r.out.find("mcctl webhooks create NAME --url URL [--status STATUS ...] [--event-type TYPE "
+                   "...] [--every-attempt] [--max-batch N]") != std::string::npos);
+  CHECK(r.out.find("mcctl webhooks replay NAME --since RFC3339 [--account NAME ...]") !=
+        std::string::npos);
+  CHECK(r.out.find("mcctl webhooks publish\n") != std::string::npos);
+  r = Run({"webhooks", "rotate-secret", "--help"});
+  CHECK(r.code == 0);
+  CHECK(r.out.find("--overlap DURATION") != std::string::npos);
+  r = Run({"webhooks", "create", "crm"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("webhooks create: missing --url URL") != std::string::npos);
+  r = Run({"webhooks", "create", "crm", "--url", "https://h.test/", "--status", "bogus"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("mcctl: webhooks create: --status: 'bogus' is not a status (one of pending, "
+                   "pending-delivery, sent, ignored, failed, not-taken, expired, or 0 to 6)") == 0);
+  r = Run({"webhooks", "create", "crm", "--url", "https://h.test/", "--max-batch", "x"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--max-batch: 'x' is not a whole number") != std::string::npos);
+  r = Run({"webhooks", "create", "crm", "--url", "u", "--secret", "a", "--secret-file", "f"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--secret and --secret-file exclude each other") != std::string::npos);
+  r = Run({"webhooks", "create", "crm", "--url", "u", "--secret-file", "/nonexistent/secret"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--secret-file: ") != std::string::npos);
+  r = Run({"webhooks", "rotate-secret", "crm", "--overlap", "0s"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--overlap: '0s' is not a positive duration (like 24h, 90m, 3600s)") !=
+        std::string::npos);
+  r = Run({"webhooks", "rotate-secret", "crm", "--overlap", "a day"});
+  CHECK(r.code == 2);
+  r = Run({"webhooks", "replay", "crm"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("webhooks replay: missing --since RFC3339") != std::string::npos);
+  r = Run({"webhooks", "replay", "crm", "--since", "yesterday"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--since: 'yesterday' is not an RFC 3339 time") != std::string::npos);
+  r = Run({"webhooks", "states"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("webhooks states: missing NAME") != std::string::npos);
+  r = Run({"webhooks", "publish", "extra"});
+  CHECK(r.code == 2);
 }
 
 }  // namespace
