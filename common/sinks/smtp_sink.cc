@@ -19,6 +19,15 @@ std::string AngleAddress(const std::string& arg) {
   return arg.substr(open + 1, close - open - 1);
 }
 
+// "flaky<N>-...": N, else 0.
+size_t FlakyTimes(absl::string_view rcpt) {
+  if (!absl::StartsWith(rcpt, "flaky")) return 0;
+  rcpt.remove_prefix(5);
+  size_t n = 0;
+  if (!absl::SimpleAtoi(rcpt.substr(0, rcpt.find('-')), &n)) return 0;
+  return n;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SmtpSink>> SmtpSink::Start(SmtpSinkOptions options) {
@@ -43,6 +52,12 @@ size_t SmtpSink::accepted() {
 size_t SmtpSink::refused() {
   std::lock_guard<std::mutex> lock(mu_);
   return refused_;
+}
+
+size_t SmtpSink::rcpt_count(const std::string& address) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = rcpt_counts_.find(address);
+  return it == rcpt_counts_.end() ? 0 : it->second;
 }
 
 std::vector<ReceivedMail> SmtpSink::Messages() {
@@ -95,9 +110,14 @@ void SmtpSink::Serve(int fd) {
       conn.Queue("250 OK\r\n");
     } else if (verb == "RCPT") {
       std::string rcpt = AngleAddress(line.substr(8));
+      size_t seen = 0;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        seen = ++rcpt_counts_[rcpt];
+      }
       if (absl::StartsWith(rcpt, "bounce")) {
         conn.Queue("550 5.1.1 <" + rcpt + ">: user unknown\r\n");
-      } else if (absl::StartsWith(rcpt, "busy")) {
+      } else if (absl::StartsWith(rcpt, "busy") || seen <= FlakyTimes(rcpt)) {
         conn.Queue("451 4.3.0 <" + rcpt + ">: try again later\r\n");
       } else {
         mail.recipients.push_back(std::move(rcpt));

@@ -3,6 +3,7 @@
 // cluster. Recipients drive failures, so every delivery outcome can be produced for real:
 //   bounce...@  -> "550 5.1.1 user unknown" at RCPT (a hard bounce)
 //   busy...@    -> "451 4.3.0 try again later" at RCPT (a soft failure)
+//   flaky<N>-...@ -> that soft failure for the first N RCPTs of the address, then accepted
 // Supports EHLO/HELO, MAIL, RCPT, DATA (dot-unstuffed), BDAT (CHUNKING), RSET, NOOP, QUIT,
 // and PIPELINING (commands are answered in order, the replies to what one read brought in one
 // write); no TLS.
@@ -11,6 +12,7 @@
 
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -47,6 +49,8 @@ class SmtpSink {
   std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port()); }
   size_t accepted();  // messages accepted so far
   size_t refused();   // RCPTs refused so far
+  // RCPTs naming exactly `address` so far, accepted or refused: the tries it saw.
+  size_t rcpt_count(const std::string& address);
   std::vector<ReceivedMail> Messages();
   // Waits until at least n messages were accepted; false on timeout.
   bool WaitForCount(size_t n, absl::Duration timeout);
@@ -64,6 +68,7 @@ class SmtpSink {
   std::vector<ReceivedMail> mails_;
   size_t accepted_ = 0;
   size_t refused_ = 0;
+  std::map<std::string, size_t> rcpt_counts_;
 };
 
 }  // namespace mc::sinks

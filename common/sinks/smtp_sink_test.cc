@@ -81,5 +81,26 @@ TEST_CASE("BDAT chunks, a refused recipient and split lines keep the stream in s
   CHECK((*sink)->refused() == 1);
 }
 
+TEST_CASE("a flaky<N> recipient is refused softly N times, then accepted; RCPTs are counted") {
+  auto sink = SmtpSink::Start({});
+  REQUIRE(sink.ok());
+  Client c((*sink)->port());
+  CHECK(c.Read(1).rfind("220 ", 0) == 0);
+  c.Send("HELO test\r\n");
+  CHECK(c.Read(1) == "250 OK\r\n");
+  for (int i = 0; i < 2; ++i) {
+    c.Send("MAIL FROM:<a@b.test>\r\nRCPT TO:<flaky2-x@b.test>\r\n");
+    const std::string replies = c.Read(2);
+    CHECK(replies.find("451 4.3.0 <flaky2-x@b.test>") != std::string::npos);
+  }
+  c.Send("MAIL FROM:<a@b.test>\r\nRCPT TO:<flaky2-x@b.test>\r\nRCPT TO:<bounce@b.test>\r\n");
+  const std::string third = c.Read(3);
+  CHECK(third == "250 OK\r\n250 OK\r\n550 5.1.1 <bounce@b.test>: user unknown\r\n");
+  CHECK((*sink)->rcpt_count("flaky2-x@b.test") == 3);
+  CHECK((*sink)->rcpt_count("bounce@b.test") == 1);
+  CHECK((*sink)->rcpt_count("nobody@b.test") == 0);
+  CHECK((*sink)->refused() == 3);
+}
+
 }  // namespace
 }  // namespace mc::sinks
