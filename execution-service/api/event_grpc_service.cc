@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/grpc_status.h"
 #include "execution-service/api/event_proto.h"
+#include "execution-service/events/event_validator.h"
 
 namespace mc::execution {
 namespace v1 = messagecenter::v1;
@@ -86,7 +87,7 @@ void EventGrpcService::PushEvents(grpc::CallbackServerContext*,
 grpc::Status EventGrpcService::GetEvent(grpc::ServerContext* context,
                                         const v1::GetEventRequest* request,
                                         v1::StoredEvent* response) {
-  absl::StatusOr<StoredEvent> event;
+  absl::StatusOr<EventWithStory> event;
   switch (request->key_case()) {
     case v1::GetEventRequest::kId:
       event = ingestion_.Get(request->id());
@@ -101,7 +102,7 @@ grpc::Status EventGrpcService::GetEvent(grpc::ServerContext* context,
       return ToGrpc(absl::InvalidArgumentError("key: give an id or an external key"));
   }
   if (!event.ok()) return ToGrpc(event.status());
-  StoredEventToProto(*event, response);
+  EventWithStoryToProto(*event, response);
   return grpc::Status::OK;
 }
 
@@ -130,7 +131,12 @@ grpc::Status EventGrpcService::ListEvents(grpc::ServerContext* context,
   if (!before.ok()) return ToGrpc(before.status());
   filter.created_after = *after;
   filter.created_before = *before;
+  filter.address = request->address();
+  filter.external_id = request->external_id();
+  filter.template_name = request->template_name();
   filter.page_size = request->page_size();
+  // Before the token, which is checked against the filter: a bad filter is named as such.
+  if (absl::Status s = ValidateEventFilter(filter); !s.ok()) return ToGrpc(s);
   absl::StatusOr<int64_t> before_id = page_tokens_.Decode(request->page_token(), filter);
   if (!before_id.ok()) return ToGrpc(before_id.status());
   filter.before_id = *before_id;

@@ -4,7 +4,9 @@
 // gRPC statuses in common/status only.
 // PushEvent and PushEvents are asynchronous: the call is finished from the commit writer's
 // callback, so no thread blocks while a call waits for its group commit. GetEvent and
-// ListEvents are plain synchronous handlers; ListEvents' page tokens are PageTokenCodec's.
+// ListEvents are plain synchronous handlers: GetEvent returns the event with its story (one
+// read, events/event_story.h); ListEvents checks its filter (ValidateEventFilter) before its
+// page token, whose codec is PageTokenCodec.
 // Events stored (not duplicates) are counted in mc_events_received_total. Thread-safe.
 #pragma once
 

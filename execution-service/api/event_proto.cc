@@ -101,4 +101,35 @@ void StoredEventToProto(const StoredEvent& s, v1::StoredEvent* p) {
   TimeToProto(s.updated, p->mutable_updated());
 }
 
+void EventStoryToProto(const EventStory& s, v1::EventStory* p) {
+  p->set_template_name(s.template_name);
+  p->set_template_version(s.template_version);
+  p->set_channel(static_cast<v1::Channel>(s.channel));
+  p->set_address(s.address);
+  p->set_message_id(s.message_id);
+  p->set_tries(s.tries);
+  if (s.next_try) TimeToProto(*s.next_try, p->mutable_next_try());
+  p->set_last_failure_type(static_cast<v1::FailureType>(s.last_failure_type));
+  p->set_last_failure_reason(s.last_failure_reason);
+  TimeToProto(s.received, p->mutable_received());
+  if (s.taken_up) TimeToProto(*s.taken_up, p->mutable_taken_up());
+  if (s.handed_to_relay) TimeToProto(*s.handed_to_relay, p->mutable_handed_to_relay());
+  if (s.finished) TimeToProto(*s.finished, p->mutable_finished());
+  for (const TimelineEntry& t : s.timeline) {
+    v1::TimelineEntry* e = p->add_timeline();
+    TimeToProto(t.at, e->mutable_at());
+    e->set_step(static_cast<v1::TimelineStep>(t.step));
+    e->set_status(static_cast<v1::EventStatus>(t.status));
+    e->set_try_number(t.try_number);
+    e->set_failure_type(static_cast<v1::FailureType>(t.failure_type));
+    e->set_reason(t.reason);
+    if (t.next_try) TimeToProto(*t.next_try, e->mutable_next_try());
+  }
+}
+
+void EventWithStoryToProto(const EventWithStory& e, v1::StoredEvent* p) {
+  StoredEventToProto(e.event, p);
+  EventStoryToProto(e.story, p->mutable_story());
+}
+
 }  // namespace mc::execution

@@ -4,6 +4,7 @@
 
 #include "absl/status/statusor.h"
 #include "execution-service/events/event.h"
+#include "execution-service/events/event_story.h"
 #include "messagecenter/v1/events.pb.h"
 
 namespace mc::execution {
@@ -23,5 +24,9 @@ messagecenter::v1::Queue QueueToProto(Queue q);
 [[nodiscard]] absl::StatusOr<NewEvent> EventFromProto(const messagecenter::v1::Event& proto);
 void EventToProto(const NewEvent& event, messagecenter::v1::Event* proto);
 void StoredEventToProto(const StoredEvent& event, messagecenter::v1::StoredEvent* proto);
+// Unset times stay unset; the timeline keeps its order.
+void EventStoryToProto(const EventStory& story, messagecenter::v1::EventStory* proto);
+// The event with its story (GetEvent).
+void EventWithStoryToProto(const EventWithStory& event, messagecenter::v1::StoredEvent* proto);
 
 }  // namespace mc::execution

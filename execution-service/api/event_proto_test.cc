@@ -47,5 +47,58 @@ TEST_CASE("out-of-range timestamps are refused") {
   CHECK(EventFromProto(p).status().message().rfind("expiration:", 0) == 0);
 }
 
+TEST_CASE("a story becomes the proto field for field; unset times stay unset") {
+  EventWithStory e;
+  e.event.id = 7;
+  e.event.status = EventStatus::kPendingDelivery;
+  EventStory& s = e.story;
+  s.template_name = "shipped";
+  s.template_version = 2;
+  s.channel = 1;
+  s.address = "+33612345678";
+  s.message_id = "<ev-rt-7@x>";
+  s.tries = 1;
+  s.next_try = absl::FromUnixMillis(1700000000250);
+  s.last_failure_type = FailureType::kSoft;
+  s.last_failure_reason = "451 later";
+  s.received = absl::FromUnixSeconds(1700000000);
+  s.taken_up = absl::FromUnixSeconds(1700000001);
+  s.timeline.push_back({.at = s.received, .step = TimelineStep::kReceived});
+  s.timeline.push_back({.at = absl::FromUnixSeconds(1700000002),
+                        .step = TimelineStep::kRetried,
+                        .status = EventStatus::kPendingDelivery,
+                        .try_number = 1,
+                        .failure_type = FailureType::kSoft,
+                        .reason = "451 later",
+                        .next_try = s.next_try});
+  v1::StoredEvent p;
+  EventWithStoryToProto(e, &p);
+  CHECK(p.id() == 7);
+  const v1::EventStory& ps = p.story();
+  CHECK(ps.template_name() == "shipped");
+  CHECK(ps.template_version() == 2);
+  CHECK(ps.channel() == v1::CHANNEL_SMS);
+  CHECK(ps.address() == "+33612345678");
+  CHECK(ps.message_id() == "<ev-rt-7@x>");
+  CHECK(ps.tries() == 1);
+  CHECK(ps.next_try().seconds() == 1700000000);
+  CHECK(ps.next_try().nanos() == 250000000);
+  CHECK(ps.last_failure_type() == v1::FAILURE_TYPE_SOFT);
+  CHECK(ps.last_failure_reason() == "451 later");
+  CHECK(ps.received().seconds() == 1700000000);
+  CHECK(ps.taken_up().seconds() == 1700000001);
+  CHECK_FALSE(ps.has_handed_to_relay());
+  CHECK_FALSE(ps.has_finished());
+  REQUIRE(ps.timeline_size() == 2);
+  CHECK(ps.timeline(0).step() == v1::TIMELINE_STEP_RECEIVED);
+  CHECK(ps.timeline(0).status() == v1::EVENT_STATUS_PENDING);
+  CHECK_FALSE(ps.timeline(0).has_next_try());
+  CHECK(ps.timeline(1).step() == v1::TIMELINE_STEP_RETRIED);
+  CHECK(ps.timeline(1).try_number() == 1);
+  CHECK(ps.timeline(1).failure_type() == v1::FAILURE_TYPE_SOFT);
+  CHECK(ps.timeline(1).reason() == "451 later");
+  CHECK(ps.timeline(1).next_try().nanos() == 250000000);
+}
+
 }  // namespace
 }  // namespace mc::execution

@@ -70,6 +70,10 @@ struct EventFilter {
   std::string type;  // empty: any
   std::optional<absl::Time> created_after;
   std::optional<absl::Time> created_before;
+  // Empty: any. The address the event's channel uses, compared by its key (address_key.h).
+  std::string address;
+  std::string external_id;    // exact
+  std::string template_name;  // the internal name of the template it was routed to
   int page_size = 100;
   int64_t before_id = 0;  // keyset cursor: ids below this one (0: from the newest)
 };

@@ -80,15 +80,15 @@ absl::StatusOr<std::vector<PushResult>> EventIngestion::PushMany(
   return result.get();
 }
 
-absl::StatusOr<StoredEvent> EventIngestion::Get(int64_t id) {
+absl::StatusOr<EventWithStory> EventIngestion::Get(int64_t id) {
   if (id <= 0) return absl::InvalidArgumentError("id: must be positive");
-  return repository_.GetById(id);
+  return repository_.GetStory(id);
 }
 
-absl::StatusOr<StoredEvent> EventIngestion::GetByExternalId(Queue queue,
-                                                            const std::string& external_id) {
+absl::StatusOr<EventWithStory> EventIngestion::GetByExternalId(Queue queue,
+                                                               const std::string& external_id) {
   if (external_id.empty()) return absl::InvalidArgumentError("external_id: required");
-  return repository_.GetByExternalId(queue, external_id);
+  return repository_.GetStoryByExternalId(queue, external_id);
 }
 
 absl::StatusOr<EventPage> EventIngestion::List(EventFilter filter) {
@@ -97,6 +97,7 @@ absl::StatusOr<EventPage> EventIngestion::List(EventFilter filter) {
     return absl::InvalidArgumentError(
         absl::StrCat("page_size: ", filter.page_size, " is outside 1..1000"));
   }
+  if (absl::Status s = ValidateEventFilter(filter); !s.ok()) return s;
   if (filter.created_after && filter.created_before &&
       *filter.created_before <= *filter.created_after) {
     return absl::InvalidArgumentError("created_before: must be after created_after");

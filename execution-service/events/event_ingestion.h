@@ -6,7 +6,8 @@
 // the repository.
 // Failure modes: INVALID_ARGUMENT (field named first in the message) for a bad event, an empty
 // or oversized PushMany, or a bad page size; UNAVAILABLE when PostgreSQL is unreachable (nothing
-// of the call stored); NOT_FOUND from Get*. Thread-safe.
+// of the call stored); NOT_FOUND from Get*; INVALID_ARGUMENT naming the field for a List filter
+// over its length (ValidateEventFilter). Thread-safe.
 #pragma once
 
 #include <functional>
@@ -40,9 +41,10 @@ class EventIngestion {
   [[nodiscard]] absl::StatusOr<InsertOutcome> PushOne(Queue queue, NewEvent event);
   [[nodiscard]] absl::StatusOr<std::vector<PushResult>> PushMany(
       Queue queue, std::vector<absl::StatusOr<NewEvent>> events);
-  [[nodiscard]] absl::StatusOr<StoredEvent> Get(int64_t id);
-  [[nodiscard]] absl::StatusOr<StoredEvent> GetByExternalId(Queue queue,
-                                                            const std::string& external_id);
+  // The event with its story (event_story.h).
+  [[nodiscard]] absl::StatusOr<EventWithStory> Get(int64_t id);
+  [[nodiscard]] absl::StatusOr<EventWithStory> GetByExternalId(Queue queue,
+                                                               const std::string& external_id);
   [[nodiscard]] absl::StatusOr<EventPage> List(EventFilter filter);
 
   const IngestLimits& limits() const { return limits_; }

@@ -51,7 +51,7 @@ TEST_CASE_METHOD(Fixture, "a bad event never fails the good ones") {
   CHECK(FieldOf((*results)[2].status.message()) == "ctx");
   CHECK((*results)[3].status.ok());
   CHECK(Scalar("SELECT count(*) FROM rt_events") == 2);
-  CHECK(ingestion.Get((*results)[3].outcome.id)->event.email == "user3@example.com");
+  CHECK(ingestion.Get((*results)[3].outcome.id)->event.event.email == "user3@example.com");
 }
 
 TEST_CASE_METHOD(Fixture, "call-level limits") {

@@ -10,6 +10,7 @@
 #include "common/pg/array_literal.h"
 #include "common/pg/execute.h"
 #include "execution-service/events/event_row.h"
+#include "execution-service/events/event_story_row.h"
 #include "execution-service/events/queue_statements.h"
 
 namespace mc::execution {
@@ -78,7 +79,13 @@ constexpr char kGetByIdSql[] =
 
 constexpr char kGetByExternalSql[] = "SELECT {Q} AS queue, {C} FROM {T} WHERE external_id = $1";
 
-// Keyset paging, newest first, over one queue or both ($1 NULL).
+// Keyset paging, newest first, over one queue or both ($1 NULL). The address ($8) is compared
+// as the quarantine compares it: by the key of the address the event's channel uses
+// (address_key(), channel_address(): migrations 0005, 0006). The template ($10) is an internal
+// name: the events routed to any of its versions in the queue. {X} is the external-id test
+// ($9): kAnyExternalId here, kExternalIdIs in the statement for an external id, whose plan
+// reads each partition's unique index on external_id (a generic plan could not, with "$9 IS
+// NULL OR" in front).
 constexpr char kListBranch[] = R"sql((SELECT {Q} AS queue, {C} FROM {T}
   WHERE ($1::smallint IS NULL OR $1 = {Q})
     AND ($2::smallint IS NULL OR status = $2)
@@ -86,7 +93,45 @@ constexpr char kListBranch[] = R"sql((SELECT {Q} AS queue, {C} FROM {T}
     AND ($4::timestamptz IS NULL OR created_at >= $4)
     AND ($5::timestamptz IS NULL OR created_at < $5)
     AND ($6::bigint IS NULL OR id < $6)
+    AND ($8::text IS NULL OR address_key(wished_channel, channel_address(wished_channel, email,
+           mobile_phone, device_token)) = address_key(wished_channel, $8))
+    AND {X}
+    AND ($10::text IS NULL OR template_id IN (
+           SELECT t.id FROM templates t WHERE t.internal_name = $10 AND t.queue = {Q}))
   ORDER BY id DESC LIMIT $7))sql";
+constexpr char kAnyExternalId[] = "($9::text IS NULL OR external_id = $9)";
+constexpr char kExternalIdIs[] = "external_id = $9::text";
+
+// An event with its story (event_story.h) in one statement: {E} selects the event row (by id
+// in either queue, or by external id in one) with the story's own columns; its template's name,
+// its delivery log and its attempts (aggregated as JSON, by try number) are joined to it. The
+// log and the attempts are found by their primary keys' event_id.
+constexpr char kStoryColumns[] = R"sql(template_version, tries,
+  (extract(epoch FROM routed_at) * 1000000)::bigint AS routed_us,
+  (extract(epoch FROM lease_until) * 1000000)::bigint AS lease_until_us, template_id)sql";
+
+constexpr char kStorySql[] = R"sql(
+SELECT e.*, t.internal_name AS template_name,
+  l.status AS log_status, l.failure_type AS log_failure_type,
+  l.failure_reason AS log_failure_reason, l.tries AS log_tries, l.message_id AS log_message_id,
+  (extract(epoch FROM l.created_at) * 1000000)::bigint AS log_us,
+  (SELECT json_agg(json_build_object(
+            'try', a.try_number, 'type', a.failure_type, 'reason', a.reason,
+            'message_id', a.message_id,
+            'at_us', (extract(epoch FROM a.tried_at) * 1000000)::bigint,
+            'next_us', (extract(epoch FROM a.next_try_at) * 1000000)::bigint)
+          ORDER BY a.try_number)::text
+   FROM delivery_attempts a WHERE a.event_id = e.id AND a.queue = e.queue) AS attempts
+FROM ({E}) e
+LEFT JOIN templates t ON t.id = e.template_id
+LEFT JOIN delivery_logs l ON l.queue = e.queue AND l.event_id = e.id)sql";
+
+constexpr char kStoryByIdSql[] =
+    "SELECT 1 AS queue, {C}, {S} FROM rt_events WHERE id = $1 "
+    "UNION ALL SELECT 2 AS queue, {C}, {S} FROM batch_events WHERE id = $1";
+
+constexpr char kStoryByExternalSql[] =
+    "SELECT {Q} AS queue, {C}, {S} FROM {T} WHERE external_id = $1";
 
 // Each count matches one partial index's predicate (index-only scans of small, hot indexes).
 constexpr char kCountOpenSql[] = R"sql(
@@ -136,10 +181,23 @@ OpenCounts OpenCountsFromRow(const pg::Row& r) {
   return out;
 }
 
-std::string ListSql() {
-  return absl::StrCat(QueueSql(WithColumns(kListBranch), Queue::kRealTime), " UNION ALL ",
-                      QueueSql(WithColumns(kListBranch), Queue::kBatch),
-                      " ORDER BY 2 DESC LIMIT $7");
+std::string ListSql(absl::string_view external_id_test) {
+  const std::string branch =
+      absl::StrReplaceAll(WithColumns(kListBranch), {{"{X}", external_id_test}});
+  return absl::StrCat(QueueSql(branch, Queue::kRealTime), " UNION ALL ",
+                      QueueSql(branch, Queue::kBatch), " ORDER BY 2 DESC LIMIT $7");
+}
+
+std::string StorySql(absl::string_view event_sql) {
+  return absl::StrReplaceAll(
+      kStorySql,
+      {{"{E}", absl::StrReplaceAll(event_sql, {{"{C}", kColumns}, {"{S}", kStoryColumns}})}});
+}
+
+EventWithStory StoryFromRow(const pg::Row& r) {
+  EventWithStory out{.event = EventFromRow(r)};
+  out.story = BuildStory(out.event, ReadStoryFacts(r));
+  return out;
 }
 
 const PerQueue<pg::Query<InsertOutcome>> kInsert =
@@ -153,7 +211,13 @@ const pg::Statement kLockPartitions("events_lock_partitions", kLockPartitionsSql
 const PerQueue<pg::Query<bool>> kKeyInOlderPartition =
     QueueQueries<bool>("events_key_in_older_partition", kKeyInOlderPartitionSql);
 const pg::Query<StoredEvent> kGetById("events_get_id", WithColumns(kGetByIdSql), EventFromRow);
-const pg::Query<StoredEvent> kList("events_list", ListSql(), EventFromRow);
+const pg::Query<StoredEvent> kList("events_list", ListSql(kAnyExternalId), EventFromRow);
+const pg::Query<StoredEvent> kListByExternal("events_list_external", ListSql(kExternalIdIs),
+                                             EventFromRow);
+const pg::Query<EventWithStory> kStoryById("events_story_id", StorySql(kStoryByIdSql),
+                                           StoryFromRow);
+const PerQueue<pg::Query<EventWithStory>> kStoryByExternal =
+    QueueQueries("events_story_external", StorySql(kStoryByExternalSql), StoryFromRow);
 const pg::Query<OpenCounts> kCountOpen("events_count_open", kCountOpenSql, OpenCountsFromRow);
 
 std::string PgTime(absl::Time t) {
@@ -283,7 +347,8 @@ absl::StatusOr<std::vector<InsertOutcome>> UpsertBatch(pqxx::connection& c, Queu
 
 EventRepository::EventRepository(pg::ConnectionPool& pool) : pool_(pool) {
   pg::Prepare(pool_, kInsert, kLookupExternal, kGetByExternal, kReserveIds, kLockPartitions,
-              kKeyInOlderPartition, kGetById, kList, kCountOpen);
+              kKeyInOlderPartition, kGetById, kList, kListByExternal, kStoryById, kStoryByExternal,
+              kCountOpen);
 }
 
 absl::StatusOr<std::vector<InsertOutcome>> EventRepository::InsertBatch(
@@ -315,6 +380,21 @@ absl::StatusOr<StoredEvent> EventRepository::GetByExternalId(Queue queue,
       external_id);
 }
 
+absl::StatusOr<EventWithStory> EventRepository::GetStory(int64_t id) {
+  return pg::FetchOne(
+      pool_, kStoryById,
+      pg::ReadOnly().IfNone(absl::NotFoundError(absl::StrCat("no event with id ", id))), id);
+}
+
+absl::StatusOr<EventWithStory> EventRepository::GetStoryByExternalId(
+    Queue queue, const std::string& external_id) {
+  return pg::FetchOne(
+      pool_, kStoryByExternal[queue],
+      pg::ReadOnly().IfNone(absl::NotFoundError(absl::StrCat(
+          "no event with external id '", external_id, "' in the ", QueueName(queue), " queue"))),
+      external_id);
+}
+
 absl::StatusOr<EventPage> EventRepository::List(const EventFilter& f) {
   std::optional<int> queue;
   if (f.queue) queue = QueueNumber(*f.queue);
@@ -326,8 +406,9 @@ absl::StatusOr<EventPage> EventRepository::List(const EventFilter& f) {
   if (f.before_id > 0) before = f.before_id;
   // One row more than the page tells whether another page follows.
   absl::StatusOr<std::vector<StoredEvent>> events =
-      pg::FetchAll(pool_, kList, pg::ReadOnly(), queue, status, type, PgTime(f.created_after),
-                   PgTime(f.created_before), before, f.page_size + 1);
+      pg::FetchAll(pool_, f.external_id.empty() ? kList : kListByExternal, pg::ReadOnly(), queue,
+                   status, type, PgTime(f.created_after), PgTime(f.created_before), before,
+                   f.page_size + 1, Opt(f.address), Opt(f.external_id), Opt(f.template_name));
   if (!events.ok()) return events.status();
   EventPage page{.events = *std::move(events)};
   if (static_cast<int>(page.events.size()) > f.page_size) {

@@ -17,6 +17,16 @@
 // index; the keys are also looked up in the older partitions (one probe each; the COPY path
 // falls back to the INSERT when one is found there).
 //
+// GetStory() / GetStoryByExternalId(): the event with its story (event_story.h) in ONE
+// statement: the event row, its template's name, its delivery log and its attempts (aggregated
+// as JSON). Nothing is written: a story costs the events that never failed no row.
+//
+// List() walks the primary key newest first (both queues merged) under the filter; an external
+// id is looked up through each partition's unique index instead (its own statement); an
+// address is compared by its key (address_key(), as the quarantine compares it: an email's
+// domain in any case, a phone number without separators); a template name matches the events
+// routed to any of that name's versions in the queue.
+//
 // CountOpen() counts the events still waiting, per queue and status, through the partial
 // indexes of migrations 0001/0002 (*_pending: status 0, *_delivering: status 1), so it reads
 // only those index entries: for the mc_queue_events gauge.
@@ -34,6 +44,7 @@
 #include "absl/types/span.h"
 #include "common/pg/connection_pool.h"
 #include "execution-service/events/event.h"
+#include "execution-service/events/event_story.h"
 
 namespace mc::execution {
 
@@ -53,6 +64,9 @@ class EventRepository {
   [[nodiscard]] absl::StatusOr<StoredEvent> GetById(int64_t id);
   [[nodiscard]] absl::StatusOr<StoredEvent> GetByExternalId(Queue queue,
                                                             const std::string& external_id);
+  [[nodiscard]] absl::StatusOr<EventWithStory> GetStory(int64_t id);
+  [[nodiscard]] absl::StatusOr<EventWithStory> GetStoryByExternalId(Queue queue,
+                                                                    const std::string& external_id);
   [[nodiscard]] absl::StatusOr<EventPage> List(const EventFilter& filter);
   [[nodiscard]] absl::StatusOr<OpenCounts> CountOpen();
 

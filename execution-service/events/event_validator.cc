@@ -187,4 +187,13 @@ absl::Status ValidateEvent(NewEvent& e, const IngestLimits& limits) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateEventFilter(const EventFilter& f) {
+  for (const TextLimit& t : {TextLimit{"address", f.address, 254, Unit::kOctets},
+                             TextLimit{"external_id", f.external_id, 255, Unit::kCharacters},
+                             TextLimit{"template_name", f.template_name, 64, Unit::kCharacters}}) {
+    if (absl::Status s = CheckText(t); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace mc::execution

@@ -36,6 +36,12 @@ struct IngestLimits {
 
 [[nodiscard]] absl::Status ValidateEvent(NewEvent& event, const IngestLimits& limits);
 
+// ListEvents' text filters, before anything is read: address at most 254 octets (an email's
+// limit, RFC 5321; phone numbers and push tokens in use are shorter), external_id at most 255
+// characters (as pushed), template_name at most 64 characters (a template's internal name);
+// none may hold a NUL. INVALID_ARGUMENT naming the field, as ValidateEvent.
+[[nodiscard]] absl::Status ValidateEventFilter(const EventFilter& filter);
+
 // The field named at the start of a validation message ("email: ..." -> "email"); "" if none.
 absl::string_view FieldOf(absl::string_view message);
 

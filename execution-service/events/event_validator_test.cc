@@ -227,6 +227,36 @@ TEST_CASE("ctx: at most the limit in bytes of its JSON form") {
         "ctx: too large: 208 bytes as JSON, limit 207 bytes");
 }
 
+TEST_CASE("ListEvents' text filters: address in octets, external id and template in characters") {
+  const auto message = [](const EventFilter& f) {
+    absl::Status s = ValidateEventFilter(f);
+    if (s.ok()) return std::string("ok");
+    CHECK(s.code() == absl::StatusCode::kInvalidArgument);
+    return std::string(s.message());
+  };
+  EventFilter f;
+  CHECK(message(f) == "ok");
+  f.address = std::string(254, 'a');
+  CHECK(message(f) == "ok");
+  f.address = Repeat("é", 127);  // 127 characters, 254 octets
+  CHECK(message(f) == "ok");
+  f.address += "a";
+  CHECK(message(f) == "address: longer than 254 octets");
+  f = {};
+  f.external_id = Repeat("é", 255);
+  CHECK(message(f) == "ok");
+  f.external_id += "a";
+  CHECK(message(f) == "external_id: longer than 255 characters");
+  f = {};
+  f.template_name = Repeat("é", 64);
+  CHECK(message(f) == "ok");
+  f.template_name += "a";
+  CHECK(message(f) == "template_name: longer than 64 characters");
+  f = {};
+  f.address = std::string("a\0b", 3);
+  CHECK(message(f) == "address: contains a NUL character");
+}
+
 TEST_CASE("FieldOf reads the field prefix") {
   CHECK(FieldOf("email: bad") == "email");
   CHECK(FieldOf("no field here") == "");

@@ -27,7 +27,8 @@ constexpr absl::string_view kNotOurs =
     "page_token: not a token ListEvents issued (pass next_page_token back unchanged)";
 constexpr absl::string_view kOtherFilter =
     "page_token: not a token ListEvents issued for this filter (queue, status, type, "
-    "created_after and created_before must stay as they were on the first page)";
+    "created_after, created_before, address, external_id and template_name must stay as they "
+    "were on the first page)";
 
 void PutBigEndian(uint64_t v, int bytes, std::string* out) {
   for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -45,8 +46,24 @@ void PutTime(const std::optional<absl::Time>& t, std::string* out) {
   PutBigEndian(static_cast<uint64_t>(nanos), 4, out);
 }
 
+void PutText(absl::string_view text, std::string* out) {
+  PutBigEndian(text.size(), 4, out);
+  out->append(text.data(), text.size());
+}
+
+// The filters added later (address, external_id, template_name), each only when set, as its
+// tag (the proto field number) and its length-prefixed text.
+void PutLaterFilter(char tag, absl::string_view text, std::string* out) {
+  if (text.empty()) return;
+  out->push_back(tag);
+  PutText(text, out);
+}
+
 // The filter's canonical form: every bound field, fixed-width or length-prefixed, so two
-// filters have the same form only when they are equal.
+// filters have the same form only when they are equal. The first five fields make a
+// self-delimiting prefix, the form tokens had before the later filters existed: a filter
+// without them keeps that form (its tokens, also those issued before, stay good), and one with
+// any of them appends tagged fields in tag order (no such token was ever issued without them).
 std::string CanonicalFilter(const EventFilter& f) {
   std::string out;
   out.push_back(f.queue ? static_cast<char>(*f.queue) : 0);
@@ -54,8 +71,10 @@ std::string CanonicalFilter(const EventFilter& f) {
   out.push_back(f.status ? static_cast<char>(*f.status) : 0);
   PutTime(f.created_after, &out);
   PutTime(f.created_before, &out);
-  PutBigEndian(f.type.size(), 4, &out);
-  out += f.type;
+  PutText(f.type, &out);
+  PutLaterFilter(8, f.address, &out);
+  PutLaterFilter(9, f.external_id, &out);
+  PutLaterFilter(10, f.template_name, &out);
   return out;
 }
 

@@ -4,10 +4,16 @@
 // A token is base64url without padding (76 characters) of 57 bytes: a version byte (1); the
 // keyset cursor (EventFilter::before_id, 8 bytes big-endian); the first 16 bytes of the SHA-256
 // of the filter's canonical form; and the HMAC-SHA256, under the instance's key, of a context
-// label and those 25 bytes. The filter bound is queue, status, type, created_after and
-// created_before; page_size is not (it may change from page to page: the cursor is an id, so
-// pages stay exact), nor before_id (that is the cursor). The cursor is not encrypted: a client
-// that decodes a token learns an event id it could read anyway; it cannot make one.
+// label and those 25 bytes. The filter bound is queue, status, type, created_after,
+// created_before, address, external_id and template_name; page_size is not (it may change from
+// page to page: the cursor is an id, so pages stay exact), nor before_id (that is the cursor).
+// The last three were added later: a filter that sets none of them has the canonical form it
+// had before (so tokens issued by an older instance, or by an older replica during a rolling
+// upgrade, are still taken for the same filter, and mean the same page), and a filter that
+// sets any of them has a longer form no older token matches (refused as another filter's; an
+// older replica, which ignores those fields, likewise refuses the newer tokens that carry them).
+// The cursor is not encrypted: a client that decodes a token learns an event id it could read
+// anyway; it cannot make one.
 //
 // Encode: the token for the page after `before_id` under `filter`; empty when before_id <= 0
 // (no next page). Decode: the before_id a token carries; 0 for an empty token (the first page).
