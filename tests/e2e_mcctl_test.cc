@@ -340,13 +340,23 @@ TEST_CASE("mcctl events, archiving and reports: what was pushed is what the repo
   CHECK(by_status["EVENT_STATUS_IGNORED_BY_DELIVERY"] == 1);
 
   Cli bounced = Expect(0, {"events", "get", absl::StrCat(bounce_id)});
-  CHECK(Contains(bounced.out, "status:   Delivery failed"));
-  CHECK(Contains(bounced.out, "address:  bounce-1@example.com"));
+  CHECK(Contains(bounced.out, "status:        Delivery failed"));
+  CHECK(Contains(bounced.out, "address:       bounce-1@example.com"));
+  CHECK(Contains(bounced.out, "tries:         1\n"));
+  CHECK(Contains(bounced.out, "last failure:  hard: 550 5.1.1"));
+  CHECK(Contains(bounced.out, "  delivery outcome  Delivery failed  "));
   json batch =
       Expect(0, {"events", "get", "--external-id", "batch-1", "--queue", "batch", "--json"}).Json();
   CHECK(batch["queue"] == "QUEUE_BATCH");
   CHECK(batch["status"] == "EVENT_STATUS_SENT");
   CHECK(batch["event"]["ctx"]["order"]["id"] == "A-1");
+  CHECK(Contains(batch["story"]["messageId"].get<std::string>(),
+                 absl::StrCat("<ev-batch-", Int(batch["id"]), "@")));
+  CHECK(batch["story"]["timeline"].back()["step"] == "TIMELINE_STEP_FINAL");
+  Cli by_address = Expect(0, {"events", "list", "--address", "BOUNCE-1@example.com"});
+  CHECK(Contains(by_address.out, "No events."));  // the local part is compared as given
+  by_address = Expect(0, {"events", "list", "--address", "bounce-1@EXAMPLE.COM", "--json"});
+  CHECK(by_address.Json()["events"].size() == 2);  // the bounce and the one it quarantined
   Cli failed = Expect(0, {"events", "list", "--status", "failed"});
   CHECK(Contains(failed.out, "bounce-1@example.com"));
   CHECK_FALSE(Contains(failed.out, "user0@a.test"));

@@ -1,10 +1,9 @@
 // mcctl events: push events from a JSON file (one object or an array, the proto JSON mapping
-// of messagecenter.v1.Event), get one, list them, on the execution instance.
-#include <google/protobuf/util/json_util.h>
-
+// of messagecenter.v1.Event), get one with its story, list them, on the execution instance.
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "control-service/mcctl/commands.h"
+#include "control-service/mcctl/event_story_view.h"
 #include "control-service/mcctl/exit_codes.h"
 #include "control-service/mcctl/input_files.h"
 #include "control-service/mcctl/names.h"
@@ -21,25 +20,6 @@ constexpr int kPushBatch = 1000;
 
 std::unique_ptr<v1::EventService::Stub> Stub(const Invocation& inv) {
   return v1::EventService::NewStub(inv.conn().channel());
-}
-
-std::string Address(const v1::Event& e) {
-  switch (e.wished_channel()) {
-    case v1::CHANNEL_SMS:
-      return e.mobile_phone();
-    case v1::CHANNEL_IOS:
-    case v1::CHANNEL_ANDROID:
-      return e.device_token();
-    default:
-      return e.email();
-  }
-}
-
-std::string CtxJson(const v1::Event& e) {
-  if (!e.has_ctx()) return "-";
-  std::string json;
-  (void)google::protobuf::util::MessageToJsonString(e.ctx(), &json);
-  return json;
 }
 
 int PushOne(Invocation& inv, v1::Queue queue, const v1::Event& event) {
@@ -135,25 +115,8 @@ int Get(Invocation& inv) {
   }
   v1::StoredEvent resp;
   grpc::Status s = Stub(inv)->GetEvent(inv.Context().get(), req, &resp);
-  if (auto code = inv.Finish(s, resp)) return *code;
-  const v1::Event& e = resp.event();
-  FieldList fields;
-  fields.Add("id", absl::StrCat(resp.id()))
-      .Add("queue", QueueName(resp.queue()))
-      .Add("status", EventStatusName(resp.status()))
-      .Add("type", e.type())
-      .Add("channel", ChannelName(e.wished_channel()))
-      .Add("address", Address(e));
-  if (!e.external_id().empty()) fields.Add("external id", e.external_id());
-  if (!e.origin().empty()) fields.Add("origin", e.origin());
-  if (!e.language().empty()) fields.Add("language", e.language());
-  if (!e.country().empty()) fields.Add("country", e.country());
-  if (e.has_scheduled()) fields.Add("scheduled", FormatTimestamp(e.scheduled()));
-  if (e.has_expiration()) fields.Add("expiration", FormatTimestamp(e.expiration()));
-  fields.Add("created", FormatTimestamp(resp.created()))
-      .Add("updated", FormatTimestamp(resp.updated()))
-      .Add("ctx", CtxJson(e))
-      .Print(inv.out());
+  if (auto code = inv.Finish(s, resp)) return *code;  // with --json: the proto JSON, story too
+  PrintEvent(resp, inv.out());
   return kExitOk;
 }
 
@@ -179,6 +142,9 @@ int List(Invocation& inv) {
     req.set_queue(*queue);
   }
   req.set_type(f.Get("type"));
+  req.set_address(f.Get("address"));
+  req.set_external_id(f.Get("external-id"));
+  req.set_template_name(f.Get("template"));
   auto stub = Stub(inv);
   v1::ListEventsResponse all;
   while (all.events_size() < *limit) {
@@ -205,7 +171,7 @@ int List(Invocation& inv) {
            {"UPDATED"}});
   for (const v1::StoredEvent& e : all.events()) {
     t.AddRow({absl::StrCat(e.id()), QueueName(e.queue()), e.event().type(),
-              EventStatusName(e.status()), Address(e.event()),
+              EventStatusName(e.status()), ChannelAddressOf(e.event()),
               e.event().external_id().empty() ? "-" : e.event().external_id(),
               FormatTimestamp(e.created()), FormatTimestamp(e.updated())});
   }
@@ -233,7 +199,8 @@ std::vector<CommandSpec> EventCommands() {
       {"events",
        "get",
        "[ID]",
-       "Show one event, by id or by external id.",
+       "Show one event and its story (template, Message-ID, tries, failures, timeline), by id "
+       "or by external id.",
        {{"external-id", "KEY", "find it by its external id (with --queue)"},
         {"queue", "rt|batch", "the queue of --external-id"}},
        0,
@@ -248,6 +215,10 @@ std::vector<CommandSpec> EventCommands() {
          "pending, pending-delivery, sent, ignored, failed, not-taken, expired"},
         {"type", "TYPE", "this event type only"},
         {"queue", "rt|batch", "this queue only"},
+        {"address", "ADDRESS",
+         "to this address only (email domain in any case, phone separators ignored)"},
+        {"external-id", "KEY", "this external id only"},
+        {"template", "NAME", "routed to this template (internal name) only"},
         {"limit", "N", "at most N events (default 50)"}},
        0,
        0,

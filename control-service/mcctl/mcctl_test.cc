@@ -7,6 +7,7 @@
 #include "control-service/mcctl/arg_parser.h"
 #include "control-service/mcctl/cli.h"
 #include "control-service/mcctl/client_settings.h"
+#include "control-service/mcctl/event_story_view.h"
 #include "control-service/mcctl/exit_codes.h"
 #include "control-service/mcctl/names.h"
 #include "control-service/mcctl/table.h"
@@ -144,6 +145,88 @@ TEST_CASE("names: words in, words out") {
   CHECK(FormatTimestamp(ts) == "1970-01-02T00:00:00Z");
 }
 
+namespace v1 = messagecenter::v1;
+
+google::protobuf::Timestamp Ts(int64_t seconds, int32_t millis = 0) {
+  google::protobuf::Timestamp ts;
+  ts.set_seconds(seconds);
+  ts.set_nanos(millis * 1000000);
+  return ts;
+}
+
+TEST_CASE("events get prints the story: a header, then the timeline oldest first") {
+  v1::StoredEvent e;
+  e.set_id(42);
+  e.set_queue(v1::QUEUE_REAL_TIME);
+  e.set_status(v1::EVENT_STATUS_SENT);
+  e.mutable_event()->set_type("SHIP");
+  e.mutable_event()->set_email("someone@Example.TEST");
+  e.mutable_event()->set_mobile_phone("+33612345678");
+  *e.mutable_created() = Ts(86400);
+  *e.mutable_updated() = Ts(86402);
+  v1::EventStory* s = e.mutable_story();
+  s->set_template_name("shipped");
+  s->set_template_version(3);
+  s->set_message_id("<ev-rt-42@mc.test>");
+  s->set_tries(2);
+  s->set_last_failure_type(v1::FAILURE_TYPE_SOFT);
+  s->set_last_failure_reason("451 later");
+  const auto add = [&](v1::TimelineStep step, v1::EventStatus status, int64_t seconds, int millis) {
+    v1::TimelineEntry* t = s->add_timeline();
+    t->set_step(step);
+    t->set_status(status);
+    *t->mutable_at() = Ts(seconds, millis);
+    return t;
+  };
+  add(v1::TIMELINE_STEP_RECEIVED, v1::EVENT_STATUS_PENDING, 86400, 0);
+  add(v1::TIMELINE_STEP_TAKEN_UP, v1::EVENT_STATUS_PENDING_DELIVERY, 86400, 5);
+  v1::TimelineEntry* retried =
+      add(v1::TIMELINE_STEP_RETRIED, v1::EVENT_STATUS_PENDING_DELIVERY, 86400, 250);
+  retried->set_try_number(1);
+  retried->set_failure_type(v1::FAILURE_TYPE_SOFT);
+  retried->set_reason("451 later");
+  *retried->mutable_next_try() = Ts(86401);
+  add(v1::TIMELINE_STEP_DELIVERY_OUTCOME, v1::EVENT_STATUS_SENT, 86401, 500)->set_try_number(2);
+  add(v1::TIMELINE_STEP_FINAL, v1::EVENT_STATUS_SENT, 86402, 0);
+  std::ostringstream out;
+  PrintEvent(e, out);
+  CHECK(out.str() ==
+        "id:            42\n"
+        "queue:         rt\n"
+        "status:        Sent\n"
+        "type:          SHIP\n"
+        "template:      shipped@3\n"
+        "channel:       email\n"
+        "address:       someone@Example.TEST\n"
+        "message-id:    <ev-rt-42@mc.test>\n"
+        "tries:         2\n"
+        "next try:      -\n"
+        "last failure:  soft: 451 later\n"
+        "created:       1970-01-02T00:00:00Z\n"
+        "updated:       1970-01-02T00:00:02Z\n"
+        "ctx:           -\n"
+        "\n"
+        "TIME                      STEP              STATUS            TRY  REASON\n"
+        "1970-01-02T00:00:00.000Z  received          Pending\n"
+        "1970-01-02T00:00:00.005Z  taken up          Pending delivery\n"
+        "1970-01-02T00:00:00.250Z  retried           Pending delivery    1  soft: 451 later; next "
+        "try 1970-01-02T00:00:01.000Z\n"
+        "1970-01-02T00:00:01.500Z  delivery outcome  Sent                2\n"
+        "1970-01-02T00:00:02.000Z  final             Sent\n");
+
+  // Before it is routed: dashes, and the address of its wished channel.
+  v1::StoredEvent pending;
+  pending.mutable_event()->set_wished_channel(v1::CHANNEL_SMS);
+  pending.mutable_event()->set_mobile_phone("+33612345678");
+  std::ostringstream bare;
+  PrintEvent(pending, bare);
+  CHECK(bare.str().find("template:      -\n") != std::string::npos);
+  CHECK(bare.str().find("address:       +33612345678\n") != std::string::npos);
+  CHECK(bare.str().find("last failure:  -\n") != std::string::npos);
+  CHECK(bare.str().find("TIME") == std::string::npos);  // no timeline, no table
+  CHECK(TimelineStepName(v1::TIMELINE_STEP_UNSPECIFIED) == "step 0");
+}
+
 TEST_CASE("usage errors exit 2 and say what is expected; help exits 0") {
   Result r = Run({});
   CHECK(r.code == 2);
@@ -180,6 +263,14 @@ TEST_CASE("usage errors exit 2 and say what is expected; help exits 0") {
   r = Run({"templates", "create", "--help"});
   CHECK(r.code == 0);
   CHECK(r.out.find("--seed ADDRESS=JSON_FILE") != std::string::npos);
+  r = Run({"events", "list", "--help"});
+  CHECK(r.code == 0);
+  CHECK(r.out.find("--address ADDRESS") != std::string::npos);
+  CHECK(r.out.find("--external-id KEY") != std::string::npos);
+  CHECK(r.out.find("--template NAME") != std::string::npos);
+  r = Run({"events", "get", "--help"});
+  CHECK(r.code == 0);
+  CHECK(r.out.find("its story") != std::string::npos);
   r = Run({"events", "push", "--queue", "nope", "/dev/null"});
   CHECK(r.code == 2);
   CHECK(r.err.find("--queue: 'nope' is not a queue (one of rt, batch)") != std::string::npos);
