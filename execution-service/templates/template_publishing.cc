@@ -13,6 +13,8 @@ absl::StatusOr<std::vector<PublishedTemplate>> TemplatePublishing::Publish(
   if (!workflows.ok()) return workflows.status();
   std::vector<std::string> not_started;
   for (const WorkflowInfo& w : *workflows) {
+    // The message workflows; webhooks stopped do not stop messages (they wait in the outbox).
+    if (w.internal_name == kWebhookDelivery) continue;
     if (w.state != WorkflowState::kStarted) {
       not_started.push_back(absl::StrCat(w.internal_name, " (", WorkflowStateName(w.state), ")"));
     }
