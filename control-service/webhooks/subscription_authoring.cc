@@ -324,8 +324,13 @@ absl::StatusOr<std::vector<InstanceOutcome>> SubscriptionAuthoring::PublishAll()
                     {"version", p.version},
                     {"account", target.account},
                     {"error", answer.status().message()}});
-      // Out of reach: the next ones would only wait for their deadline too.
-      if (answer.status().code() == absl::StatusCode::kUnavailable) break;
+      // UNAVAILABLE is also an instance's own answer (a URL whose host does not resolve now):
+      // only when the instance itself is out of reach would the next ones just wait for
+      // their deadline too.
+      if (answer.status().code() == absl::StatusCode::kUnavailable &&
+          !gateway_.ListSubscriptions(target).ok()) {
+        break;
+      }
     }
     std::string message =
         absl::StrCat("published ", taken, " of ", publications.size(), " subscriptions");

@@ -446,6 +446,33 @@ TEST_CASE("states, resume and replay ask each instance; republication fills a ne
   CHECK(e.puts[0].secrets.size() == 1);
 }
 
+TEST_CASE("republication stops at an instance out of reach, not at one answering UNAVAILABLE") {
+  Fixture f;
+  REQUIRE(f.authoring.Create(Fixture::Hook("one"), "").ok());
+  REQUIRE(f.authoring.Create(Fixture::Hook("two"), "").ok());
+  // exec_b answers itself, for every subscription: its URL's host does not resolve now.
+  f.gateway.Change(Endpoint("exec_b"), [](Instance& i) {
+    i.put_subscription = absl::UnavailableError(
+        "execution instance 'exec_b' at exec_b:50051 is unreachable: subscription.url: no "
+        "address");
+  });
+  const size_t before = f.gateway.calls().size();
+  absl::StatusOr<std::vector<InstanceOutcome>> published = f.authoring.PublishAll();
+  REQUIRE(published.ok());
+  std::vector<std::string> calls = f.gateway.calls();
+  calls.erase(calls.begin(), calls.begin() + static_cast<std::ptrdiff_t>(before));
+  std::sort(calls.begin(), calls.end());
+  CHECK(calls ==
+        std::vector<std::string>{"ListSubscriptions exec_b", "ListSubscriptions exec_b",
+                                 "ListSubscriptions exec_c", "PutSubscription one v1 exec_a",
+                                 "PutSubscription one v1 exec_b", "PutSubscription one v1 exec_c",
+                                 "PutSubscription two v1 exec_a", "PutSubscription two v1 exec_b"});
+  CHECK((*published)[1].message.rfind("published 0 of 2 subscriptions: subscription 'one': ", 0) ==
+        0);
+  CHECK((*published)[2].message.rfind("published 0 of 2 subscriptions: subscription 'one': ", 0) ==
+        0);
+}
+
 TEST_CASE("an instance keeping a newer version says so") {
   Fixture f;
   REQUIRE(f.authoring.Create(Fixture::Hook(), "").ok());
