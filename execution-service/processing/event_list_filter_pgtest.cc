@@ -4,9 +4,11 @@
 // separators), an external id exactly (in either queue), a template by its internal name (any
 // version); combined with the other filters and with paging, under the page tokens.
 #include <catch2/catch.hpp>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
+#include "common/pg/execute.h"
 #include "common/testing/shared_postgres.h"
 #include "execution-service/events/event_repository.h"
 #include "execution-service/events/event_validator.h"
@@ -194,6 +196,57 @@ TEST_CASE_METHOD(Fixture, "filters page newest first under tokens bound to them"
   EventFilter without = first;
   without.template_name.clear();
   CHECK(codec->Decode(issued, without).status().code() == absl::StatusCode::kInvalidArgument);
+}
+
+// The generic plan of a statement the pool prepared, for the arguments given as SQL literals.
+std::string GenericPlan(pg::ConnectionPool& pool, const std::string& execute) {
+  absl::StatusOr<std::string> plan =
+      pg::WithConnection(pool, [&](pqxx::connection& c) -> absl::StatusOr<std::string> {
+        pqxx::work tx(c);
+        tx.exec("SET LOCAL plan_cache_mode = force_generic_plan");
+        std::string out;
+        for (const pqxx::row& row : tx.exec("EXPLAIN EXECUTE " + execute)) {
+          out += row[0].as<std::string>() + "\n";
+        }
+        return out;
+      });
+  INFO(plan.status());
+  REQUIRE(plan.ok());
+  return *plan;
+}
+
+TEST_CASE_METHOD(Fixture, "an external id is read through the partitions' unique indexes") {
+  std::vector<NewEvent> many(3000);
+  for (size_t i = 0; i < many.size(); ++i) {
+    many[i].type = "SHIP";
+    many[i].email = "a@example.test";
+    many[i].external_id = "order-" + std::to_string(i);
+  }
+  REQUIRE(events.InsertBatch(Queue::kRealTime, many).ok());
+  REQUIRE(pg::WithConnection(pool, [](pqxx::connection& c) {
+            pqxx::nontransaction(c).exec("ANALYZE rt_events");
+            return absl::OkStatus();
+          }).ok());
+  // One connection, on which both list statements have run (libpqxx 6 prepares a statement on
+  // the server when it is first used).
+  pg::ConnectionPool one{{.dsn = testing::SharedPostgresDsn(), .schema = schema, .size = 1}};
+  EventRepository on_one(one);
+  EventFilter f;
+  f.external_id = "order-7";
+  absl::StatusOr<EventPage> found = on_one.List(f);
+  REQUIRE(found.ok());
+  CHECK(found->events.size() == 1);
+  REQUIRE(on_one.List({}).ok());
+  // Every argument as the handler passes it for a bare external-id filter: NULLs, the limit.
+  const std::string by_key = GenericPlan(
+      one, "events_list_external(NULL, NULL, NULL, NULL, NULL, NULL, 101, NULL, 'order-7', NULL)");
+  INFO(by_key);
+  CHECK(by_key.find("rt_events_p0_external_id") != std::string::npos);
+  // The statement of the other filters walks the primary key instead.
+  const std::string walk =
+      GenericPlan(one, "events_list(NULL, NULL, NULL, NULL, NULL, NULL, 101, NULL, NULL, NULL)");
+  INFO(walk);
+  CHECK(walk.find("_external_id") == std::string::npos);
 }
 
 }  // namespace
