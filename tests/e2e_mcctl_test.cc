@@ -343,7 +343,7 @@ TEST_CASE("mcctl events, archiving and reports: what was pushed is what the repo
   CHECK(Contains(bounced.out, "status:        Delivery failed"));
   CHECK(Contains(bounced.out, "address:       bounce-1@example.com"));
   CHECK(Contains(bounced.out, "tries:         1\n"));
-  CHECK(Contains(bounced.out, "last failure:  hard: 550 5.1.1"));
+  CHECK(Contains(bounced.out, "last failure:  hard: SMTP 550 5.1.1"));
   CHECK(Contains(bounced.out, "  delivery outcome  Delivery failed  "));
   json batch =
       Expect(0, {"events", "get", "--external-id", "batch-1", "--queue", "batch", "--json"}).Json();
