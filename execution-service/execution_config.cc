@@ -25,10 +25,10 @@ absl::Status CheckExecutionConfig(const ExecutionConfig& c) {
   }
   if (c.webhook_timeout_ms < 1 || c.webhook_max_retry_hours < 0 || c.webhook_retry_base_ms < 1 ||
       c.webhook_retry_cap_ms < c.webhook_retry_base_ms || c.webhook_pause_after_seconds < 1 ||
-      c.webhook_endpoint_concurrency < 1 || c.webhook_batch < 1) {
+      c.webhook_endpoint_concurrency < 1 || c.webhook_batch < 1 || c.webhook_lease_seconds < 1) {
     return absl::InvalidArgumentError(
-        "--webhook_*: timeout, retry base, pause, concurrency and batch must be positive, the "
-        "retry cap at least the base");
+        "--webhook_*: timeout, retry base, pause, concurrency, batch and lease must be positive, "
+        "the retry cap at least the base");
   }
   if (c.partition_period_seconds < 1) {
     return absl::InvalidArgumentError("--partition_period_seconds must be at least 1");
@@ -120,6 +120,9 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
   flags.Int("webhook_endpoint_concurrency", &c.webhook_endpoint_concurrency,
             "concurrent POSTs per webhook endpoint on this replica");
   flags.Int("webhook_batch", &c.webhook_batch, "webhooks claimed per webhookDelivery run");
+  flags.Int("webhook_lease_seconds", &c.webhook_lease_seconds,
+            "how long a replica may hold claimed webhooks before they are sent again (by any "
+            "replica, e.g. after a crash); longer than a run's POSTs take");
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) return s;
   if (absl::Status s = config::FinishServiceFlags(flags, &c); !s.ok()) return s;
   if (c.help) return c;

@@ -56,6 +56,7 @@ struct ExecutionConfig : config::ServiceFlags {
   int webhook_pause_after_seconds = 3600;
   int webhook_endpoint_concurrency = 4;
   int webhook_batch = 500;
+  int webhook_lease_seconds = 300;
 };
 
 // INVALID_ARGUMENT naming the flag for unknown flags, bad values or a missing --pg_dsn.

@@ -215,6 +215,7 @@ class ExecutionInstance {
       outbox_,
       webhook_dispatch_,
       {.batch_size = config_.webhook_batch,
+       .lease = absl::Seconds(config_.webhook_lease_seconds),
        .endpoint_concurrency = config_.webhook_endpoint_concurrency,
        .pause_after = absl::Seconds(config_.webhook_pause_after_seconds)},
       webhook_wake_,
