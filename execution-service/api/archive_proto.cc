@@ -5,6 +5,26 @@
 
 namespace mc::execution {
 namespace v1 = messagecenter::v1;
+namespace {
+
+v1::FailureType FailureTypeToProto(const std::string& type) {
+  if (type == "hard") return v1::FAILURE_TYPE_HARD;
+  if (type == "soft") return v1::FAILURE_TYPE_SOFT;
+  return v1::FAILURE_TYPE_UNSPECIFIED;
+}
+
+// A retried soft failure as its timeline entry: the event stays Pending delivery.
+void RetryToProto(const ArchivedRetry& r, v1::TimelineEntry* p) {
+  TimeToProto(r.tried, p->mutable_at());
+  p->set_step(v1::TIMELINE_STEP_RETRIED);
+  p->set_status(v1::EVENT_STATUS_PENDING_DELIVERY);
+  p->set_try_number(r.try_number);
+  p->set_failure_type(FailureTypeToProto(r.failure_type));
+  p->set_reason(r.reason);
+  if (r.next_try) TimeToProto(*r.next_try, p->mutable_next_try());
+}
+
+}  // namespace
 
 ArchiveCursor ArchiveCursorFromProto(const v1::ArchiveCursor& p) {
   return {.xid = p.xid(), .queue = p.queue(), .id = p.id()};
@@ -52,6 +72,8 @@ void ArchivedEventToProto(const ArchivedEvent& e, v1::ArchivedEvent* p) {
     TimeToProto(l.logged, pl->mutable_logged());
   }
   ArchiveCursorToProto(e.cursor, p->mutable_cursor());
+  for (const ArchivedRetry& r : e.retries) RetryToProto(r, p->add_retries());
+  p->set_message_id(e.message_id);
 }
 
 void ArchivePageToProto(const ArchivePage& page, v1::ExportArchivePage* p) {

@@ -57,6 +57,16 @@ struct ArchivedDeliveryLog {
   absl::Time logged;
 };
 
+// A soft failure that was tried again (delivery_attempts, migration 0008): the try that failed,
+// the server's reply, when it failed and when the next try was due.
+struct ArchivedRetry {
+  int try_number = 0;        // from 1
+  std::string failure_type;  // "soft" (a retried failure is never hard)
+  std::string reason;
+  absl::Time tried;
+  std::optional<absl::Time> next_try;
+};
+
 // An event in a final status, as the control instance archives it.
 struct ArchivedEvent {
   int64_t id = 0;
@@ -74,6 +84,8 @@ struct ArchivedEvent {
   absl::Time finished;               // reached its final status
   std::optional<ArchivedDeliveryLog> delivery_log;
   ArchiveCursor cursor;
+  std::vector<ArchivedRetry> retries;  // oldest first; the try that ended delivery is the log
+  std::string message_id;              // the delivery log's; empty without one
 };
 
 struct ArchivePage {

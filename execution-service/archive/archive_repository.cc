@@ -1,5 +1,7 @@
 #include "execution-service/archive/archive_repository.h"
 
+#include <nlohmann/json.hpp>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -15,7 +17,7 @@ namespace {
 constexpr char kPageBranch[] = R"sql((SELECT {Q}::smallint AS queue, e.id, e.final_xid,
     e.event_type, e.wished_channel,
     channel_address(e.wished_channel, e.email, e.mobile_phone, e.device_token) AS address,
-    e.external_id, e.status, e.template_id, e.template_version, e.tries, e.created_at,
+    e.external_id, e.status, e.template_id, e.template_version, e.tries, e.errors, e.created_at,
     e.routed_at, e.updated_at
   FROM {T} e
   WHERE e.final_xid IS NOT NULL AND (e.final_xid, e.id) > ($1::xid8, {A}::bigint)
@@ -25,6 +27,11 @@ constexpr char kPageBranch[] = R"sql((SELECT {Q}::smallint AS queue, e.id, e.fin
 
 // $1 cursor xid, $2 real-time id threshold, $3 batch id threshold, $4 limit.
 // horizon: the oldest transaction still running when the statement's snapshot was taken.
+// retries: the event's soft failures tried again (delivery_attempts), oldest first, as one JSON
+// array of [try_number, failure_type, reason, tried_us, next_try_us] per attempt; NULL when
+// none. The statement that inserts an attempt also counts it in the event's `errors`, so an
+// event with none (nearly all of them) is not even looked up: the CASE runs the subquery only
+// for events with errors (a LATERAL join instead would set up its aggregate for every row).
 constexpr char kPageSql[] = R"sql(
 WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
 page AS ({RT} UNION ALL {BATCH} ORDER BY 3, 1, 2 LIMIT $4)
@@ -40,7 +47,13 @@ SELECT p.queue, p.id, p.final_xid::text AS final_xid, p.event_type, p.wished_cha
   coalesce(l.failure_reason, '') AS log_failure_reason, l.tries AS log_tries,
   coalesce(l.message_id, '') AS log_message_id,
   coalesce(l.template_version, 0) AS log_template_version,
-  (extract(epoch FROM l.created_at) * 1000000)::bigint AS log_us
+  (extract(epoch FROM l.created_at) * 1000000)::bigint AS log_us,
+  CASE WHEN p.errors > 0 THEN (
+    SELECT json_agg(json_build_array(a.try_number, a.failure_type, a.reason,
+                                     (extract(epoch FROM a.tried_at) * 1000000)::bigint,
+                                     (extract(epoch FROM a.next_try_at) * 1000000)::bigint)
+                    ORDER BY a.try_number)::text
+    FROM delivery_attempts a WHERE a.event_id = p.id AND a.queue = p.queue) END AS retries
 FROM page p
 LEFT JOIN templates t ON t.id = p.template_id
 LEFT JOIN delivery_logs l ON l.queue = p.queue AND l.event_id = p.id
@@ -73,6 +86,21 @@ uint64_t Xid(const pg::Row& r, absl::string_view column) {
   return xid;
 }
 
+// The retries column (see kPageSql). It comes from PostgreSQL's json_agg, so it is well formed;
+// a parse error would throw inside the pool (INTERNAL).
+std::vector<ArchivedRetry> RetriesFromJson(const std::string& text) {
+  std::vector<ArchivedRetry> retries;
+  for (const nlohmann::json& a : nlohmann::json::parse(text)) {
+    ArchivedRetry& retry = retries.emplace_back();
+    retry.try_number = a.at(0).get<int>();
+    retry.failure_type = a.at(1).get<std::string>();
+    retry.reason = a.at(2).get<std::string>();
+    retry.tried = absl::FromUnixMicros(a.at(3).get<int64_t>());
+    if (!a.at(4).is_null()) retry.next_try = absl::FromUnixMicros(a.at(4).get<int64_t>());
+  }
+  return retries;
+}
+
 ArchivedEvent EventFromRow(const pg::Row& r) {
   ArchivedEvent e;
   e.queue = QueueFromNumber(r.Get<int>("queue"));
@@ -101,7 +129,9 @@ ArchivedEvent EventFromRow(const pg::Row& r) {
     l.message_id = r.Get<std::string>("log_message_id");
     l.template_version = r.Get<int>("log_template_version");
     l.logged = r.Micros("log_us");
+    e.message_id = l.message_id;
   }
+  if (!r.IsNull("retries")) e.retries = RetriesFromJson(r.Get<std::string>("retries"));
   return e;
 }
 

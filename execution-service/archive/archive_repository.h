@@ -2,10 +2,11 @@
 // reads the acknowledged cursor; it drops partitions, see partition_repository.h).
 //
 // ReadFinalEvents: final events after a cursor in export order (final_xid, queue, id), both
-// queues, with their delivery log and template name. Only events whose final_xid is below the
-// oldest transaction still running (pg_snapshot_xmin of the statement's snapshot) are read:
-// every transaction below it has ended, so no event can later commit behind a cursor handed out
-// (no gaps), and a transaction still running holds the export back until it ends.
+// queues, with their delivery log, template name and retried soft failures (delivery_attempts,
+// aggregated in the same statement: still one round trip per page). Only events whose final_xid
+// is below the oldest transaction still running (pg_snapshot_xmin of the statement's snapshot)
+// are read: every transaction below it has ended, so no event can later commit behind a cursor
+// handed out (no gaps), and a transaction still running holds the export back until it ends.
 // Acknowledge: moves the acknowledged cursor forward (never back). A cursor whose xid is not
 // below the current horizon cannot come from this instance's export: INVALID_ARGUMENT.
 // Each call is one statement, its own transaction (one round trip).

@@ -240,6 +240,56 @@ TEST_CASE_METHOD(Fixture, "final events are exported in order, with cursors and 
   }
 }
 
+TEST_CASE_METHOD(Fixture, "an exported event carries its retried soft failures and Message-ID") {
+  REQUIRE(instance.Initialize("exec1", false).ok());
+  const int64_t retried = Push(Queue::kBatch, kWithTemplate);
+  const int64_t plain = Push(Queue::kBatch, kWithTemplate);
+  RouteResult routed = Route(Queue::kBatch);
+  REQUIRE(routed.to_deliver.size() == 2);
+  // Two soft failures of `retried`, each tried again, by the delivery workflow's own statement.
+  for (int try_number : {1, 2}) {
+    REQUIRE(processing
+                .RecordOutcomes(Queue::kBatch, {}, {},
+                                {{.event_id = retried,
+                                  .delay = absl::Seconds(30 * try_number),
+                                  .try_number = try_number,
+                                  .reason = absl::StrCat("451 busy ", try_number),
+                                  .address = "user@example.com",
+                                  .message_id = absl::StrCat("<try-", try_number, "@t>")}})
+                .ok());
+  }
+  REQUIRE(processing
+              .RecordOutcomes(Queue::kBatch,
+                              {{retried, 0, "user@example.com", routed.to_deliver[0].template_id, 1,
+                                EventStatus::kSent, "", "", 3, "<ev-retried@t>"},
+                               {plain, 0, "user@example.com", routed.to_deliver[0].template_id, 1,
+                                EventStatus::kSent, "", "", 1, "<ev-plain@t>"}},
+                              {}, {})
+              .ok());
+  REQUIRE(processing.ApplyDeliveryStatuses(1000).ok());
+
+  std::vector<ArchivePage> pages = Export({}, 1000);
+  REQUIRE(Ids(pages) == std::vector<int64_t>{retried, plain});
+  const ArchivedEvent& r = pages[0].events[0];
+  CHECK(r.tries == 3);
+  CHECK(r.message_id == "<ev-retried@t>");
+  REQUIRE(r.retries.size() == 2);
+  for (int i = 0; i < 2; ++i) {
+    const ArchivedRetry& a = r.retries[i];
+    CHECK(a.try_number == i + 1);
+    CHECK(a.failure_type == "soft");
+    CHECK(a.reason == absl::StrCat("451 busy ", i + 1));
+    REQUIRE(a.next_try.has_value());
+    CHECK(*a.next_try - a.tried == absl::Seconds(30 * (i + 1)));  // both now() of one statement
+    CHECK(a.tried >= r.created);
+    CHECK(a.tried <= r.finished);
+  }
+  CHECK(r.retries[0].tried <= r.retries[1].tried);
+  const ArchivedEvent& p = pages[0].events[1];
+  CHECK(p.retries.empty());
+  CHECK(p.message_id == "<ev-plain@t>");
+}
+
 TEST_CASE_METHOD(Fixture, "a final status still uncommitted holds the export back: no gap") {
   REQUIRE(instance.Initialize("exec1", false).ok());
   const int64_t before = Push(Queue::kRealTime, kWithoutTemplate);
