@@ -60,20 +60,25 @@ constexpr char kLastArchivedSql[] =
 constexpr char kListRunsSql[] =
     "SELECT {R} FROM archive_runs WHERE workflow = $1 ORDER BY id DESC LIMIT $2";
 
-// One page, one statement: events, logs, the run's counters and the cursor (only forward).
+// One page, one statement: events (with their story: Message-ID, last failure, when the relay
+// answered, retries), logs, the run's counters and the cursor (only forward). A rerun's rows
+// already archived are skipped whole, retries included (they live on the event row).
 constexpr char kStorePageSql[] = R"sql(
 WITH ev AS (
   INSERT INTO archived_events (account, remote_id, instance_id, queue, event_type, channel,
     address, external_id, status, template_name, template_version, tries, created_at, routed_at,
-    finished_at)
+    finished_at, message_id, failure_type, failure_reason, handed_to_relay_at, retries)
   SELECT $1, r.id, $2, r.queue, r.event_type, r.channel, r.address, r.external_id, r.status,
     r.template_name, r.template_version, r.tries,
     timestamptz 'epoch' + r.created * interval '1 microsecond',
     timestamptz 'epoch' + r.routed * interval '1 microsecond',
-    timestamptz 'epoch' + r.finished * interval '1 microsecond'
+    timestamptz 'epoch' + r.finished * interval '1 microsecond',
+    r.message_id, r.failure_type, r.failure_reason,
+    timestamptz 'epoch' + r.relayed * interval '1 microsecond', coalesce(r.retries, '[]')
   FROM jsonb_to_recordset($3::jsonb) AS r(id bigint, queue smallint, event_type text,
     channel smallint, address text, external_id text, status smallint, template_name text,
-    template_version integer, tries integer, created bigint, routed bigint, finished bigint)
+    template_version integer, tries integer, created bigint, routed bigint, finished bigint,
+    message_id text, failure_type text, failure_reason text, relayed bigint, retries jsonb)
   ON CONFLICT (account, remote_id) DO NOTHING
   RETURNING 1),
 lg AS (
@@ -220,6 +225,34 @@ absl::StatusOr<ArchivingWorkflow> ChangeAndGet(pg::ConnectionPool& pool, const s
   return **std::move(w);
 }
 
+nlohmann::json Micros(const std::optional<absl::Time>& t) {
+  return t ? nlohmann::json(absl::ToUnixMicros(*t)) : nlohmann::json();
+}
+
+// The last failure of an event's story: its delivery log's when delivery failed (or expired),
+// else the last retried soft failure's (an event sent at its third try failed softly before);
+// none when it never failed.
+std::pair<std::string, std::string> LastFailure(const ArchivedEvent& e) {
+  if (e.log && !e.log->failure_type.empty()) {
+    return {e.log->failure_type, e.log->failure_reason};
+  }
+  if (!e.retries.empty()) return {e.retries.back().failure_type, e.retries.back().reason};
+  return {"", ""};
+}
+
+// As migration 0006 documents the column.
+nlohmann::json RetriesJson(const std::vector<ArchivedRetry>& retries) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const ArchivedRetry& r : retries) {
+    out.push_back({{"try", r.try_number},
+                   {"type", r.failure_type},
+                   {"reason", r.reason},
+                   {"at", absl::ToUnixMicros(r.at)},
+                   {"next", Micros(r.next_try)}});
+  }
+  return out;
+}
+
 std::string Json(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -309,6 +342,7 @@ absl::StatusOr<CopiedRows> ArchivingRepository::StorePage(const std::string& wor
                                                           const ArchivePage& page) {
   nlohmann::json events = nlohmann::json::array(), logs = nlohmann::json::array();
   for (const ArchivedEvent& e : page.events) {
+    const auto [failure_type, failure_reason] = LastFailure(e);
     events.push_back(
         {{"id", e.id},
          {"queue", e.queue},
@@ -321,8 +355,14 @@ absl::StatusOr<CopiedRows> ArchivingRepository::StorePage(const std::string& wor
          {"template_version", e.template_version},
          {"tries", e.tries},
          {"created", absl::ToUnixMicros(e.created)},
-         {"routed", e.routed ? nlohmann::json(absl::ToUnixMicros(*e.routed)) : nlohmann::json()},
-         {"finished", absl::ToUnixMicros(e.finished)}});
+         {"routed", Micros(e.routed)},
+         {"finished", absl::ToUnixMicros(e.finished)},
+         // An instance of a version before message_id: the log's.
+         {"message_id", e.message_id.empty() && e.log ? e.log->message_id : e.message_id},
+         {"failure_type", failure_type},
+         {"failure_reason", failure_reason},
+         {"relayed", e.log ? Micros(e.log->logged) : nlohmann::json()},
+         {"retries", e.retries.empty() ? nlohmann::json() : RetriesJson(e.retries)}});
     if (e.log) {
       const ArchivedDeliveryLog& l = *e.log;
       logs.push_back({{"id", l.id},

@@ -3,10 +3,12 @@
 //
 // StorePage writes a page and moves the workflow's cursor in one statement (one transaction),
 // so a run cut off anywhere resumes exactly after the last stored page; rows already archived
-// are skipped, and the cursor never moves back. StoreQuarantine stores each address as its
-// key (an email's domain in lower case: execution-service/events/address_key.h). Failure modes:
-// NOT_FOUND naming the workflow or account; ALREADY_EXISTS for a second workflow of an account;
-// UNAVAILABLE when PostgreSQL cannot be reached. Thread-safe.
+// are skipped, and the cursor never moves back. Each event keeps its story on its row
+// (migration 0006): Message-ID, last failure, when the relay answered, retried soft failures.
+// StoreQuarantine stores each address as its key (an email's domain in lower case:
+// execution-service/events/address_key.h). Failure modes: NOT_FOUND naming the workflow or account;
+// ALREADY_EXISTS for a second workflow of an account; UNAVAILABLE when PostgreSQL cannot be
+// reached. Thread-safe.
 #pragma once
 
 #include <string>

@@ -2,7 +2,8 @@
 // email's domain in lower case), from any execution instance, and rows archived before are
 // turned into keys by the schema's migration.
 // The archive's pages and runs: a page moves the cursor forward only and skips rows archived
-// before; a run left open is closed by the next.
+// before, each event keeping its story (migration 0006) once; a run left open is closed by the
+// next.
 #include <catch2/catch.hpp>
 #include <pqxx/pqxx>
 #include <string>
@@ -140,6 +141,91 @@ TEST_CASE("a stored page moves the cursor forward only, and skips rows archived 
   CHECK(finished->events_copied == 3);
   CHECK(finished->delivery_logs_copied == 2);
   CHECK(finished->ended.has_value());
+}
+
+// "account remote_id message_id failure_type failure_reason relayed_us retries" of each
+// archived event, by id (empty texts left out, "-" when the relay never answered).
+std::vector<std::string> Stories(const std::string& schema) {
+  pqxx::connection c(testing::SharedPostgresDsn());
+  pqxx::work tx(c);
+  tx.exec("SET LOCAL search_path TO " + tx.quote_name(schema));
+  std::vector<std::string> out;
+  for (const auto& r :
+       tx.exec("SELECT concat_ws(' ', account, remote_id, nullif(message_id, ''), "
+               "nullif(failure_type, ''), nullif(failure_reason, ''), "
+               "coalesce((extract(epoch FROM handed_to_relay_at) * 1000000)::bigint::text, '-'), "
+               "retries::text) FROM archived_events ORDER BY account, remote_id")) {
+    out.push_back(r[0].as<std::string>());
+  }
+  return out;
+}
+
+TEST_CASE("each archived event keeps its story, once, whatever the reruns") {
+  const std::string schema = testing::FreshSchema("archive_story", Migrations());
+  pg::ConnectionPool pool{{.dsn = testing::SharedPostgresDsn(), .schema = schema, .size = 1}};
+  ArchivingRepository archive(pool);
+  const absl::Time t = absl::FromUnixSeconds(1700000000);
+  // Sent at its third try after two soft failures; refused for good; never delivered.
+  ArchivedEvent sent = Final(1, true);
+  sent.log->message_id = "<m1@mc.test>";
+  sent.log->logged = t + absl::Seconds(9);
+  sent.message_id = "<m1@mc.test>";
+  sent.retries = {{.try_number = 1,
+                   .failure_type = "soft",
+                   .reason = "451 busy",
+                   .at = t + absl::Seconds(2),
+                   .next_try = t + absl::Seconds(4)},
+                  {.try_number = 2,
+                   .failure_type = "soft",
+                   .reason = "451 still busy",
+                   .at = t + absl::Seconds(5),
+                   .next_try = std::nullopt}};
+  ArchivedEvent failed = Final(2, true);
+  failed.log->status = 4;
+  failed.log->failure_type = "hard";
+  failed.log->failure_reason = "550 no such user";
+  failed.log->message_id = "<m2@mc.test>";
+  failed.message_id = "";  // an instance before message_id: the log's is kept
+  const ArchivedEvent never = Final(3, false);
+  const ArchivePage page{.instance_id = "inst-a", .events = {sent, failed, never}};
+  for (int run = 0; run < 2; ++run) {  // the second is a rerun of the same page
+    INFO("run " << run);
+    absl::StatusOr<CopiedRows> copied = archive.StorePage("mcSynch_exec_a", 0, "exec_a", page);
+    REQUIRE(copied.ok());
+    CHECK(copied->events == (run == 0 ? 3 : 0));
+    CHECK(Stories(schema) ==
+          std::vector<std::string>{
+              absl::StrCat("exec_a 1 <m1@mc.test> soft 451 still busy ",
+                           absl::ToUnixMicros(t + absl::Seconds(9)),
+                           R"( [{"at": 1700000002000000, "try": 1, "next": 1700000004000000, )"
+                           R"("type": "soft", "reason": "451 busy"}, {"at": 1700000005000000, )"
+                           R"("try": 2, "next": null, "type": "soft", "reason": )"
+                           R"("451 still busy"}])"),
+              absl::StrCat("exec_a 2 <m2@mc.test> hard 550 no such user ",
+                           absl::ToUnixMicros(t + absl::Seconds(2)), " []"),
+              "exec_a 3 - []"});
+  }
+}
+
+TEST_CASE("the story's migration fills rows archived before from their delivery logs") {
+  const std::vector<pg::Migration>& all = Migrations();
+  std::vector<pg::Migration> before;
+  for (const pg::Migration& m : all) {
+    if (m.name == "archived_story") break;
+    before.push_back(m);
+  }
+  const std::string schema = testing::FreshSchema("archive_story_mig", before);
+  Exec(schema,
+       "INSERT INTO archived_events (account, remote_id, instance_id, queue, event_type, channel, "
+       "status, created_at, finished_at) VALUES "
+       "('a', 1, 'i', 1, 'T', 0, 4, '2024-01-01', '2024-01-01'), "
+       "('a', 2, 'i', 1, 'T', 0, 5, '2024-01-01', '2024-01-01'); "
+       "INSERT INTO archived_delivery_logs (account, remote_id, event_id, channel, address, "
+       "status, failure_type, failure_reason, message_id, logged_at) VALUES "
+       "('a', 10, 1, 0, 'x@y.test', 4, 'hard', '550', '<a1@t>', '2024-01-01 00:00:01+00')");
+  REQUIRE(pg::Migrate(testing::SharedPostgresDsn(), schema, all).ok());
+  CHECK(Stories(schema) ==
+        std::vector<std::string>{"a 1 <a1@t> hard 550 1704067201000000 []", "a 2 - []"});
 }
 
 TEST_CASE("a run left open by a replica that died is closed when the next one starts") {

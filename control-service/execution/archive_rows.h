@@ -1,6 +1,6 @@
 // What an archiving run copies from an execution instance (DOMAIN.md section 6), as the
-// ExecutionGateway hands it over: final events with their delivery log, quarantined addresses,
-// and the export cursor. Plain values.
+// ExecutionGateway hands it over: final events with their delivery log and retried soft
+// failures, quarantined addresses, and the export cursor. Plain values.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +31,15 @@ struct ArchivedDeliveryLog {
   absl::Time logged;
 };
 
+// A soft failure that was tried again: the try that failed ("soft"), the server's reply, when
+// it failed and when the next try was due.
+struct ArchivedRetry {
+  int try_number = 0;
+  std::string failure_type, reason;
+  absl::Time at;
+  std::optional<absl::Time> next_try;
+};
+
 struct ArchivedEvent {
   int64_t id = 0;
   int queue = 0;
@@ -45,6 +54,8 @@ struct ArchivedEvent {
   std::optional<absl::Time> routed;
   absl::Time finished;
   std::optional<ArchivedDeliveryLog> log;
+  std::vector<ArchivedRetry> retries;  // oldest first
+  std::string message_id;              // the delivery log's
 };
 
 struct ArchivePage {

@@ -114,6 +114,15 @@ ArchivedEvent EventFromProto(const pb::ArchivedEvent& e) {
                                 .template_version = l.template_version(),
                                 .logged = grpcutil::FromTimestamp(l.logged())};
   }
+  for (const pb::TimelineEntry& r : e.retries()) {
+    ArchivedRetry& retry = a.retries.emplace_back();
+    retry.try_number = r.try_number();
+    retry.failure_type = r.failure_type() == pb::FAILURE_TYPE_HARD ? "hard" : "soft";
+    retry.reason = r.reason();
+    retry.at = grpcutil::FromTimestamp(r.at());
+    if (r.has_next_try()) retry.next_try = grpcutil::FromTimestamp(r.next_try());
+  }
+  a.message_id = e.message_id();
   return a;
 }
 

@@ -9,14 +9,20 @@ namespace mc::e2e {
 namespace {
 
 // {E}: execution schema, {C}: control schema, $1: account.
-// An event's tries are its delivery log's when it has one.
+// An event's tries are its delivery log's when it has one; its story keeps the log's Message-ID
+// and one retry per delivery attempt (try number and reason).
 constexpr char kSourceEvents[] =
     "SELECT e.id, e.queue, e.status, e.event_type, e.created_at, coalesce(l.tries, e.tries), "
-    "coalesce(e.template_version, 0) FROM (SELECT *, 1 AS queue FROM {E}.rt_events UNION ALL "
+    "coalesce(e.template_version, 0), coalesce(l.message_id, ''), "
+    "(SELECT coalesce(string_agg(a.try_number || ' ' || a.reason, ', ' ORDER BY a.try_number), "
+    "'') FROM {E}.delivery_attempts a WHERE a.queue = e.queue AND a.event_id = e.id) "
+    "FROM (SELECT *, 1 AS queue FROM {E}.rt_events UNION ALL "
     "SELECT *, 2 FROM {E}.batch_events) e LEFT JOIN {E}.delivery_logs l "
     "ON l.queue = e.queue AND l.event_id = e.id WHERE e.status >= 2";
 constexpr char kArchivedEvents[] =
-    "SELECT remote_id, queue, status, event_type, created_at, tries, template_version "
+    "SELECT remote_id, queue, status, event_type, created_at, tries, template_version, "
+    "message_id, (SELECT coalesce(string_agg((r->>'try') || ' ' || (r->>'reason'), ', ' "
+    "ORDER BY (r->>'try')::int), '') FROM jsonb_array_elements(retries) r) "
     "FROM {C}.archived_events WHERE account = $1";
 constexpr char kSourceLogs[] =
     "SELECT id, event_id, status, coalesce(failure_type, ''), tries, coalesce(message_id, ''), "
