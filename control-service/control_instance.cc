@@ -9,6 +9,7 @@
 #include "common/grpc/pem_file.h"
 #include "common/service/exit_code.h"
 #include "common/service/service_start.h"
+#include "control-service/archive_search/search_token_key_repository.h"
 
 namespace mc::control {
 
@@ -20,15 +21,25 @@ absl::StatusOr<std::unique_ptr<ControlInstance>> ControlInstance::Start(const Co
   }
   absl::StatusOr<ExecutionClientOptions> client_options = ClientOptions(config, logger);
   if (!client_options.ok()) return client_options.status();
-  auto instance = absl::WrapUnique(
-      new ControlInstance(config, *std::move(auth), *std::move(client_options), logger));
+  absl::StatusOr<SearchTokenCodec> search_tokens = LoadSearchTokens(config);
+  if (!search_tokens.ok()) {
+    logger.Error("cannot read the search token key", {{"error", search_tokens.status().message()}});
+    return search_tokens.status();
+  }
+  auto instance = absl::WrapUnique(new ControlInstance(
+      config, *std::move(auth), *std::move(client_options), *std::move(search_tokens), logger));
   if (absl::Status s = instance->StartServing(); !s.ok()) return s;
   return instance;
 }
 
 ControlInstance::ControlInstance(const ControlConfig& config, grpcutil::BearerAuth auth,
-                                 ExecutionClientOptions client_options, log::Logger& logger)
-    : config_(config), logger_(logger), auth_(std::move(auth)), client_(std::move(client_options)) {
+                                 ExecutionClientOptions client_options,
+                                 SearchTokenCodec search_tokens, log::Logger& logger)
+    : config_(config),
+      logger_(logger),
+      auth_(std::move(auth)),
+      client_(std::move(client_options)),
+      search_tokens_(std::move(search_tokens)) {
   metrics_.OnScrape([this] { control_metrics_.RefreshLag(absl::Now()); });
 }
 
@@ -52,12 +63,19 @@ absl::StatusOr<ExecutionClientOptions> ControlInstance::ClientOptions(const Cont
   return options;
 }
 
+absl::StatusOr<SearchTokenCodec> ControlInstance::LoadSearchTokens(const ControlConfig& config) {
+  pg::ConnectionPool key_pool({.dsn = config.pg_dsn, .schema = config.schema, .size = 1});
+  absl::StatusOr<std::string> key = SearchTokenKeyRepository(key_pool).LoadOrCreate();
+  if (!key.ok()) return key.status();
+  return SearchTokenCodec::Create(*std::move(key));
+}
+
 absl::Status ControlInstance::StartServing() {
-  absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server =
-      service::ServeGrpcAsConfigured(config_, metrics_,
-                                     {&account_service_, &template_service_, &archiving_service_,
-                                      &report_service_, &subscription_service_},
-                                     gate_, logger_);
+  absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server = service::ServeGrpcAsConfigured(
+      config_, metrics_,
+      {&account_service_, &template_service_, &archiving_service_, &report_service_,
+       &subscription_service_, &archive_search_service_},
+      gate_, logger_);
   if (!server.ok()) return server.status();
   server_ = *std::move(server);
   logger_.Info("serving", {{"port", int64_t{server_->port()}}, {"schema", config_.schema}});

@@ -1,9 +1,10 @@
 // ControlInstance: one running control instance, the composition root of control-service:
 // every part built from the flags, started in order, stopped in one place. The members below
 // are built in the order they are declared: metrics, the pool and repositories, the client of
-// the execution instances (its TLS files read first), the logic (accounts, templates,
-// archiving, webhook subscriptions), the gRPC services. Start() then serves metrics, then gRPC
-// (port file, "serving" line), and starts the archiving lag sampler, the health watcher and, with
+// the execution instances (its TLS files read first) and the key of the archive search's page
+// tokens (read, or created, first), the logic (accounts, templates, archiving, webhook
+// subscriptions, archive search), the gRPC services. Start() then serves metrics, then gRPC (port
+// file, "serving" line), and starts the archiving lag sampler, the health watcher and, with
 // --archiving_scheduler, the archiving scheduler.
 // Stop() is the drain, in this order: no new archiving run, and runs in progress (scheduled or
 // RunNow) get --shutdown_grace_seconds, then stop at their next page boundary (Archiver::StopBy,
@@ -32,11 +33,15 @@
 #include "control-service/accounts/account_manager.h"
 #include "control-service/accounts/account_repository.h"
 #include "control-service/api/account_grpc_service.h"
+#include "control-service/api/archive_search_grpc_service.h"
 #include "control-service/api/archiving_grpc_service.h"
 #include "control-service/api/method_roles.h"
 #include "control-service/api/report_grpc_service.h"
 #include "control-service/api/subscription_grpc_service.h"
 #include "control-service/api/template_grpc_service.h"
+#include "control-service/archive_search/archive_search.h"
+#include "control-service/archive_search/archive_search_repository.h"
+#include "control-service/archive_search/search_token.h"
 #include "control-service/archiving/archiver.h"
 #include "control-service/archiving/archiving_control.h"
 #include "control-service/archiving/archiving_repository.h"
@@ -68,10 +73,14 @@ class ControlInstance {
 
  private:
   ControlInstance(const ControlConfig& config, grpcutil::BearerAuth auth,
-                  ExecutionClientOptions client_options, log::Logger& logger);
+                  ExecutionClientOptions client_options, SearchTokenCodec search_tokens,
+                  log::Logger& logger);
   // The deadline and the TLS files (read here) of the calls to the execution instances.
   [[nodiscard]] static absl::StatusOr<ExecutionClientOptions> ClientOptions(
       const ControlConfig& config, log::Logger& logger);
+  // The key of SearchEvents page tokens, shared by every replica (created by the first).
+  [[nodiscard]] static absl::StatusOr<SearchTokenCodec> LoadSearchTokens(
+      const ControlConfig& config);
   [[nodiscard]] absl::Status StartServing();
 
   const ControlConfig config_;
@@ -88,8 +97,10 @@ class ControlInstance {
   ArchivingRepository archive_{pool_};
   ReportRepository reports_{pool_};
   SubscriptionRepository subscriptions_{pool_};
+  ArchiveSearchRepository archive_search_store_{pool_};
 
   const ExecutionClient client_;
+  const SearchTokenCodec search_tokens_;
   AccountManager account_manager_{accounts_, client_};
   TemplateAuthoring authoring_{templates_, accounts_, archive_, client_, control_metrics_};
   Archiver archiver_{archive_,
@@ -105,12 +116,14 @@ class ControlInstance {
   AccountTargets subscription_targets_{accounts_};
   SubscriptionAuthoring subscription_authoring_{subscriptions_, subscription_targets_, client_,
                                                 logger_};
+  ArchiveSearch archive_search_{archive_search_store_, search_tokens_};
 
   AccountGrpcService account_service_{account_manager_, gate_};
   TemplateGrpcService template_service_{authoring_, gate_};
   ArchivingGrpcService archiving_service_{archiving_, gate_};
   ReportGrpcService report_service_{reports_, gate_};
   SubscriptionGrpcService subscription_service_{subscription_authoring_, gate_};
+  ArchiveSearchGrpcService archive_search_service_{archive_search_, gate_};
 
   // Started by Start(), in this order.
   std::unique_ptr<grpcutil::GrpcServer> server_;

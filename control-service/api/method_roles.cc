@@ -50,6 +50,9 @@ grpcutil::MethodRoles ControlMethodRoles() {
       {"messagecenter.control.v1.SubscriptionService.ResumeSubscription", kOperator},
       {"messagecenter.control.v1.SubscriptionService.ReplayWebhooks", kOperator},
       {"messagecenter.control.v1.SubscriptionService.PublishSubscriptions", kOperator},
+      // ArchiveService: reads of the archive, as the reports
+      {"messagecenter.control.v1.ArchiveService.SearchEvents", kOperator},
+      {"messagecenter.control.v1.ArchiveService.GetArchivedEvent", kOperator},
   };
 }
 
