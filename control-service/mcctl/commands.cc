@@ -6,7 +6,7 @@ const std::vector<CommandSpec>& AllCommands() {
   static const std::vector<CommandSpec> kCommands = [] {
     std::vector<CommandSpec> all;
     for (auto group : {AccountCommands, WorkflowCommands, ArchivingCommands, TemplateCommands,
-                       WebhookCommands, EventCommands, ReportCommands}) {
+                       WebhookCommands, EventCommands, ReportCommands, ArchiveCommands}) {
       std::vector<CommandSpec> commands = group();
       all.insert(all.end(), commands.begin(), commands.end());
     }

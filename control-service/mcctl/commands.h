@@ -1,6 +1,7 @@
 // The command table of mcctl, one function per group (each in its own file): accounts,
 // workflows (the execution instance's technical workflows), archiving, templates, webhooks,
-// events, reports. AllCommands() is every command, in help order.
+// events, reports, archive (the search of archived events). AllCommands() is every command,
+// in help order.
 #pragma once
 
 #include <vector>
@@ -16,6 +17,7 @@ std::vector<CommandSpec> TemplateCommands();
 std::vector<CommandSpec> WebhookCommands();
 std::vector<CommandSpec> EventCommands();
 std::vector<CommandSpec> ReportCommands();
+std::vector<CommandSpec> ArchiveCommands();
 
 const std::vector<CommandSpec>& AllCommands();
 

@@ -241,7 +241,7 @@ TEST_CASE("usage errors exit 2 and say what is expected; help exits 0") {
   r = Run({"bogus"});
   CHECK(r.code == 2);
   CHECK(r.err.find("unknown command 'bogus' (one of accounts, workflows, archiving, templates, "
-                   "webhooks, events, reports)") != std::string::npos);
+                   "webhooks, events, reports, archive)") != std::string::npos);
   r = Run({"accounts"});
   CHECK(r.code == 2);
   CHECK(r.err.find("missing what to do with accounts (one of create, update, list") !=
@@ -276,6 +276,37 @@ TEST_CASE("usage errors exit 2 and say what is expected; help exits 0") {
   CHECK(r.err.find("--queue: 'nope' is not a queue (one of rt, batch)") != std::string::npos);
   r = Run({"reports", "statuses", "--from", "yesterday"});
   CHECK(r.code == 2);
+  r = Run({"archive", "--help"});
+  CHECK(r.code == 0);
+  CHECK(r.out.find("mcctl archive search [--email ADDRESS]") != std::string::npos);
+  CHECK(r.out.find("mcctl archive get ACCOUNT EVENT_ID") != std::string::npos);
+  r = Run({"archive", "search"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("archive search: give at least one of --email, --phone, --address") !=
+        std::string::npos);
+  r = Run({"archive", "search", "--account", "exec_a"});  // accounts alone are no filter
+  CHECK(r.code == 2);
+  r = Run({"archive", "search", "--email", "jane@example.com", "--phone", "+33612345678"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--email, --phone and --address exclude each other") != std::string::npos);
+  r = Run({"archive", "search", "--email", "jane"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--email: 'jane' is not an email address") != std::string::npos);
+  r = Run({"archive", "search", "--phone", "call me"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--phone: 'call me' is not a phone number") != std::string::npos);
+  r = Run({"archive", "search", "--type", "RECEIPT", "--limit", "1001"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--limit: at most 1000") != std::string::npos);
+  r = Run({"archive", "search", "--status", "lost"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--status: 'lost' is not a status") != std::string::npos);
+  r = Run({"archive", "get", "exec_a"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("archive get: missing EVENT_ID") != std::string::npos);
+  r = Run({"archive", "get", "exec_a", "x1"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("'x1' is not an event id") != std::string::npos);
   r = Run({"--timeout-seconds", "0", "accounts", "list"});
   CHECK(r.code == 2);
   CHECK(r.err.find("--timeout-seconds: must be at least 1") != std::string::npos);
