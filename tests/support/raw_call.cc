@@ -17,7 +17,8 @@ namespace mc::e2e {
 
 const std::vector<std::string> kExecutionServices = {
     "messagecenter.v1.EventService", "messagecenter.v1.TemplateService",
-    "messagecenter.v1.WorkflowService", "messagecenter.v1.InstanceService"};
+    "messagecenter.v1.WorkflowService", "messagecenter.v1.InstanceService",
+    "messagecenter.v1.WebhookService"};
 const std::vector<std::string> kControlServices = {
     "messagecenter.control.v1.AccountService", "messagecenter.control.v1.TemplateService",
     "messagecenter.control.v1.ArchivingService", "messagecenter.control.v1.ReportService",
