@@ -244,7 +244,8 @@ TEST_CASE("mcctl templates and workflows: authored from files, refused, then pub
   CHECK(Contains(early.err, "(FAILED_PRECONDITION)"));
 
   Cli workflows = Expect(0, {"workflows", "list"});
-  for (const char* name : {"rtEventsProcessing", "batchEventsProcessing", "updateEventStatus"}) {
+  for (const char* name :
+       {"rtEventsProcessing", "batchEventsProcessing", "updateEventStatus", "webhookDelivery"}) {
     CHECK(Contains(Row(workflows.out, name), "stopped"));
     CHECK(Expect(0, {"workflows", "start", name}).out == absl::StrCat(name, ": started\n"));
   }
