@@ -324,6 +324,76 @@ TEST_CASE("archive and reports match the events pushed, per instance") {
     CHECK(again.delivery_logs_copied() == 0);
   }
 
+  // "Did user0 get the shipping email?", asked once for every instance, its domain in another
+  // case: the event sent through exec_a, with its Message-ID and template.
+  pb::SearchEventsRequest search;
+  search.set_address("user0@A.TEST");
+  pb::SearchEventsResponse found;
+  REQUIRE(control.archive().SearchEvents(Context().get(), search, &found).ok());
+  REQUIRE(found.events_size() == 1);
+  const pb::ArchivedEventStory& sent = found.events(0);
+  CHECK(sent.account() == "exec_a");
+  CHECK(sent.address() == "user0@a.test");
+  CHECK(sent.status() == v1::EVENT_STATUS_SENT);
+  CHECK(sent.template_name() == "orderShipped");
+  CHECK(sent.template_version() >= 1);
+  CHECK(sent.message_id().find("@mc.test>") != std::string::npos);
+  CHECK(sent.has_handed_to_relay());
+  CHECK(found.next_page_token().empty());
+  // The SMTP sink received that very message.
+  bool delivered = false;
+  for (const auto& m : c.smtp->Messages()) {
+    delivered |= m.data.find(sent.message_id()) != std::string::npos;
+  }
+  CHECK(delivered);
+
+  // busy-1@example.com failed softly on both instances: one event each, newest first, paged one
+  // at a time, each with its retried try in its story.
+  search.set_address("busy-1@Example.Com");
+  search.set_page_size(1);
+  std::vector<pb::ArchivedEventStory> busy;
+  std::string first_token;
+  do {
+    REQUIRE(control.archive().SearchEvents(Context().get(), search, &found).ok());
+    for (const auto& e : found.events()) busy.push_back(e);
+    if (first_token.empty()) first_token = found.next_page_token();
+    search.set_page_token(found.next_page_token());
+  } while (!found.next_page_token().empty());
+  REQUIRE(busy.size() == 2);
+  CHECK(busy[0].account() == "exec_b");  // pushed last
+  CHECK(busy[1].account() == "exec_a");
+  for (const pb::ArchivedEventStory& e : busy) {
+    CHECK(e.status() == v1::EVENT_STATUS_EXPIRED);
+    CHECK(e.last_failure_type() == v1::FAILURE_TYPE_SOFT);
+    pb::GetArchivedEventRequest get;
+    get.set_account(e.account());
+    get.set_event_id(e.event_id());
+    pb::ArchivedEventStory story;
+    REQUIRE(control.archive().GetArchivedEvent(Context().get(), get, &story).ok());
+    std::vector<v1::TimelineStep> steps;
+    for (const auto& t : story.timeline()) steps.push_back(t.step());
+    CHECK(steps == std::vector<v1::TimelineStep>{
+                       v1::TIMELINE_STEP_RECEIVED, v1::TIMELINE_STEP_TAKEN_UP,
+                       v1::TIMELINE_STEP_RETRIED, v1::TIMELINE_STEP_DELIVERY_OUTCOME,
+                       v1::TIMELINE_STEP_FINAL});
+    REQUIRE(story.timeline_size() == 5);
+    const v1::TimelineEntry& retried = story.timeline(2);
+    CHECK(retried.try_number() == 1);
+    CHECK(retried.failure_type() == v1::FAILURE_TYPE_SOFT);
+    CHECK(retried.reason().find("451") != std::string::npos);
+    CHECK(retried.has_next_try());
+    CHECK(story.timeline(3).status() == v1::EVENT_STATUS_EXPIRED);
+    CHECK(story.timeline(3).try_number() == 2);
+  }
+  // A token of that search does not serve another one.
+  REQUIRE_FALSE(first_token.empty());
+  search.set_address("user0@a.test");
+  search.set_page_token(first_token);
+  grpc::Status refused = control.archive().SearchEvents(Context().get(), search, &found);
+  CHECK(refused.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(refused.error_message().find("page_token: not a token SearchEvents issued for this "
+                                     "filter") == 0);
+
   pb::ReportFilter filter;
   filter.mutable_from()->set_seconds(absl::ToUnixSeconds(from));
   filter.mutable_to()->set_seconds(absl::ToUnixSeconds(absl::Now()) + 60);

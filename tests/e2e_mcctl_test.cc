@@ -375,6 +375,38 @@ TEST_CASE("mcctl events, archiving and reports: what was pushed is what the repo
   CHECK(Contains(runs.out, "RUN"));
   CHECK(std::count(runs.out.begin(), runs.out.end(), '\n') == 3);
 
+  // The archive searched: by email (its domain in another case), by external id as JSON, a
+  // page at a time, then one event's story.
+  Cli search = Expect(0, {"archive", "search", "--email", "user1@A.TEST"});
+  const std::string user1 = Row(search.out, "exec_a");
+  CHECK(Contains(search.out, "MESSAGE-ID"));
+  CHECK(Contains(user1, "order-1"));
+  CHECK(Contains(user1, "orderShipped@"));
+  CHECK(Contains(user1, "Sent"));
+  CHECK(Contains(user1, "@"));
+  CHECK_FALSE(Contains(search.out, "next page"));
+  json by_id = Expect(0, {"archive", "search", "--external-id", "order-1", "--json"}).Json();
+  REQUIRE(by_id["events"].size() == 1);
+  CHECK(by_id["events"][0]["address"] == "user1@a.test");
+  CHECK(Contains(user1, by_id["events"][0]["messageId"].get<std::string>()));
+  Cli page1 = Expect(0, {"archive", "search", "--type", "ORDER_SHIPPED", "--limit", "3"});
+  const size_t at = page1.out.find("next page: --page-token ");
+  REQUIRE(at != std::string::npos);
+  const std::string token = page1.out.substr(at + 24, page1.out.find('\n', at) - at - 24);
+  Cli page2 = Expect(
+      0, {"archive", "search", "--type", "ORDER_SHIPPED", "--limit", "10", "--page-token", token});
+  CHECK(std::count(page1.out.begin(), page1.out.end(), '\n') == 5);  // header, 3, next
+  CHECK(std::count(page2.out.begin(), page2.out.end(), '\n') == 6);  // header, the other 5
+  Cli other = Expect(3, {"archive", "search", "--type", "NO_TEMPLATE", "--page-token", token});
+  CHECK(Contains(other.err, "page_token: not a token SearchEvents issued for this filter"));
+  Cli story =
+      Expect(0, {"archive", "get", "exec_a", by_id["events"][0]["eventId"].get<std::string>()});
+  CHECK(Contains(story.out, "template:"));
+  CHECK(Contains(story.out, "orderShipped@"));
+  CHECK(Contains(story.out, "delivery outcome"));
+  CHECK(Contains(story.out, "received"));
+  CHECK(Contains(Expect(3, {"archive", "get", "exec_a", "999999999"}).err, "(NOT_FOUND)"));
+
   // Reports, for people and as JSON.
   Cli level = Expect(0, {"reports", "service-level", "--hours", "1"});
   CHECK(level.out.rfind("Service level over 1.00 h.", 0) == 0);

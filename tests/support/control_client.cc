@@ -13,6 +13,7 @@ ControlClient::ControlClient(const std::string& address) {
   templates_ = pb::TemplateService::NewStub(channel);
   archiving_ = pb::ArchivingService::NewStub(channel);
   reports_ = pb::ReportService::NewStub(channel);
+  archive_ = pb::ArchiveService::NewStub(channel);
 }
 
 pb::Account ControlClient::CreateAccount(const std::string& name, const std::string& endpoint,

@@ -20,9 +20,9 @@ const std::vector<std::string> kExecutionServices = {
     "messagecenter.v1.WorkflowService", "messagecenter.v1.InstanceService",
     "messagecenter.v1.WebhookService"};
 const std::vector<std::string> kControlServices = {
-    "messagecenter.control.v1.AccountService", "messagecenter.control.v1.TemplateService",
-    "messagecenter.control.v1.ArchivingService", "messagecenter.control.v1.ReportService",
-    "messagecenter.control.v1.SubscriptionService"};
+    "messagecenter.control.v1.AccountService",      "messagecenter.control.v1.TemplateService",
+    "messagecenter.control.v1.ArchivingService",    "messagecenter.control.v1.ReportService",
+    "messagecenter.control.v1.SubscriptionService", "messagecenter.control.v1.ArchiveService"};
 
 std::vector<std::string> MethodPaths(const std::vector<std::string>& services) {
   // Each proto file's descriptors are registered once its code is linked in: use one message
