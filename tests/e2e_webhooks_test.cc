@@ -1,9 +1,9 @@
 // End to end: status webhooks. A real execution-service process with its workflows, the real
-// SMTP sink (bounce...@ fails hard), an SMS provider on loopback that fails the first try of
-// some numbers (a real soft failure, then a success), and WebhookSink receivers on loopback;
-// subscriptions put through messagecenter.v1.WebhookService with the test token. Every
-// signature is checked with this test's own HMAC-SHA256 (tests/support/webhook_check.h), every
-// body against GetEvent, the event's stored row and what the SMTP sink received.
+// SMTP sink (bounce...@ fails hard, busy...@ softly), an SMS provider on loopback that fails the
+// first try of some numbers (a real soft failure, then a success), and WebhookSink receivers on
+// loopback; subscriptions put through messagecenter.v1.WebhookService with the test token.
+// Every signature is checked with this test's own HMAC-SHA256 (tests/support/webhook_check.h),
+// every body against GetEvent, the event's stored row and what the SMTP sink received.
 #include <google/protobuf/util/json_util.h>
 
 #include <catch2/catch.hpp>
@@ -242,7 +242,7 @@ Instance& Main() {
                                             "--webhook_allow_http", "--webhook_retry_base_ms=100",
                                             "--webhook_retry_cap_ms=500"});
     for (const char* type :
-         {"WH_FINAL", "WH_RETRY", "WH_GONE", "WH_REPLAY", "WH_ROTATE", "WH_BATCH"}) {
+         {"WH_FINAL", "WH_ATTEMPT", "WH_RETRY", "WH_GONE", "WH_REPLAY", "WH_ROTATE", "WH_BATCH"}) {
       REQUIRE(i.client->Publish(EmailTemplate(absl::StrCat("mail_", type), type)).ok());
     }
     for (const char* type : {"WH_ATTEMPT", "WH_RETRY", "WH_BATCH"}) {
@@ -265,7 +265,7 @@ std::string MailMessageId(int64_t id) {
   return "";
 }
 
-TEST_CASE("every final status and a retried attempt reach the receiver, validly signed") {
+TEST_CASE("every final status and every retried attempt reach the receiver validly signed") {
   Instance& m = Main();
   Receiver finals, attempts;
   const TestSecret finals_secret = NewTestSecret(), attempts_secret = NewTestSecret();
@@ -299,6 +299,9 @@ TEST_CASE("every final status and a retried attempt reach the receiver, validly 
   expected[expired] = v1::EVENT_STATUS_EXPIRED;
   const int64_t retried =
       m.client->Push(v1::QUEUE_REAL_TIME, Sms("WH_ATTEMPT", "+33611000001", "att-1"));
+  // Soft failures until the tries run out (--max_tries=4): three attempts, then Expired.
+  const int64_t busy =
+      m.client->Push(v1::QUEUE_REAL_TIME, Email("WH_ATTEMPT", "busy-wh@example.com", "att-busy"));
 
   std::map<int64_t, v1::StoredEvent> events;
   for (const auto& [id, status] : expected) {
@@ -307,9 +310,11 @@ TEST_CASE("every final status and a retried attempt reach the receiver, validly 
   }
   const v1::StoredEvent retried_event = m.client->WaitFinal(retried);
   REQUIRE(retried_event.status() == v1::EVENT_STATUS_SENT);
+  const v1::StoredEvent busy_event = m.client->WaitFinal(busy);
+  REQUIRE(busy_event.status() == v1::EVENT_STATUS_EXPIRED);
 
   REQUIRE(finals.WaitFor(DeliveredAtLeast(5), absl::Seconds(60)));
-  REQUIRE(attempts.WaitFor(DeliveredAtLeast(2), absl::Seconds(60)));
+  REQUIRE(attempts.WaitFor(DeliveredAtLeast(6), absl::Seconds(60)));
   // Every webhook is queued, posted and recorded: the counts say so once the outbox is drained.
   v1::SubscriptionStatus st = m.hooks->WaitStatus(
       "finals", [](const auto& s) { return s.delivered() == 5; }, absl::Seconds(30));
@@ -399,13 +404,40 @@ TEST_CASE("every final status and a retried attempt reach the receiver, validly 
   }
   CHECK(seen.size() == 5);
 
-  // every_attempt: the soft failure (a 503 from the SMS provider), then the success.
-  const std::vector<Receiver::Answered> att = attempts.Log();
-  REQUIRE(att.size() == 2);
-  for (const Receiver::Answered& a : att) {
+  // every_attempt, in the order of the changes per event.
+  std::vector<Receiver::Answered> att, busy_hooks;
+  for (const Receiver::Answered& a : attempts.Log()) {
     CheckHeadersAndSignature(a, attempts_secret.key, "/attempts");
     CHECK_FALSE(SignedWith(finals_secret.key, a.request));
+    (Payload(a.request).data().event_id() == busy ? busy_hooks : att).push_back(a);
   }
+  CHECK(attempts.Log().size() == 6);
+
+  // The busy address: a 451 at each try; the three retried ones, then Expired.
+  REQUIRE(busy_hooks.size() == 4);
+  CHECK(m.Scalar(absl::StrCat("SELECT count(*) FROM delivery_attempts WHERE event_id = ", busy)) ==
+        3);
+  for (int n = 0; n < 4; ++n) {
+    const v1::WebhookPayload p = Payload(busy_hooks[n].request);
+    INFO("busy webhook " << n << ": " << busy_hooks[n].request.body);
+    CHECK(p.type() == (n < 3 ? "event.attempt" : "event.status"));
+    CHECK(p.data().status() ==
+          (n < 3 ? v1::EVENT_STATUS_PENDING_DELIVERY : v1::EVENT_STATUS_EXPIRED));
+    CHECK(p.data().try_number() == n + 1);
+    CHECK(p.data().failure_type() == v1::FAILURE_TYPE_SOFT);
+    CHECK(absl::StrContains(p.data().reason(), "451 4.3.0 <busy-wh@example.com>: try again later"));
+    CHECK(p.data().message_id() == absl::StrCat("<ev-rt-", busy, "@mc.test>"));
+    CHECK(p.data().external_id() == "att-busy");
+    CHECK(p.data().template_name() == "mail_WH_ATTEMPT");
+    CHECK(p.data().has_next_try() == (n < 3));
+    if (n == 3) {
+      CHECK(absl::StartsWith(p.data().reason(), "tries exhausted (4): "));
+      CHECK(FromProto(p.timestamp()) == FromProto(busy_event.updated()));
+    }
+  }
+
+  // The SMS: the soft failure (a 503 from the SMS provider), then the success.
+  REQUIRE(att.size() == 2);
   const v1::WebhookPayload first = Payload(att[0].request), second = Payload(att[1].request);
   CHECK(att[0].request.Header("webhook-id") != att[1].request.Header("webhook-id"));
   CHECK(first.type() == "event.attempt");
