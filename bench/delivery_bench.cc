@@ -6,6 +6,10 @@
 //  (b) PostgreSQL's ceiling for the same claim / delivery-log / status statements, run
 //      straight by the bench (ProcessingRepository, the service's own SQL) on preloaded events
 //      of an identical schema, two lanes at once as in the service;
+//  (w) status webhooks (bench/webhook_phase.h): (a') = (a) with a subscription for every final
+//      status, ending when every event's webhook reached the bench's receiver (which checks
+//      every signature), against (a) measured alongside, rounds alternating; then the latency
+//      from each status change to its webhook at --webhook_rate; duplicates, signature failures;
 //  (c) real-time latency from PushEvent to the message handed to the SMTP server, at
 //      --rate events/s for --latency_seconds: p50 and p99;
 //  (s) sustained volume (bench/sustained_phase.h): a steady push at --sustained_rate for
@@ -29,7 +33,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "bench/bulk_push.h"
 #include "bench/sustained_phase.h"
+#include "bench/webhook_phase.h"
 #include "common/config/flag_set.h"
 #include "common/log/logger.h"
 #include "common/pg/migrator.h"
@@ -45,7 +51,8 @@
 namespace {
 namespace v1 = messagecenter::v1;
 namespace ex = mc::execution;
-constexpr char kToken[] = "bench-token-0123456789abcdef";
+constexpr char kToken[] = "bench-token-0123456789abcdef";  // admin
+constexpr char kControlToken[] = "bench-control-token-0123456789";
 
 struct Options {
   int events = 50000;
@@ -53,9 +60,10 @@ struct Options {
   int streams = 4;
   int rate = 5000;
   int latency_seconds = 10;
-  std::string phases = "abc";
+  std::string phases = "abcw";
   int partition_period_seconds = 86400;
   mc::bench::SustainedOptions sustained;
+  mc::bench::WebhookPhaseOptions webhooks;
 };
 
 std::unique_ptr<grpc::ClientContext> Ctx() {
@@ -110,7 +118,7 @@ int main(int argc, char** argv) {
   flags.Int("streams", &o.streams, "client streams in (a)");
   flags.Int("rate", &o.rate, "events/s pushed one by one in (c)");
   flags.Int("latency_seconds", &o.latency_seconds, "duration of (c)");
-  flags.String("phases", &o.phases, "which of a, b, c, s to run");
+  flags.String("phases", &o.phases, "which of a, b, c, s, w to run");
   flags.Int("sustained_rate", &o.sustained.rate, "events/s pushed in (s)");
   flags.Int("sustained_seconds", &o.sustained.seconds, "duration of (s)");
   flags.Int("sustained_events", &o.sustained.events,
@@ -124,6 +132,14 @@ int main(int argc, char** argv) {
             "this often, also during the run");
   flags.Int("stats_settle_seconds", &o.sustained.stats_settle_seconds,
             "(s): wait before each pg_stat_user_tables snapshot, for the backends to flush them");
+  flags.Int("webhook_rounds", &o.webhooks.rounds,
+            "(w): rounds of one (a) and one (a') measurement of --events each");
+  flags.Int("webhook_max_batch", &o.webhooks.max_batch,
+            "(w): the subscription's max_batch (webhooks per POST, 1 to 500)");
+  flags.Int("webhook_rate", &o.webhooks.rate, "(w): events/s of the paced latency run");
+  flags.Int("webhook_seconds", &o.webhooks.seconds, "(w): duration of the paced latency run");
+  flags.Int("webhook_paced_batch", &o.webhooks.paced_batch,
+            "(w): events per PushEvents call in the paced latency run");
   if (auto s = flags.Parse(argc, argv); !s.ok() || flags.help_requested()) {
     std::cerr << (s.ok() ? "" : std::string(s.message()) + "\n") << flags.Usage();
     return s.ok() ? 0 : 2;
@@ -135,6 +151,15 @@ int main(int argc, char** argv) {
   }
   o.sustained.streams = o.streams;
   o.sustained.batch = o.batch;
+  o.webhooks.events = o.events;
+  o.webhooks.streams = o.streams;
+  o.webhooks.batch = o.batch;
+  if (o.webhooks.rounds < 1 || o.webhooks.max_batch < 1 || o.webhooks.max_batch > 500 ||
+      o.webhooks.rate < 1 || o.webhooks.seconds < 1 || o.webhooks.paced_batch < 1) {
+    std::cerr << "--webhook_rounds, --webhook_rate, --webhook_seconds and --webhook_paced_batch "
+                 "must be positive, --webhook_max_batch 1 to 500\n";
+    return 2;
+  }
   if (o.sustained.rate <= 0 || o.sustained.seconds <= 0 || o.sustained.events < 0 ||
       o.sustained.purge_events < 0 || o.sustained.purge_after_seconds < 0 ||
       o.sustained.stats_settle_seconds < 0 || o.partition_period_seconds < 1) {
@@ -166,7 +191,8 @@ int main(int argc, char** argv) {
   auto service = mc::process::ServiceProcess::Start(
       MC_EXECUTION_SERVICE_BIN,
       {"serve", "--listen=127.0.0.1:0", "--pg_dsn=" + dsn, "--schema=bench_svc",
-       std::string("--auth_tokens=") + kToken, "--log_level=warn", "--start_workflows",
+       absl::StrCat("--auth_tokens=", kToken, ",control:", kControlToken), "--log_level=warn",
+       "--start_workflows", "--webhook_allow_private_networks", "--webhook_allow_http",
        "--smtp_url=" + (*smtp)->url(), "--smtp_concurrency=8", "--pg_pool_size=12",
        absl::StrCat("--partition_period_seconds=", o.partition_period_seconds)},
       (*pg)->data_dir() + "/execution.log");
@@ -201,56 +227,19 @@ int main(int argc, char** argv) {
   double rate_a = 0, rate_b = 0;  // events/s of (a) and (b), for their ratio
 
   if (o.phases.find('a') != std::string::npos) {
-    std::vector<std::vector<v1::PushEventsRequest>> requests(o.streams);
-    const int per_stream = o.events / o.streams;
-    for (int s = 0; s < o.streams; ++s) {
-      for (int done = 0; done < per_stream; done += o.batch) {
-        v1::PushEventsRequest r;
-        r.set_queue(v1::QUEUE_REAL_TIME);
-        for (int i = 0; i < o.batch; ++i) *r.add_events() = MakeEvent(s * per_stream + done + i);
-        requests[s].push_back(std::move(r));
-      }
-    }
+    const mc::bench::BulkPush load =
+        mc::bench::BuildBulkPush(MakeEvent, o.events, o.streams, o.batch, 0);
     const size_t mails_before = (*smtp)->accepted();
-    absl::Time start = absl::Now();
-    std::vector<std::thread> ts;
-    for (int s = 0; s < o.streams; ++s) {
-      ts.emplace_back([&, s] {
-        auto stub = v1::EventService::NewStub(grpc::CreateCustomChannel(
-            service->address(), grpc::InsecureChannelCredentials(), args));
-        for (const auto& req : requests[s]) {
-          v1::PushEventsResponse resp;
-          grpc::Status st = stub->PushEvents(Ctx().get(), req, &resp);
-          if (!st.ok()) std::cerr << "PushEvents: " << st.error_message() << "\n";
-        }
-      });
-    }
-    for (auto& t : ts) t.join();
-    absl::Time pushed = absl::Now();
-    int64_t sent = 0;
-    // Cheap to ask (two partial indexes): is anything still Pending or Pending delivery?
-    // Gives up after a minute without a new mail.
-    size_t last_mails = 0;
-    absl::Time last_progress = absl::Now();
-    while (absl::Now() - last_progress < absl::Seconds(60)) {
-      if (size_t m = (*smtp)->accepted(); m != last_mails) {
-        last_mails = m;
-        last_progress = absl::Now();
-      }
-      if (Scalar(dsn,
-                 "SELECT (EXISTS (SELECT 1 FROM bench_svc.rt_events WHERE status = 0) OR "
-                 "EXISTS (SELECT 1 FROM bench_svc.rt_events WHERE status = 1))::int") == 0) {
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    double seconds = absl::ToDoubleSeconds(absl::Now() - start);
-    sent = Scalar(dsn, "SELECT count(*) FROM bench_svc.rt_events WHERE status = 2");
-    size_t mails = (*smtp)->accepted() - mails_before;
+    const mc::bench::BulkPushResult pushed = mc::bench::PushBulk(service->address(), kToken, load);
+    (void)mc::bench::WaitAllSent(dsn, "bench_svc", [&] { return (*smtp)->accepted(); });
+    const absl::Time start = pushed.start;
+    const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+    const int64_t sent = mc::bench::CountSent(dsn, "bench_svc");
+    const size_t mails = (*smtp)->accepted() - mails_before;
     std::printf(
         "(a) PushEvents -> Sent: %d events in %.2f s: %.0f events/s (pushing took %.2f s; "
         "SMTP sink received %zu)\n",
-        o.events, seconds, o.events / seconds, absl::ToDoubleSeconds(pushed - start), mails);
+        o.events, seconds, o.events / seconds, absl::ToDoubleSeconds(pushed.pushed - start), mails);
     rate_a = o.events / seconds;
     if (sent != o.events || mails != static_cast<size_t>(o.events)) {
       std::printf("COUNT MISMATCH: %lld Sent, %zu mails, expected %d\n",
@@ -258,6 +247,17 @@ int main(int argc, char** argv) {
       counts_ok = false;
     }
     std::fflush(stdout);
+  }
+
+  if (o.phases.find('w') != std::string::npos) {
+    const mc::bench::WebhookPhaseTarget target{.address = service->address(),
+                                               .token = kToken,
+                                               .control_token = kControlToken,
+                                               .dsn = dsn,
+                                               .schema = "bench_svc",
+                                               .mails = [&] { return (*smtp)->accepted(); },
+                                               .make_event = MakeEvent};
+    if (!mc::bench::RunWebhookPhase(target, o.webhooks)) counts_ok = false;
   }
 
   if (o.phases.find('b') != std::string::npos) {
@@ -340,13 +340,10 @@ int main(int argc, char** argv) {
   }
 
   if (o.phases.find('c') != std::string::npos) {
-    if (o.phases.find_first_of("ab") != std::string::npos) {
-      // What (a) and (b) left to clean up and write out (autovacuum of their 150,000 updated
+    if (o.phases.find_first_of("abw") != std::string::npos) {
+      // What (a), (w) and (b) left to clean up and write out (autovacuum of their updated
       // rows, a checkpoint of their pages) is done now, not during (c)'s measurement.
-      pqxx::connection c(dsn);
-      pqxx::nontransaction tx(c);
-      tx.exec("VACUUM ANALYZE");
-      tx.exec("CHECKPOINT");
+      mc::bench::SettleDatabase(dsn);
     }
     // Paced single-event pushes; latency = mail received - push sent.
     auto stub = v1::EventService::NewStub(channel);
@@ -413,12 +410,9 @@ int main(int argc, char** argv) {
   }
 
   if (o.phases.find('s') != std::string::npos) {
-    if (o.phases.find_first_of("abc") != std::string::npos) {
+    if (o.phases.find_first_of("abcw") != std::string::npos) {
       // As before (c): what the earlier phases left to vacuum and write out is not measured.
-      pqxx::connection c(dsn);
-      pqxx::nontransaction tx(c);
-      tx.exec("VACUUM ANALYZE");
-      tx.exec("CHECKPOINT");
+      mc::bench::SettleDatabase(dsn);
     }
     const mc::bench::SustainedTarget target{.address = service->address(),
                                             .token = kToken,

@@ -14,8 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "bench/pusher.h"
 #include "bench/table_stats.h"
-#include "messagecenter/v1/events.grpc.pb.h"
 #include "messagecenter/v1/instance.grpc.pb.h"
 
 namespace mc::bench {
@@ -47,54 +47,9 @@ int64_t Unfinished(pqxx::connection& c, const std::string& schema) {
                                 ".rt_events WHERE status = 1)"));
 }
 
-// Batches of `batch` real-time events from `streams` threads, each request built when it is
-// due: batch k leaves at start + k x batch / rate (rate 0: as fast as the service accepts),
-// until `events` are pushed (events > 0) or `until`.
-class Pusher {
- public:
-  Pusher(const SustainedTarget& t, const SustainedOptions& o, int rate, int64_t events,
-         absl::Time until, int64_t first_n)
-      : start_(absl::Now()) {
-    for (int s = 0; s < o.streams; ++s) {
-      threads_.emplace_back([this, &t, batch = o.batch, rate, events, until, first_n] {
-        auto stub = v1::EventService::NewStub(Channel(t));
-        for (;;) {
-          const int64_t first = next_batch_++ * batch;
-          if (events > 0 && first >= events) break;
-          const int64_t n = events > 0 ? std::min<int64_t>(batch, events - first) : batch;
-          if (rate > 0) {
-            const absl::Time due = start_ + absl::Seconds(static_cast<double>(first) / rate);
-            if (due >= until || absl::Now() >= until) break;
-            if (due > absl::Now()) absl::SleepFor(due - absl::Now());
-          } else if (absl::Now() >= until) {
-            break;
-          }
-          v1::PushEventsRequest req;
-          req.set_queue(v1::QUEUE_REAL_TIME);
-          for (int64_t i = 0; i < n; ++i) *req.add_events() = t.make_event(first_n + first + i);
-          v1::PushEventsResponse resp;
-          grpc::Status st = stub->PushEvents(Ctx(t).get(), req, &resp);
-          if (!st.ok()) std::fprintf(stderr, "PushEvents: %s\n", st.error_message().c_str());
-          acked_ += st.ok() ? resp.accepted() : 0;
-          failed_ += n - (st.ok() ? resp.accepted() : 0);
-        }
-      });
-    }
-  }
-  ~Pusher() { Join(); }
-  void Join() {
-    for (auto& t : threads_) t.join();
-    threads_.clear();
-  }
-  absl::Time start() const { return start_; }
-  int64_t acked() const { return acked_; }
-  int64_t failed() const { return failed_; }
-
- private:
-  const absl::Time start_;
-  std::atomic<int64_t> next_batch_{0}, acked_{0}, failed_{0};
-  std::vector<std::thread> threads_;
-};
+PushTarget PushTargetOf(const SustainedTarget& t) {
+  return {.address = t.address, .token = t.token, .make_event = t.make_event};
+}
 
 // Waits until no real-time event is unfinished; false after a minute without a new mail.
 bool Drain(const SustainedTarget& t, pqxx::connection& c) {
@@ -183,7 +138,10 @@ bool RunSustained(const SustainedTarget& t, const SustainedOptions& o) {
   bool ok = true;
   Archived archived;
   if (o.purge_events > 0) {
-    Pusher preload(t, o, 0, o.purge_events, absl::InfiniteFuture(), 3000000000LL);
+    Pusher preload(PushTargetOf(t), {.streams = o.streams,
+                                     .batch = o.batch,
+                                     .events = o.purge_events,
+                                     .first_n = 3000000000LL});
     preload.Join();
     const bool drained = Drain(t, c);
     archived = ArchiveAll(t);
@@ -218,7 +176,12 @@ bool RunSustained(const SustainedTarget& t, const SustainedOptions& o) {
 
   const absl::Time until =
       o.events > 0 ? absl::InfiniteFuture() : absl::Now() + absl::Seconds(o.seconds);
-  Pusher push(t, o, o.rate, o.events, until, 2000000000LL);
+  Pusher push(PushTargetOf(t), {.streams = o.streams,
+                                .batch = o.batch,
+                                .rate = o.rate,
+                                .events = o.events,
+                                .until = until,
+                                .first_n = 2000000000LL});
   const absl::Time start = push.start();
   // Events that reached Sent since the start (everything before was drained).
   auto done = [&](pqxx::connection& conn) { return push.acked() - Unfinished(conn, t.schema); };
