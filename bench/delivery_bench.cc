@@ -133,7 +133,8 @@ int main(int argc, char** argv) {
   flags.Int("stats_settle_seconds", &o.sustained.stats_settle_seconds,
             "(s): wait before each pg_stat_user_tables snapshot, for the backends to flush them");
   flags.Int("webhook_rounds", &o.webhooks.rounds,
-            "(w): rounds of one (a) and one (a') measurement of --events each");
+            "(w): rounds of one (a) and one (a') measurement of --events each (0: only the "
+            "paced latency run)");
   flags.Int("webhook_max_batch", &o.webhooks.max_batch,
             "(w): the subscription's max_batch (webhooks per POST, 1 to 500)");
   flags.Int("webhook_rate", &o.webhooks.rate, "(w): events/s of the paced latency run");
@@ -154,10 +155,10 @@ int main(int argc, char** argv) {
   o.webhooks.events = o.events;
   o.webhooks.streams = o.streams;
   o.webhooks.batch = o.batch;
-  if (o.webhooks.rounds < 1 || o.webhooks.max_batch < 1 || o.webhooks.max_batch > 500 ||
+  if (o.webhooks.rounds < 0 || o.webhooks.max_batch < 1 || o.webhooks.max_batch > 500 ||
       o.webhooks.rate < 1 || o.webhooks.seconds < 1 || o.webhooks.paced_batch < 1) {
-    std::cerr << "--webhook_rounds, --webhook_rate, --webhook_seconds and --webhook_paced_batch "
-                 "must be positive, --webhook_max_batch 1 to 500\n";
+    std::cerr << "--webhook_rate, --webhook_seconds and --webhook_paced_batch must be positive, "
+                 "--webhook_rounds not negative, --webhook_max_batch 1 to 500\n";
     return 2;
   }
   if (o.sustained.rate <= 0 || o.sustained.seconds <= 0 || o.sustained.events < 0 ||

@@ -9,23 +9,21 @@
 // webhooks and deleted after it, so the measurements without it (and later phases) run with
 // no subscription at all.
 //
-// Throughput, `rounds` rounds, each of two measurements of `events` events pushed as phase (a)
-// pushes them (BulkPush: requests built first, `streams` streams of `batch`), on a settled
-// database (VACUUM ANALYZE, CHECKPOINT): (a) push -> every event Sent, no subscription; (a')
-// push -> every event's webhook received. Odd rounds measure (a) first, even rounds (a') first,
-// so a drift of the machine over the run weighs on both alike. Prints each measurement and the
-// ratio of the medians (a')/(a).
-// Latency: `rate` events/s for `seconds` in requests of `paced_batch` (Pusher), with the
-// subscription; p50 / p99 / max of the time from the status change to the webhook read by the
-// receiver: the payload's `timestamp` (the outbox row's changed_at: PostgreSQL's now() in the
-// transaction that made the event Sent, i.e. that transaction's start) to the moment the
-// receiver had read the whole POST, before checking it. Instance, PostgreSQL and receiver run on
-// this machine and read the same clock: no skew.
-// Then the receiver's totals: POSTs, webhooks, duplicates, signature failures (must be 0), what
-// it cost (CPU per webhook).
-// Returns false when a count does not match (a push failed, a webhook is missing or duplicated,
-// a signature or body was refused, a status is not Sent).
-// Failure modes: pqxx exceptions when PostgreSQL is unreachable. Call from one thread.
+// Throughput, `rounds` rounds (0: none, only the latency run), each of two measurements of `events`
+// events pushed as phase (a) pushes them (BulkPush: requests built first, `streams` streams of
+// `batch`), on a settled database (VACUUM ANALYZE, CHECKPOINT): (a) push -> every event Sent, no
+// subscription; (a') push -> every event's webhook received. Odd rounds measure (a) first, even
+// rounds (a') first, so a drift of the machine over the run weighs on both alike. Prints each
+// measurement and the ratio of the medians (a')/(a). Latency: `rate` events/s for `seconds` in
+// requests of `paced_batch` (Pusher), with the subscription; p50 / p99 / max of the time from the
+// status change to the webhook read by the receiver: the payload's `timestamp` (the outbox row's
+// changed_at: PostgreSQL's now() in the transaction that made the event Sent, i.e. that
+// transaction's start) to the moment the receiver had read the whole POST, before checking it.
+// Instance, PostgreSQL and receiver run on this machine and read the same clock: no skew. Then the
+// receiver's totals: POSTs, webhooks, duplicates, signature failures (must be 0), what it cost (CPU
+// per webhook). Returns false when a count does not match (a push failed, a webhook is missing or
+// duplicated, a signature or body was refused, a status is not Sent). Failure modes: pqxx
+// exceptions when PostgreSQL is unreachable. Call from one thread.
 #pragma once
 
 #include <cstdint>
