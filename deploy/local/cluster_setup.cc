@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "messagecenter/v1/webhooks.grpc.pb.h"
 #include "messagecenter/v1/workflows.grpc.pb.h"
 
 namespace mc::local {
@@ -59,11 +60,10 @@ const TemplateSpec kTemplates[] = {
 }  // namespace
 
 std::string RegisterInstances(const std::string& control_address,
-                              const std::vector<InstanceEndpoint>& instances,
-                              const Tokens& tokens) {
+                              std::vector<InstanceEndpoint>* instances, const Tokens& tokens) {
   auto accounts = pb::AccountService::NewStub(Connect(control_address));
   auto archiving = pb::ArchivingService::NewStub(Connect(control_address));
-  for (const InstanceEndpoint& e : instances) {
+  for (InstanceEndpoint& e : *instances) {
     pb::Account account;
     account.set_internal_name(e.account);
     account.set_label(e.label);
@@ -90,6 +90,7 @@ std::string RegisterInstances(const std::string& control_address,
     init.set_internal_name(e.account);
     s = accounts->InitializeConnection(Ctx(tokens.op).get(), init, &out);
     if (!s.ok()) return absl::StrCat("initialize ", e.account, ": ", s.error_message());
+    e.instance_id = out.instance_id();
     std::printf("  account %-6s %s  version %s, identifier %s\n", e.account.c_str(),
                 e.address.c_str(), tested.version().c_str(), out.instance_id().c_str());
 
@@ -147,6 +148,44 @@ std::string PublishTemplates(const std::string& control_address, const Tokens& t
     if (!s.ok()) return absl::StrCat("publishing ", spec.name, ": ", s.error_message());
     std::printf("  template %-17s version %d published on %d instance(s)\n", spec.name,
                 published.version(), published.outcomes_size());
+  }
+  return "";
+}
+
+std::string SubscribeWebhooks(const std::vector<InstanceEndpoint>& instances, const Tokens& tokens,
+                              const std::string& url, const std::string& secret) {
+  constexpr char kName[] = "mc-local";
+  for (const InstanceEndpoint& e : instances) {
+    auto webhooks = v1::WebhookService::NewStub(Connect(e.address));
+    // A later version than the instance holds, or it would keep the one it has.
+    v1::ListSubscriptionsResponse listed;
+    grpc::Status s = webhooks->ListSubscriptions(Ctx(tokens.control).get(),
+                                                 v1::ListSubscriptionsRequest(), &listed);
+    if (!s.ok())
+      return absl::StrCat("webhook subscriptions of ", e.account, ": ", s.error_message());
+    int version = 1;
+    for (const v1::SubscriptionStatus& held : listed.subscriptions()) {
+      if (held.subscription().name() == kName) version = held.subscription().version() + 1;
+    }
+    v1::PutSubscriptionRequest put;
+    v1::WebhookSubscription* sub = put.mutable_subscription();
+    sub->set_name(kName);
+    sub->set_url(url);  // no statuses: every final status
+    sub->set_max_batch(1);
+    sub->add_secrets()->set_value(secret);
+    sub->set_version(version);
+    v1::SubscriptionStatus status;
+    s = webhooks->PutSubscription(Ctx(tokens.control).get(), put, &status);
+    if (!s.ok())
+      return absl::StrCat("webhook subscription on ", e.account, ": ", s.error_message());
+    if (status.state() == v1::SUBSCRIPTION_STATE_PAUSED_FAILING) {
+      v1::ResumeSubscriptionRequest resume;
+      resume.set_name(kName);
+      s = webhooks->ResumeSubscription(Ctx(tokens.control).get(), resume, &status);
+      if (!s.ok()) return absl::StrCat("resuming webhooks on ", e.account, ": ", s.error_message());
+    }
+    std::printf("  webhooks on %-6s subscription %s (version %d): every final status -> %s\n",
+                e.account.c_str(), kName, version, url.c_str());
   }
   return "";
 }

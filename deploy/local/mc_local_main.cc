@@ -1,12 +1,14 @@
 // mc-local: the local cluster (composition root of the README's main job).
 //
 // Starts a PostgreSQL kept under --data_dir, a local SMTP server (mails kept as .eml files), an
-// SMS sink, one control instance and two execution instances (own schemas). Through the
-// control instance it registers and initializes both accounts, starts the technical
-// workflows, creates the archiving workflows and publishes the demo templates; it pushes demo
-// events of every outcome to both instances with a progress bar, waits for their outcomes,
-// runs archiving, prints the report tables and checks them against what it pushed. Then it
-// serves until Ctrl-C (or exits at once with --once). Everything it starts stops with it.
+// SMS sink, a webhook receiver (checks every signature), one control instance and two
+// execution instances (own schemas). Through the control instance it registers and initializes
+// both accounts, starts the technical workflows, creates the archiving workflows and publishes
+// the demo templates, and subscribes the receiver to every final status on each instance; it
+// pushes demo events of every outcome to both instances with a progress bar, waits for their
+// outcomes and their webhooks, runs archiving, prints the report tables and checks them (and
+// the webhooks) against what it pushed. Then it serves until Ctrl-C (or exits at once with
+// --once). Everything it starts stops with it.
 #include <grpcpp/grpcpp.h>
 #include <unistd.h>
 
@@ -26,10 +28,14 @@
 #include "common/process/signals.h"
 #include "common/sinks/http_sink.h"
 #include "common/sinks/smtp_sink.h"
+#include "common/sinks/webhook_sink.h"
+#include "common/webhook_receiver/webhook_receiver.h"
+#include "common/webhook_receiver/webhook_signature.h"
 #include "deploy/local/cluster_setup.h"
 #include "deploy/local/demo_events.h"
 #include "deploy/local/progress.h"
 #include "deploy/local/reports.h"
+#include "deploy/local/webhook_check.h"
 #include "messagecenter/v1/events.grpc.pb.h"
 
 namespace {
@@ -144,12 +150,23 @@ int main(int argc, char** argv) {
   auto smtp =
       mc::sinks::SmtpSink::Start({.keep_in_memory = false, .store_dir = (dir / "mail").string()});
   auto sms = mc::sinks::HttpSink::Start();
-  if (!smtp.ok() || !sms.ok()) {
-    std::cerr << "mc-local: cannot start the local SMTP server or SMS sink\n";
+  // Status webhooks: a receiver on loopback with a new key each run (the subscription is put
+  // again with it), checking every signature; the instances may post to it only because they
+  // run with --webhook_allow_private_networks and --webhook_allow_http. The sink answers
+  // through `webhooks`, so it is made after it (and stops before it).
+  const std::string webhook_key = mc::webhook_receiver::NewWebhookKey();
+  mc::webhook_receiver::WebhookReceiver webhooks({.key = webhook_key, .keep_changes = true});
+  auto webhook_sink = mc::sinks::WebhookSink::Start({.keep_requests = false});
+  if (!smtp.ok() || !sms.ok() || !webhook_sink.ok()) {
+    std::cerr << "mc-local: cannot start the local SMTP server, SMS sink or webhook receiver\n";
     return 1;
   }
-  std::printf("  SMTP server       %s (mails in %s)\n  SMS sink          %s\n",
-              (*smtp)->url().c_str(), (dir / "mail").c_str(), (*sms)->url().c_str());
+  webhooks.Attach(**webhook_sink);
+  const std::string webhook_url = (*webhook_sink)->url("/webhooks");
+  std::printf(
+      "  SMTP server       %s (mails in %s)\n  SMS sink          %s\n"
+      "  webhook receiver  %s (checks every signature)\n",
+      (*smtp)->url().c_str(), (dir / "mail").c_str(), (*sms)->url().c_str(), webhook_url.c_str());
 
   const std::string auth = "--auth_tokens_file=" + tokens_file.string();
   auto control = StartService(
@@ -171,7 +188,8 @@ int main(int argc, char** argv) {
         {"serve", "--listen=" + exec_listen[i], "--pg_dsn=" + dsn, "--schema=mc_exec_" + n, auth,
          "--smtp_url=" + (*smtp)->url(), "--sms_url=" + (*sms)->url(), "--retry_base_ms=300",
          "--max_tries=3", "--message_id_domain=exec" + n + ".mc.local",
-         "--smtp_from=Demo Shop <shop@mc.local>"},
+         "--smtp_from=Demo Shop <shop@mc.local>", "--webhook_allow_private_networks",
+         "--webhook_allow_http"},
         dir / "logs" / ("execution-" + n + ".log"));
     if (!exec.ok()) {
       std::cerr << "mc-local: execution instance " << n
@@ -186,8 +204,12 @@ int main(int argc, char** argv) {
   }
 
   std::printf("\nSetting up through the control instance\n");
-  std::string error = mc::local::RegisterInstances(control->address(), instances, tokens);
+  std::string error = mc::local::RegisterInstances(control->address(), &instances, tokens);
   if (error.empty()) error = mc::local::PublishTemplates(control->address(), tokens);
+  if (error.empty()) {
+    error = mc::local::SubscribeWebhooks(instances, tokens, webhook_url,
+                                         mc::webhook_receiver::WebhookSecretOf(webhook_key));
+  }
   if (!error.empty()) {
     std::cerr << "mc-local: " << error << "\n";
     return 1;
@@ -239,6 +261,14 @@ int main(int argc, char** argv) {
                                      demo[i].ids, &truth);
     accepted += demo[i].accepted;
   }
+  if (!error.empty()) {
+    std::cerr << "mc-local: " << error << "\n";
+    return 1;
+  }
+  std::string webhooks_verdict;
+  const bool webhooks_ok =
+      mc::local::CheckWebhooks(webhooks, instances, {demo[0].ids, demo[1].ids}, truth,
+                               absl::Now() + absl::Minutes(1), &webhooks_verdict);
   for (const auto& [key, n] : truth) final_count += key.second >= 2 ? n : 0;
   std::printf("demo: %d of %d events reached a final status; %zu mails in %s\n", final_count,
               accepted, (*smtp)->accepted(), (dir / "mail").c_str());
@@ -269,10 +299,15 @@ int main(int argc, char** argv) {
   std::printf("\ncheck: %s\n", match
                                    ? "the reports match the events pushed, per instance and status"
                                    : "MISMATCH between the reports and the events pushed");
+  std::printf("check: %s\n", webhooks_verdict.c_str());
   std::printf("mails: %s (open the .eml files with any mail client)\n", (dir / "mail").c_str());
+  std::printf("webhooks: %s, at %s\n", mc::local::WebhookCountsText(webhooks.counts()).c_str(),
+              webhook_url.c_str());
 
-  const int rc =
-      match && final_count == accepted && demo[0].refused == 1 && demo[1].refused == 1 ? 0 : 1;
+  const int rc = match && webhooks_ok && final_count == accepted && demo[0].refused == 1 &&
+                         demo[1].refused == 1
+                     ? 0
+                     : 1;
   if (!o.once) {
     std::printf(
         "\nServing. Tokens are in %s (operator, pusher, control). For example:\n"
@@ -282,7 +317,8 @@ int main(int argc, char** argv) {
         tokens_file.c_str(), tokens_file.c_str(), control->address().c_str());
     std::fflush(stdout);
     mc::process::WaitForTerminationSignal();
-    std::printf("\nmc-local: stopping\n");
+    std::printf("\nmc-local: stopping (webhooks: %s in all)\n",
+                mc::local::WebhookCountsText(webhooks.counts()).c_str());
   }
   for (auto& e : execs) e.Terminate();
   control->Terminate();
