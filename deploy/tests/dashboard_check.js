@@ -23,6 +23,11 @@ const CONTRACT = {
   mc_archive_rows_total: { type: "counter", labels: ["account", "kind"] },
   mc_archive_lag_seconds: { type: "gauge", labels: ["account"] },
   mc_publications_total: { type: "counter", labels: ["outcome"] },
+  mc_webhooks_queued: { type: "gauge", labels: ["subscription"] },
+  mc_webhooks_sent_total: { type: "counter", labels: ["subscription"] },
+  mc_webhooks_failed_total: { type: "counter", labels: ["subscription", "class"] },
+  mc_webhooks_given_up_total: { type: "counter", labels: ["subscription"] },
+  mc_webhook_latency_seconds: { type: "histogram", labels: ["subscription"] },
 };
 // Labels Prometheus adds to every scraped series.
 const TARGET_LABELS = ["instance", "job"];
