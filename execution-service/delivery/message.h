@@ -13,6 +13,10 @@ struct OutgoingMessage {
   // "<ev-rt-42@domain>" (real-time) or "<ev-batch-42@domain>": stable per event, so a re-send
   // is recognisable.
   std::string message_id;
+  // The envelope sender (SMTP MAIL FROM, the return path bounces go to), without <>: a signed
+  // VERP address naming this message (bounces/verp.h) when a bounce domain is configured;
+  // empty: the sender's own, from --smtp_from. The header From: never changes with it.
+  std::string return_path;
   std::string subject;
   std::string html;
   std::string text;

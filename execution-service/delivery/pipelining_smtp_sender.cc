@@ -174,7 +174,8 @@ bool PipeliningSmtpSender::Connect(std::string* error) {
 }
 
 std::string PipeliningSmtpSender::Envelope(const OutgoingMessage& m) const {
-  return absl::StrCat("MAIL FROM:<", envelope_from_, ">\r\nRCPT TO:<", m.address, ">\r\nDATA\r\n");
+  return absl::StrCat("MAIL FROM:<", EnvelopeFrom(m), ">\r\nRCPT TO:<", m.address,
+                      ">\r\nDATA\r\n");
 }
 
 std::string PipeliningSmtpSender::Body(const OutgoingMessage& m) const {
@@ -193,7 +194,7 @@ size_t PipeliningSmtpSender::SendChunked(const std::vector<const OutgoingMessage
     std::string content = BuildMime(m, options_.from, absl::Now());
     if (!absl::EndsWith(content, "\r\n")) content += "\r\n";
     // RSET first: whatever a failed transaction before it left open, this one starts clean.
-    absl::StrAppend(&group, "RSET\r\nMAIL FROM:<", envelope_from_, ">\r\nRCPT TO:<", m.address,
+    absl::StrAppend(&group, "RSET\r\nMAIL FROM:<", EnvelopeFrom(m), ">\r\nRCPT TO:<", m.address,
                     ">\r\nBDAT ", content.size(), " LAST\r\n", content);
   }
   const bool written = Write(group);
@@ -270,7 +271,7 @@ std::vector<SendOutcome> PipeliningSmtpSender::SendMany(
         if (mail.code != 0) rcpt = ReadReply();
         if (rcpt.code != 0) data = ReadReply();
       }
-    } else if (Write(absl::StrCat("MAIL FROM:<", envelope_from_, ">\r\n")) &&
+    } else if (Write(absl::StrCat("MAIL FROM:<", EnvelopeFrom(m), ">\r\n")) &&
                Positive((mail = ReadReply()).code) &&
                Write(absl::StrCat("RCPT TO:<", m.address, ">\r\n")) &&
                Positive((rcpt = ReadReply()).code) && Write("DATA\r\n")) {

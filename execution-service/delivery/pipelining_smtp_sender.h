@@ -48,6 +48,10 @@ class PipeliningSmtpSender final : public MessageSender {
   bool Write(const std::string& data);
   Reply ReadReply();
   std::string Envelope(const OutgoingMessage& m) const;
+  // The message's return path, else the sender's own.
+  const std::string& EnvelopeFrom(const OutgoingMessage& m) const {
+    return m.return_path.empty() ? envelope_from_ : m.return_path;
+  }
   std::string Body(const OutgoingMessage& m) const;
   // Sends messages[begin...] as one group (RFC 3030 BDAT) on the open connection, fills their
   // outcomes and returns the index after the group. Sets *again (and returns begin) when a

@@ -48,7 +48,9 @@ SendOutcome SmtpSender::Send(const OutgoingMessage& m) {
   curl_slist* rcpt = curl_slist_append(nullptr, ("<" + m.address + ">").c_str());
   char error[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(curl_, CURLOPT_URL, options_.url.c_str());
-  curl_easy_setopt(curl_, CURLOPT_MAIL_FROM, envelope_from_.c_str());
+  const std::string return_path = "<" + m.return_path + ">";
+  curl_easy_setopt(curl_, CURLOPT_MAIL_FROM,
+                   m.return_path.empty() ? envelope_from_.c_str() : return_path.c_str());
   curl_easy_setopt(curl_, CURLOPT_MAIL_RCPT, rcpt);
   curl_easy_setopt(curl_, CURLOPT_READFUNCTION, ReadPayload);
   curl_easy_setopt(curl_, CURLOPT_READDATA, &reader);

@@ -39,6 +39,9 @@ OutgoingMessage DeliveryPolicy::Envelope(const DeliveryItem& item) const {
   m.address = std::string(ChannelAddress(item.event));
   m.message_id =
       absl::StrCat("<ev-", QueueName(queue_), "-", item.id, "@", options_.message_id_domain, ">");
+  if (options_.return_paths != nullptr && m.channel == static_cast<int>(Channel::kEmail)) {
+    m.return_path = options_.return_paths->For(queue_, item.id);
+  }
   return m;
 }
 

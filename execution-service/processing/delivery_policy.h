@@ -11,7 +11,7 @@
 //  - soft failure -> tried again after Backoff(tries) (retry_base * 2^tries, at most an hour)
 //    while tries remain, the last of --max_tries -> log "Expired" (soft, the last reason).
 // Every log records the try it ends (tries + 1). Envelope() is the message's address (the one
-// its wished channel uses, events/address_key.h) and Message-ID.
+// its wished channel uses, events/address_key.h), Message-ID and, for an email, its return path.
 // Failure modes: none. Pure; immutable after construction: thread-safe.
 #pragma once
 
@@ -22,6 +22,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "execution-service/delivery/message.h"
+#include "execution-service/delivery/return_paths.h"
 #include "execution-service/events/event.h"
 #include "execution-service/metrics/execution_metrics.h"
 #include "execution-service/processing/delivery_store.h"
@@ -32,6 +33,8 @@ struct DeliveryPolicyOptions {
   int max_tries = 5;
   absl::Duration retry_base = absl::Seconds(30);
   std::string message_id_domain = "messagecenter.local";
+  // Each email's return path (null: the sender's own). Not owned; outlives the policy.
+  const ReturnPaths* return_paths = nullptr;
 };
 
 // What becomes of one claimed event: a final delivery log, or a retry (never both).

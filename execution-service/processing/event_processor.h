@@ -46,6 +46,7 @@ struct ProcessorOptions {
   int max_tries = 5;
   absl::Duration retry_base = absl::Seconds(30);
   std::string message_id_domain = "messagecenter.local";
+  const ReturnPaths* return_paths = nullptr;  // see DeliveryPolicyOptions
 };
 
 class EventProcessor final : public WorkflowJob {
