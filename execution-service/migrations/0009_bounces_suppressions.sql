@@ -71,3 +71,86 @@ ALTER TABLE delivery_attempts ADD PRIMARY KEY (event_id, try_number, kind);
 -- with the bounce's reason): bounced_at says when. The log keeps its logged_xid, so
 -- updateEventStatus does not apply it again.
 ALTER TABLE delivery_logs ADD COLUMN bounced_at timestamptz;
+
+-- The writers of the instance's own entries, one rule each, used by every statement that learns
+-- of a failure (the delivery outcomes, late bounces and complaints). `address` is the address as
+-- the event used it; the entry holds its key. Each returns true when the entry suppresses its
+-- address afterwards.
+--
+-- A hard failure: a hard quarantine entry (suppressing until removed), also over a soft, removed
+-- or expired entry (new evidence); an operator's deny entry in force stays as it is (counted).
+CREATE FUNCTION mc_suppress_hard(channel integer, address text, reason text,
+                                 event_queue integer, event_id bigint) RETURNS boolean
+LANGUAGE sql AS $$
+  INSERT INTO quarantine AS q (channel, address, kind, failure_type, reason, errors, expires_at,
+                               active, event_queue, event_id)
+  VALUES ($1, address_key($1, $2), 'quarantine', 'hard', left($3, 1000), 1, NULL, true, $4, $5)
+  ON CONFLICT (channel, address) DO UPDATE SET
+    errors = q.errors + 1, last_seen_at = now(), changed_at = now(),
+    kind = CASE WHEN q.kind = 'deny' AND q.removed_at IS NULL THEN q.kind ELSE 'quarantine' END,
+    failure_type = CASE WHEN q.kind = 'deny' AND q.removed_at IS NULL THEN q.failure_type
+                        ELSE 'hard' END,
+    reason = CASE WHEN q.kind = 'deny' AND q.removed_at IS NULL THEN q.reason
+                  ELSE excluded.reason END,
+    expires_at = CASE WHEN q.kind = 'deny' AND q.removed_at IS NULL THEN q.expires_at END,
+    active = true, removed_at = NULL,
+    event_queue = excluded.event_queue, event_id = excluded.event_id
+  RETURNING true
+$$;
+
+-- A soft failure: counts toward a soft entry. An entry that suppresses for another reason (hard,
+-- deny) only counts it; a soft entry still counting (not removed, not expired) counts one more;
+-- otherwise counting starts again at 1. The entry suppresses once its errors reach `threshold`,
+-- until `expiry` after this failure.
+CREATE FUNCTION mc_suppress_soft(channel integer, address text, reason text,
+                                 event_queue integer, event_id bigint, threshold integer,
+                                 expiry interval) RETURNS boolean
+LANGUAGE sql AS $$
+  INSERT INTO quarantine AS q (channel, address, kind, failure_type, reason, errors, expires_at,
+                               active, event_queue, event_id)
+  VALUES ($1, address_key($1, $2), 'quarantine', 'soft', left($3, 1000), 1, now() + $7,
+          1 >= $6, $4, $5)
+  ON CONFLICT (channel, address) DO UPDATE SET
+    last_seen_at = now(), changed_at = now(),
+    errors = CASE WHEN q.failure_type = 'soft' AND q.removed_at IS NULL AND q.expires_at > now()
+                    OR q.failure_type IS DISTINCT FROM 'soft'
+                       AND mc_suppresses(q.active, q.removed_at, q.expires_at)
+                  THEN q.errors + 1 ELSE 1 END,
+    active = CASE WHEN q.failure_type IS DISTINCT FROM 'soft'
+                       AND mc_suppresses(q.active, q.removed_at, q.expires_at) THEN q.active
+                  WHEN q.failure_type = 'soft' AND q.removed_at IS NULL AND q.expires_at > now()
+                  THEN q.errors + 1 >= $6
+                  ELSE 1 >= $6 END,
+    kind = CASE WHEN q.failure_type IS DISTINCT FROM 'soft'
+                     AND mc_suppresses(q.active, q.removed_at, q.expires_at) THEN q.kind
+                ELSE 'quarantine' END,
+    failure_type = CASE WHEN q.failure_type IS DISTINCT FROM 'soft'
+                             AND mc_suppresses(q.active, q.removed_at, q.expires_at)
+                        THEN q.failure_type ELSE 'soft' END,
+    reason = CASE WHEN q.failure_type IS DISTINCT FROM 'soft'
+                       AND mc_suppresses(q.active, q.removed_at, q.expires_at) THEN q.reason
+                  ELSE excluded.reason END,
+    expires_at = CASE WHEN q.failure_type IS DISTINCT FROM 'soft'
+                           AND mc_suppresses(q.active, q.removed_at, q.expires_at)
+                      THEN q.expires_at ELSE excluded.expires_at END,
+    removed_at = CASE WHEN q.failure_type IS DISTINCT FROM 'soft'
+                           AND mc_suppresses(q.active, q.removed_at, q.expires_at)
+                      THEN q.removed_at END,
+    event_queue = excluded.event_queue, event_id = excluded.event_id
+  RETURNING mc_suppresses(q.active, q.removed_at, q.expires_at)
+$$;
+
+-- A complaint (an ARF report): the address goes on the deny list with reason 'complaint', over
+-- any other entry, until an operator removes it.
+CREATE FUNCTION mc_suppress_complaint(channel integer, address text, event_queue integer,
+                                      event_id bigint) RETURNS boolean
+LANGUAGE sql AS $$
+  INSERT INTO quarantine AS q (channel, address, kind, failure_type, reason, errors, expires_at,
+                               active, event_queue, event_id)
+  VALUES ($1, address_key($1, $2), 'deny', NULL, 'complaint', 1, NULL, true, $3, $4)
+  ON CONFLICT (channel, address) DO UPDATE SET
+    kind = 'deny', failure_type = NULL, reason = 'complaint', errors = q.errors + 1,
+    expires_at = NULL, active = true, removed_at = NULL, last_seen_at = now(),
+    changed_at = now(), event_queue = excluded.event_queue, event_id = excluded.event_id
+  RETURNING true
+$$;

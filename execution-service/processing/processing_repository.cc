@@ -95,7 +95,8 @@ constexpr char kReturning[] = R"sql(e.id, e.status, e.event_type, e.email, e.mob
   (e.expires_at IS NOT NULL AND e.expires_at <= now()) AS expired,
   EXISTS (SELECT 1 FROM quarantine q WHERE q.channel = e.wished_channel AND q.address =
           address_key(e.wished_channel, channel_address(e.wished_channel, e.email,
-                                                        e.mobile_phone, e.device_token)))
+                                                        e.mobile_phone, e.device_token))
+          AND mc_suppresses(q.active, q.removed_at, q.expires_at))
     AS quarantined,
   extract(epoch FROM now() - e.created_at)::float8 AS age_seconds)sql";
 
