@@ -93,6 +93,7 @@ std::vector<StoryRetry> RetriesFromJson(const std::string& text) {
   std::vector<StoryRetry> retries;
   for (const nlohmann::json& j : nlohmann::json::parse(text)) {
     StoryRetry& r = retries.emplace_back();
+    r.kind = j.value("kind", 0);  // rows archived before late bounces existed have none
     r.try_number = j.at("try").get<int>();
     r.failure_type = j.at("type").get<std::string>();
     r.reason = j.at("reason").get<std::string>();

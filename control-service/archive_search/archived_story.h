@@ -39,7 +39,9 @@ enum class TimelineStep {
   kTakenUp = 2,
   kRetried = 3,
   kDeliveryOutcome = 4,
-  kFinal = 5
+  kFinal = 5,
+  kBounced = 6,
+  kComplained = 7,
 };
 
 struct TimelineEntry {
@@ -55,7 +57,9 @@ struct TimelineEntry {
 };
 
 // A soft failure tried again.
+// A retried soft failure (kind 0), a late hard bounce (1), soft bounce (2) or complaint (3).
 struct StoryRetry {
+  int kind = 0;
   int try_number = 0;
   std::string failure_type, reason;
   absl::Time at;

@@ -1,9 +1,12 @@
 #include "control-service/archive_search/story_timeline.h"
 
+#include <algorithm>
+#include <cstddef>
+
 namespace mc::control {
 namespace {
 
-constexpr int kPending = 0, kPendingDelivery = 1;
+constexpr int kPending = 0, kPendingDelivery = 1, kSent = 2, kDeliveryFailed = 4;
 
 }  // namespace
 
@@ -16,7 +19,10 @@ std::vector<TimelineEntry> StoryTimeline(const ArchivedStory& s) {
                    .step = TimelineStep::kTakenUp,
                    .status = reached_delivery ? kPendingDelivery : s.status});
   }
+  bool bounced = false;
   for (const StoryRetry& r : s.retries) {
+    if (r.kind == 1) bounced = true;
+    if (r.kind != 0) continue;
     out.push_back({.at = r.at,
                    .step = TimelineStep::kRetried,
                    .status = kPendingDelivery,
@@ -28,12 +34,24 @@ std::vector<TimelineEntry> StoryTimeline(const ArchivedStory& s) {
   if (s.log) {
     out.push_back({.at = s.log->logged,
                    .step = TimelineStep::kDeliveryOutcome,
-                   .status = s.log->status,
+                   .status = bounced ? kSent : s.log->status,
                    .try_number = s.log->tries,
-                   .failure_type = s.log->failure_type,
-                   .reason = s.log->failure_reason});
+                   .failure_type = bounced ? "" : s.log->failure_type,
+                   .reason = bounced ? "" : s.log->failure_reason});
+  }
+  const size_t late_from = out.size();
+  for (const StoryRetry& r : s.retries) {
+    if (r.kind == 0) continue;
+    out.push_back({.at = r.at,
+                   .step = r.kind == 3 ? TimelineStep::kComplained : TimelineStep::kBounced,
+                   .status = r.kind == 1 ? kDeliveryFailed : kSent,
+                   .try_number = r.try_number,
+                   .failure_type = r.kind == 3 ? "" : r.failure_type,
+                   .reason = r.reason});
   }
   out.push_back({.at = s.finished, .step = TimelineStep::kFinal, .status = s.status});
+  std::stable_sort(out.begin() + static_cast<std::ptrdiff_t>(late_from), out.end(),
+                   [](const TimelineEntry& a, const TimelineEntry& b) { return a.at < b.at; });
   return out;
 }
 

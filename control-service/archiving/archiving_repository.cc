@@ -61,8 +61,11 @@ constexpr char kListRunsSql[] =
     "SELECT {R} FROM archive_runs WHERE workflow = $1 ORDER BY id DESC LIMIT $2";
 
 // One page, one statement: events (with their story: Message-ID, last failure, when the relay
-// answered, retries), logs, the run's counters and the cursor (only forward). A rerun's rows
-// already archived are skipped whole, retries included (they live on the event row).
+// answered, retries), logs, the run's counters and the cursor (only forward). An event exported
+// again after a late change (a bounce that turned Sent into Delivery failed: the instance
+// stamps the change with a new final_xid, past the cursor) updates its archived row and its
+// log; a rerun's rows already archived as they are now change nothing and are not counted
+// (the WHERE of each DO UPDATE), retries included (they live on the event row).
 constexpr char kStorePageSql[] = R"sql(
 WITH ev AS (
   INSERT INTO archived_events (account, remote_id, instance_id, queue, event_type, channel,
@@ -79,7 +82,15 @@ WITH ev AS (
     channel smallint, address text, external_id text, status smallint, template_name text,
     template_version integer, tries integer, created bigint, routed bigint, finished bigint,
     message_id text, failure_type text, failure_reason text, relayed bigint, retries jsonb)
-  ON CONFLICT (account, remote_id) DO NOTHING
+  ON CONFLICT (account, remote_id) DO UPDATE SET status = excluded.status,
+    tries = excluded.tries, finished_at = excluded.finished_at,
+    message_id = excluded.message_id, failure_type = excluded.failure_type,
+    failure_reason = excluded.failure_reason, handed_to_relay_at = excluded.handed_to_relay_at,
+    retries = excluded.retries, archived_at = now()
+  WHERE (archived_events.status, archived_events.failure_type, archived_events.failure_reason,
+         archived_events.retries, archived_events.finished_at)
+        IS DISTINCT FROM (excluded.status, excluded.failure_type, excluded.failure_reason,
+                          excluded.retries, excluded.finished_at)
   RETURNING 1),
 lg AS (
   INSERT INTO archived_delivery_logs (account, remote_id, event_id, channel, address, status,
@@ -90,7 +101,12 @@ lg AS (
   FROM jsonb_to_recordset($4::jsonb) AS r(id bigint, event_id bigint, channel smallint,
     address text, status smallint, failure_type text, failure_reason text, tries integer,
     message_id text, template_version integer, logged bigint)
-  ON CONFLICT (account, remote_id) DO NOTHING
+  ON CONFLICT (account, remote_id) DO UPDATE SET status = excluded.status,
+    failure_type = excluded.failure_type, failure_reason = excluded.failure_reason,
+    archived_at = now()
+  WHERE (archived_delivery_logs.status, archived_delivery_logs.failure_type,
+         archived_delivery_logs.failure_reason)
+        IS DISTINCT FROM (excluded.status, excluded.failure_type, excluded.failure_reason)
   RETURNING 1),
 counts AS (SELECT (SELECT count(*) FROM ev) AS events, (SELECT count(*) FROM lg) AS logs),
 run AS (
@@ -236,15 +252,20 @@ std::pair<std::string, std::string> LastFailure(const ArchivedEvent& e) {
   if (e.log && !e.log->failure_type.empty()) {
     return {e.log->failure_type, e.log->failure_reason};
   }
-  if (!e.retries.empty()) return {e.retries.back().failure_type, e.retries.back().reason};
+  for (auto r = e.retries.rbegin(); r != e.retries.rend(); ++r) {
+    if (r->kind != 3) return {r->failure_type, r->reason};  // a complaint is not a failure
+  }
   return {"", ""};
 }
 
-// As migration 0006 documents the column.
+// As migration 0006 documents the column, with each element's "kind": 0 a soft failure tried
+// again, 1 a late hard bounce, 2 a late soft bounce, 3 a complaint (rows archived before have
+// none: read as 0).
 nlohmann::json RetriesJson(const std::vector<ArchivedRetry>& retries) {
   nlohmann::json out = nlohmann::json::array();
   for (const ArchivedRetry& r : retries) {
-    out.push_back({{"try", r.try_number},
+    out.push_back({{"kind", r.kind},
+                   {"try", r.try_number},
                    {"type", r.failure_type},
                    {"reason", r.reason},
                    {"at", absl::ToUnixMicros(r.at)},

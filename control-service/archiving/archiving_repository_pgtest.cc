@@ -143,6 +143,57 @@ TEST_CASE("a stored page moves the cursor forward only, and skips rows archived 
   CHECK(finished->ended.has_value());
 }
 
+// An event exported again after a late change (a hard bounce: Sent became Delivery failed, a new
+// final_xid past the cursor) updates its archived row and log, and is counted as copied; the
+// same page again changes nothing, so a rerun leaves what one clean run leaves.
+TEST_CASE("a late change of an archived event updates it, once") {
+  const std::string schema = testing::FreshSchema("archive_late", Migrations());
+  pg::ConnectionPool pool{{.dsn = testing::SharedPostgresDsn(), .schema = schema, .size = 1}};
+  AccountRepository accounts(pool);
+  ArchivingRepository archive(pool);
+  REQUIRE(accounts.Create({.internal_name = "exec_a", .endpoint = "a:1", .credential = "x"}).ok());
+  REQUIRE(archive.Create("exec_a", 3600).ok());
+  const std::string workflow = ArchivingWorkflowName("exec_a");
+  absl::StatusOr<int64_t> run = archive.StartRun(workflow);
+  REQUIRE(run.ok());
+  REQUIRE(archive
+              .StorePage(workflow, *run, "exec_a",
+                         {.instance_id = "inst-a",
+                          .events = {Final(1, true), Final(2, true)},
+                          .next = {.xid = 10, .queue = 1, .id = 2}})
+              .ok());
+  ArchivedEvent bounced = Final(1, true);
+  bounced.status = 4;
+  bounced.finished += absl::Hours(1);
+  bounced.log->status = 4;
+  bounced.log->failure_type = "hard";
+  bounced.log->failure_reason = "5.1.1 user unknown";
+  bounced.retries = {{.kind = 1,
+                      .try_number = 1,
+                      .failure_type = "hard",
+                      .reason = "5.1.1 user unknown",
+                      .at = bounced.finished}};
+  const ArchivePage late{
+      .instance_id = "inst-a", .events = {bounced}, .next = {.xid = 20, .queue = 1, .id = 1}};
+  for (int pass = 0; pass < 2; ++pass) {
+    INFO("pass " << pass);
+    absl::StatusOr<CopiedRows> copied = archive.StorePage(workflow, *run, "exec_a", late);
+    REQUIRE(copied.ok());
+    CHECK(copied->events == (pass == 0 ? 1 : 0));
+    CHECK(copied->delivery_logs == (pass == 0 ? 1 : 0));
+    pqxx::connection c(testing::SharedPostgresDsn());
+    pqxx::work tx(c);
+    tx.exec("SET LOCAL search_path TO " + tx.quote_name(schema));
+    CHECK(tx.exec1("SELECT string_agg(concat_ws(' ', e.remote_id, e.status, e.failure_type, "
+                   "e.failure_reason, l.status, l.failure_type), ', ' ORDER BY e.remote_id) "
+                   "FROM archived_events e JOIN archived_delivery_logs l ON l.account = "
+                   "e.account AND l.event_id = e.remote_id")[0]
+              .as<std::string>() == "1 4 hard 5.1.1 user unknown 4 hard, 2 2   2 ");
+    CHECK(tx.exec1("SELECT count(*) FROM archived_events")[0].as<int>() == 2);
+  }
+  CHECK(CursorOf(archive, workflow) == "20/1/1");
+}
+
 // "account remote_id message_id failure_type failure_reason relayed_us retries" of each
 // archived event, by id (empty texts left out, "-" when the relay never answered).
 std::vector<std::string> Stories(const std::string& schema) {
@@ -195,12 +246,13 @@ TEST_CASE("each archived event keeps its story, once, whatever the reruns") {
     CHECK(copied->events == (run == 0 ? 3 : 0));
     CHECK(Stories(schema) ==
           std::vector<std::string>{
-              absl::StrCat("exec_a 1 <m1@mc.test> soft 451 still busy ",
-                           absl::ToUnixMicros(t + absl::Seconds(9)),
-                           R"( [{"at": 1700000002000000, "try": 1, "next": 1700000004000000, )"
-                           R"("type": "soft", "reason": "451 busy"}, {"at": 1700000005000000, )"
-                           R"("try": 2, "next": null, "type": "soft", "reason": )"
-                           R"("451 still busy"}])"),
+              absl::StrCat(
+                  "exec_a 1 <m1@mc.test> soft 451 still busy ",
+                  absl::ToUnixMicros(t + absl::Seconds(9)),
+                  R"( [{"at": 1700000002000000, "try": 1, "kind": 0, "next": 1700000004000000, )"
+                  R"("type": "soft", "reason": "451 busy"}, {"at": 1700000005000000, )"
+                  R"("try": 2, "kind": 0, "next": null, "type": "soft", "reason": )"
+                  R"("451 still busy"}])"),
               absl::StrCat("exec_a 2 <m2@mc.test> hard 550 no such user ",
                            absl::ToUnixMicros(t + absl::Seconds(2)), " []"),
               "exec_a 3 - []"});

@@ -33,7 +33,9 @@ struct ArchivedDeliveryLog {
 
 // A soft failure that was tried again: the try that failed ("soft"), the server's reply, when
 // it failed and when the next try was due.
+// A retried soft failure (kind 0), a late hard bounce (1), soft bounce (2) or complaint (3).
 struct ArchivedRetry {
+  int kind = 0;
   int try_number = 0;
   std::string failure_type, reason;
   absl::Time at;

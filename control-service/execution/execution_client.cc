@@ -116,6 +116,10 @@ ArchivedEvent EventFromProto(const pb::ArchivedEvent& e) {
   }
   for (const pb::TimelineEntry& r : e.retries()) {
     ArchivedRetry& retry = a.retries.emplace_back();
+    retry.kind = r.step() == pb::TIMELINE_STEP_COMPLAINED    ? 3
+                 : r.step() != pb::TIMELINE_STEP_BOUNCED     ? 0
+                 : r.failure_type() == pb::FAILURE_TYPE_HARD ? 1
+                                                             : 2;
     retry.try_number = r.try_number();
     retry.failure_type = r.failure_type() == pb::FAILURE_TYPE_HARD ? "hard" : "soft";
     retry.reason = r.reason();

@@ -50,6 +50,10 @@ std::string StepName(v1::TimelineStep step) {
       return "delivery outcome";
     case v1::TIMELINE_STEP_FINAL:
       return "final";
+    case v1::TIMELINE_STEP_BOUNCED:
+      return "bounced";
+    case v1::TIMELINE_STEP_COMPLAINED:
+      return "complained";
     default:
       return absl::StrCat("step ", static_cast<int>(step));
   }

@@ -13,11 +13,16 @@ v1::FailureType FailureTypeToProto(const std::string& type) {
   return v1::FAILURE_TYPE_UNSPECIFIED;
 }
 
-// A retried soft failure as its timeline entry: the event stays Pending delivery.
+// An attempt as its timeline entry: a retried soft failure (the event stays Pending delivery),
+// a late bounce (hard: the event becomes Delivery failed; soft: it stays Sent) or a complaint.
 void RetryToProto(const ArchivedRetry& r, v1::TimelineEntry* p) {
   TimeToProto(r.tried, p->mutable_at());
-  p->set_step(v1::TIMELINE_STEP_RETRIED);
-  p->set_status(v1::EVENT_STATUS_PENDING_DELIVERY);
+  p->set_step(r.kind == 0   ? v1::TIMELINE_STEP_RETRIED
+              : r.kind == 3 ? v1::TIMELINE_STEP_COMPLAINED
+                            : v1::TIMELINE_STEP_BOUNCED);
+  p->set_status(r.kind == 0   ? v1::EVENT_STATUS_PENDING_DELIVERY
+                : r.kind == 1 ? v1::EVENT_STATUS_DELIVERY_FAILED
+                              : v1::EVENT_STATUS_SENT);
   p->set_try_number(r.try_number);
   p->set_failure_type(FailureTypeToProto(r.failure_type));
   p->set_reason(r.reason);

@@ -59,9 +59,13 @@ struct ArchivedDeliveryLog {
 
 // A soft failure that was tried again (delivery_attempts, migration 0008): the try that failed,
 // the server's reply, when it failed and when the next try was due.
+// A delivery attempt besides the try that ended delivery: a soft failure tried again (kind 0),
+// or what came back after the relay accepted the message: a hard bounce (1), a soft bounce (2),
+// a complaint (3) (delivery_attempts, migration 0009).
 struct ArchivedRetry {
+  int kind = 0;
   int try_number = 0;        // from 1
-  std::string failure_type;  // "soft" (a retried failure is never hard)
+  std::string failure_type;  // "soft"; "hard" for a hard bounce
   std::string reason;
   absl::Time tried;
   std::optional<absl::Time> next_try;

@@ -28,7 +28,8 @@ constexpr char kPageBranch[] = R"sql((SELECT {Q}::smallint AS queue, e.id, e.fin
 // $1 cursor xid, $2 real-time id threshold, $3 batch id threshold, $4 limit.
 // horizon: the oldest transaction still running when the statement's snapshot was taken.
 // retries: the event's soft failures tried again (delivery_attempts), oldest first, as one JSON
-// array of [try_number, failure_type, reason, tried_us, next_try_us] per attempt; NULL when
+// array of [try_number, failure_type, reason, tried_us, next_try_us, kind] per attempt (late
+// bounces and complaints too: their statement counts them in `errors` as well); NULL when
 // none. The statement that inserts an attempt also counts it in the event's `errors`, so an
 // event with none (nearly all of them) is not even looked up: the CASE runs the subquery only
 // for events with errors (a LATERAL join instead would set up its aggregate for every row).
@@ -51,8 +52,9 @@ SELECT p.queue, p.id, p.final_xid::text AS final_xid, p.event_type, p.wished_cha
   CASE WHEN p.errors > 0 THEN (
     SELECT json_agg(json_build_array(a.try_number, a.failure_type, a.reason,
                                      (extract(epoch FROM a.tried_at) * 1000000)::bigint,
-                                     (extract(epoch FROM a.next_try_at) * 1000000)::bigint)
-                    ORDER BY a.try_number)::text
+                                     (extract(epoch FROM a.next_try_at) * 1000000)::bigint,
+                                     a.kind)
+                    ORDER BY a.tried_at, a.try_number, a.kind)::text
     FROM delivery_attempts a WHERE a.event_id = p.id AND a.queue = p.queue) END AS retries
 FROM page p
 LEFT JOIN templates t ON t.id = p.template_id
@@ -97,6 +99,7 @@ std::vector<ArchivedRetry> RetriesFromJson(const std::string& text) {
     retry.reason = a.at(2).get<std::string>();
     retry.tried = absl::FromUnixMicros(a.at(3).get<int64_t>());
     if (!a.at(4).is_null()) retry.next_try = absl::FromUnixMicros(a.at(4).get<int64_t>());
+    retry.kind = a.at(5).get<int>();
   }
   return retries;
 }

@@ -115,12 +115,13 @@ SELECT e.*, t.internal_name AS template_name,
   l.status AS log_status, l.failure_type AS log_failure_type,
   l.failure_reason AS log_failure_reason, l.tries AS log_tries, l.message_id AS log_message_id,
   (extract(epoch FROM l.created_at) * 1000000)::bigint AS log_us,
+  (extract(epoch FROM l.bounced_at) * 1000000)::bigint AS log_bounced_us,
   (SELECT json_agg(json_build_object(
-            'try', a.try_number, 'type', a.failure_type, 'reason', a.reason,
+            'kind', a.kind, 'try', a.try_number, 'type', a.failure_type, 'reason', a.reason,
             'message_id', a.message_id,
             'at_us', (extract(epoch FROM a.tried_at) * 1000000)::bigint,
             'next_us', (extract(epoch FROM a.next_try_at) * 1000000)::bigint)
-          ORDER BY a.try_number)::text
+          ORDER BY a.tried_at, a.try_number, a.kind)::text
    FROM delivery_attempts a WHERE a.event_id = e.id AND a.queue = e.queue) AS attempts
 FROM ({E}) e
 LEFT JOIN templates t ON t.id = e.template_id

@@ -1,5 +1,8 @@
 #include "execution-service/events/event_story.h"
 
+#include <algorithm>
+#include <cstddef>
+
 #include "execution-service/events/address_key.h"
 
 namespace mc::execution {
@@ -26,7 +29,11 @@ EventStory BuildStory(const StoredEvent& e, const StoryFacts& f) {
   const bool final = IsFinal(e.status);
   if (final) s.finished = e.updated;
 
-  const StoredAttempt* last_attempt = f.attempts.empty() ? nullptr : &f.attempts.back();
+  // The latest failure among the attempts (a complaint is not one).
+  const StoredAttempt* last_attempt = nullptr;
+  for (const StoredAttempt& a : f.attempts) {
+    if (a.kind != 3) last_attempt = &a;
+  }
   const std::optional<StoredDeliveryLog>& log = f.log;
   const bool ignored = log && log->status == EventStatus::kIgnoredByDelivery;
   // Final without a log: made final when taken up (no template, or already expired).
@@ -69,6 +76,7 @@ EventStory BuildStory(const StoredEvent& e, const StoryFacts& f) {
                           .reason = taken_up_reason});
   }
   for (const StoredAttempt& a : f.attempts) {
+    if (a.kind != 0) continue;  // after the log, below
     s.timeline.push_back({.at = a.tried_at,
                           .step = TimelineStep::kRetried,
                           .status = EventStatus::kPendingDelivery,
@@ -78,16 +86,35 @@ EventStory BuildStory(const StoredEvent& e, const StoryFacts& f) {
                           .next_try = a.next_try_at});
   }
   if (log) {
-    s.timeline.push_back({.at = log->at,
-                          .step = TimelineStep::kDeliveryOutcome,
-                          .status = log->status,
-                          .try_number = log->tries,
-                          .failure_type = FailureTypeFromText(log->failure_type),
-                          .reason = log->failure_reason});
+    // A message that bounced later was accepted by the relay: that is its outcome then.
+    const bool bounced = log->bounced_at.has_value();
+    s.timeline.push_back(
+        {.at = log->at,
+         .step = TimelineStep::kDeliveryOutcome,
+         .status = bounced ? EventStatus::kSent : log->status,
+         .try_number = log->tries,
+         .failure_type = bounced ? FailureType::kNone : FailureTypeFromText(log->failure_type),
+         .reason = bounced ? "" : log->failure_reason});
+  }
+  const size_t late_from = s.timeline.size();
+  for (const StoredAttempt& a : f.attempts) {
+    if (a.kind == 0) continue;
+    const bool hard = a.kind == 1;
+    s.timeline.push_back(
+        {.at = a.tried_at,
+         .step = a.kind == 3 ? TimelineStep::kComplained : TimelineStep::kBounced,
+         .status = hard ? EventStatus::kDeliveryFailed : EventStatus::kSent,
+         .try_number = a.try_number,
+         .failure_type = a.kind == 3 ? FailureType::kNone : FailureTypeFromText(a.failure_type),
+         .reason = a.reason});
   }
   if (final) {
     s.timeline.push_back({.at = e.updated, .step = TimelineStep::kFinal, .status = e.status});
   }
+  // Late entries and FINAL in time order (a soft bounce after FINAL, a hard bounce before its
+  // FINAL: same time, kept in this order).
+  std::stable_sort(s.timeline.begin() + static_cast<std::ptrdiff_t>(late_from), s.timeline.end(),
+                   [](const TimelineEntry& a, const TimelineEntry& b) { return a.at < b.at; });
   return s;
 }
 

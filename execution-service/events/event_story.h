@@ -18,9 +18,12 @@
 //    update, once the status is final).
 // The timeline, oldest first: RECEIVED; TAKEN_UP once routed (status Pending delivery, or the
 // final status an event gets when taken up: Not taken into account, Expired, with its reason);
-// one RETRIED per attempt; DELIVERY_OUTCOME from the log (the status it becomes); FINAL whenever
-// the status is final (after updateEventStatus, or with TAKEN_UP for an event made final then):
-// the last entry of a finished event is always FINAL.
+// one RETRIED per soft failure tried again; DELIVERY_OUTCOME from the log (the status it
+// becomes; Sent for a message that bounced later: the relay accepted it); FINAL whenever the
+// status is final (after updateEventStatus, or with TAKEN_UP for an event made final then, or
+// with a hard bounce); BOUNCED and COMPLAINED for what came back after the relay accepted the
+// message (late outcomes, inbound/late_outcome.h). Entries are in time order, so a soft bounce or
+// a complaint comes after FINAL; a hard bounce's FINAL (Delivery failed) comes after it.
 // Pure; plain values: thread-compatible.
 #pragma once
 
@@ -42,6 +45,8 @@ enum class TimelineStep {
   kRetried = 3,
   kDeliveryOutcome = 4,
   kFinal = 5,
+  kBounced = 6,
+  kComplained = 7,
 };
 
 // "hard" / "soft" as the schema stores them; anything else: kNone.
@@ -93,10 +98,15 @@ struct StoredDeliveryLog {
   int tries = 0;
   std::string message_id;
   absl::Time at;  // created_at: when the relay answered
+  // Set when a late hard bounce rewrote the log (status Delivery failed, failure hard, the
+  // report's reason): the relay had accepted the message.
+  std::optional<absl::Time> bounced_at;
 };
 
-// One delivery_attempts row: a soft failure tried again.
+// One delivery_attempts row: a soft failure tried again (kind 0), or what came back after the
+// relay accepted the message: a hard bounce (1), a soft bounce (2), a complaint (3).
 struct StoredAttempt {
+  int kind = 0;
   int try_number = 0;
   std::string failure_type;  // "soft" (the schema allows "hard")
   std::string reason;

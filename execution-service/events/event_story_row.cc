@@ -32,12 +32,14 @@ StoryFacts ReadStoryFacts(const pg::Row& r) {
                               .failure_reason = r.Text("log_failure_reason"),
                               .tries = r.Get<int>("log_tries"),
                               .message_id = r.Text("log_message_id"),
-                              .at = r.Micros("log_us")};
+                              .at = r.Micros("log_us"),
+                              .bounced_at = r.OptionalMicros("log_bounced_us")};
   }
   if (!r.IsNull("attempts")) {
     // Made by the statement (json_agg): an array of objects. Anything else throws.
     for (const nlohmann::json& a : nlohmann::json::parse(r.Get<std::string>("attempts"))) {
-      f.attempts.push_back({.try_number = a.at("try").get<int>(),
+      f.attempts.push_back({.kind = a.value("kind", 0),
+                            .try_number = a.at("try").get<int>(),
                             .failure_type = JsonText(a, "type"),
                             .reason = JsonText(a, "reason"),
                             .message_id = JsonText(a, "message_id"),

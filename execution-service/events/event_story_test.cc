@@ -232,5 +232,56 @@ TEST_CASE("failure types from the schema's words") {
   CHECK_FALSE(IsFinal(S::kPendingDelivery));
 }
 
+TEST_CASE("a late hard bounce: accepted by the relay, then BOUNCED and FINAL failed") {
+  StoryFacts f = Routed();
+  f.log = Log(S::kDeliveryFailed, 1, 2);  // rewritten by the bounce
+  f.log->failure_type = "hard";
+  f.log->failure_reason = "5.1.1 user unknown";
+  f.log->bounced_at = At(600);
+  f.attempts = {{.kind = 1,
+                 .try_number = 1,
+                 .failure_type = "hard",
+                 .reason = "5.1.1 user unknown",
+                 .tried_at = At(600)}};
+  const EventStory s = BuildStory(Event(S::kDeliveryFailed, 600), f);
+  CHECK(s.last_failure_type == FailureType::kHard);
+  CHECK(s.last_failure_reason == "5.1.1 user unknown");
+  CHECK(*s.handed_to_relay == At(2));
+  CHECK(Lines(s) == std::vector<Line>{{Step::kReceived, S::kPending, 0},
+                                      {Step::kTakenUp, S::kPendingDelivery, 0},
+                                      {Step::kDeliveryOutcome, S::kSent, 1},
+                                      {Step::kBounced, S::kDeliveryFailed, 1},
+                                      {Step::kFinal, S::kDeliveryFailed, 0}});
+  CHECK(s.timeline[2].failure_type == FailureType::kNone);
+  CHECK(s.timeline[3].reason == "5.1.1 user unknown");
+  CHECK(s.timeline[3].failure_type == FailureType::kHard);
+}
+
+TEST_CASE("a soft bounce and a complaint after FINAL: the status stays Sent") {
+  StoryFacts f = Routed();
+  f.log = Log(S::kSent, 1, 2);
+  f.attempts = {{.kind = 3,
+                 .try_number = 1,
+                 .failure_type = "soft",
+                 .reason = "complaint (abuse)",
+                 .tried_at = At(900)},
+                {.kind = 2,
+                 .try_number = 1,
+                 .failure_type = "soft",
+                 .reason = "4.2.2 full",
+                 .tried_at = At(500)}};
+  const EventStory s = BuildStory(Event(S::kSent, 3), f);
+  // The latest failure is the soft bounce: a complaint is not one.
+  CHECK(s.last_failure_type == FailureType::kSoft);
+  CHECK(s.last_failure_reason == "4.2.2 full");
+  CHECK(Lines(s) == std::vector<Line>{{Step::kReceived, S::kPending, 0},
+                                      {Step::kTakenUp, S::kPendingDelivery, 0},
+                                      {Step::kDeliveryOutcome, S::kSent, 1},
+                                      {Step::kFinal, S::kSent, 0},
+                                      {Step::kBounced, S::kSent, 1},
+                                      {Step::kComplained, S::kSent, 1}});
+  for (size_t i = 1; i < s.timeline.size(); ++i) CHECK(s.timeline[i - 1].at <= s.timeline[i].at);
+}
+
 }  // namespace
 }  // namespace mc::execution
