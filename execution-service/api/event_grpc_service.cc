@@ -21,6 +21,7 @@ EventGrpcService::EventGrpcService(EventIngestion& ingestion, grpcutil::CallGate
   ServeAsync("PushEvents", &EventGrpcService::PushEvents);
   ServeUnary("GetEvent", &EventGrpcService::GetEvent);
   ServeUnary("ListEvents", &EventGrpcService::ListEvents);
+  ServeUnary("CancelEvent", &EventGrpcService::CancelEvent);
 }
 
 void EventGrpcService::Finish(const grpcutil::Done& done, const absl::Status& status) {
@@ -116,7 +117,7 @@ grpc::Status EventGrpcService::ListEvents(grpc::ServerContext* context,
     filter.queue = *queue;
   }
   if (request->has_status()) {
-    if (request->status() < 0 || request->status() > 6) {
+    if (request->status() < 0 || request->status() >= kEventStatuses) {
       return ToGrpc(absl::InvalidArgumentError(
           absl::StrCat("status: unknown value ", static_cast<int>(request->status()))));
     }
@@ -144,6 +145,29 @@ grpc::Status EventGrpcService::ListEvents(grpc::ServerContext* context,
   if (!page.ok()) return ToGrpc(page.status());
   for (const StoredEvent& e : page->events) StoredEventToProto(e, response->add_events());
   response->set_next_page_token(page_tokens_.Encode(page->next_before_id, filter));
+  return grpc::Status::OK;
+}
+
+grpc::Status EventGrpcService::CancelEvent(grpc::ServerContext* context,
+                                           const v1::CancelEventRequest* request,
+                                           v1::StoredEvent* response) {
+  absl::StatusOr<EventWithStory> event;
+  switch (request->key_case()) {
+    case v1::CancelEventRequest::kId:
+      event = ingestion_.Cancel(request->id());
+      break;
+    case v1::CancelEventRequest::kExternal: {
+      absl::StatusOr<Queue> queue = QueueFromProto(request->external().queue());
+      if (!queue.ok()) return ToGrpc(queue.status());
+      event = ingestion_.CancelByExternalId(*queue, request->external().external_id());
+      break;
+    }
+    default:
+      return ToGrpc(absl::InvalidArgumentError("key: give an id or an external key"));
+  }
+  if (!event.ok()) return ToGrpc(event.status());
+  metrics_.EventsFinished(event->event.queue, EventStatus::kCancelled, 1);
+  EventWithStoryToProto(*event, response);
   return grpc::Status::OK;
 }
 

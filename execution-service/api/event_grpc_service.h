@@ -6,8 +6,10 @@
 // callback, so no thread blocks while a call waits for its group commit. GetEvent and
 // ListEvents are plain synchronous handlers: GetEvent returns the event with its story (one
 // read, events/event_story.h); ListEvents checks its filter (ValidateEventFilter) before its
-// page token, whose codec is PageTokenCodec.
-// Events stored (not duplicates) are counted in mc_events_received_total. Thread-safe.
+// page token, whose codec is PageTokenCodec. CancelEvent is synchronous too: EventIngestion
+// cancels (by id or external key, as GetEvent finds an event) and returns the event's story.
+// Events stored (not duplicates) are counted in mc_events_received_total, events cancelled in
+// mc_events_finished_total{status="cancelled"}. Thread-safe.
 #pragma once
 
 #include "common/grpc/gated_service.h"
@@ -36,6 +38,9 @@ class EventGrpcService final : public grpcutil::GatedService<messagecenter::v1::
   grpc::Status ListEvents(grpc::ServerContext* context,
                           const messagecenter::v1::ListEventsRequest* request,
                           messagecenter::v1::ListEventsResponse* response) override;
+  grpc::Status CancelEvent(grpc::ServerContext* context,
+                           const messagecenter::v1::CancelEventRequest* request,
+                           messagecenter::v1::StoredEvent* response) override;
 
  private:
   // Ends a push with `status`, logging failures that are not the caller's fault.

@@ -10,6 +10,8 @@ grpcutil::MethodRoles ExecutionMethodRoles() {
       {"messagecenter.v1.EventService.PushEvents", kPusher | kOperator},
       {"messagecenter.v1.EventService.GetEvent", kPusher | kOperator},
       {"messagecenter.v1.EventService.ListEvents", kPusher | kOperator},
+      // Cancelling is the pushing service's decision, as pushing is; an operator may too.
+      {"messagecenter.v1.EventService.CancelEvent", kPusher | kOperator},
       // Templates are published by the control instance only.
       {"messagecenter.v1.TemplateService.PublishTemplate", kControl},
       {"messagecenter.v1.TemplateService.UnpublishTemplate", kControl},

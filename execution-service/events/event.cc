@@ -18,6 +18,8 @@ absl::string_view StatusLabel(EventStatus s) {
       return "Event not taken into account";
     case EventStatus::kExpired:
       return "Expired";
+    case EventStatus::kCancelled:
+      return "Cancelled";
   }
   return "Unknown";
 }

@@ -29,7 +29,10 @@ enum class EventStatus {
   kDeliveryFailed = 4,
   kNotTakenIntoAccount = 5,
   kExpired = 6,
+  kCancelled = 7,  // CancelEvent took it while Pending: never sent
 };
+// How many statuses there are (0 to kCancelled): the size of arrays indexed by status number.
+inline constexpr int kEventStatuses = 8;
 absl::string_view StatusLabel(EventStatus s);  // ACC's label, e.g. "Pending delivery"
 
 // An event as pushed. Empty strings mean "not given".

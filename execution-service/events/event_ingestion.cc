@@ -6,6 +6,19 @@
 #include "absl/strings/str_cat.h"
 
 namespace mc::execution {
+namespace {
+
+// A cancel that found the event Pending without changing it can only have raced its
+// insertion's commit: tried again this many times in all.
+constexpr int kCancelTries = 3;
+
+}  // namespace
+
+absl::Status CancelRefusal(const StoredEvent& event) {
+  return absl::FailedPreconditionError(absl::StrCat("event ", event.id, " is ",
+                                                    StatusLabel(event.status),
+                                                    ": only a Pending event can be cancelled"));
+}
 
 EventIngestion::EventIngestion(GroupCommitter& committer, EventRepository& repository,
                                IngestLimits limits)
@@ -103,6 +116,35 @@ absl::StatusOr<EventPage> EventIngestion::List(EventFilter filter) {
     return absl::InvalidArgumentError("created_before: must be after created_after");
   }
   return repository_.List(filter);
+}
+
+absl::StatusOr<EventWithStory> EventIngestion::Cancel(int64_t id) {
+  if (id <= 0) return absl::InvalidArgumentError("id: must be positive");
+  for (int i = 0; i < kCancelTries; ++i) {
+    absl::StatusOr<CancelOutcome> outcome = repository_.Cancel(id);
+    if (!outcome.ok()) return outcome.status();
+    if (outcome->cancelled) return repository_.GetStory(id);
+    if (!outcome->found) return absl::NotFoundError(absl::StrCat("no event with id ", id));
+    if (outcome->found->status != EventStatus::kPending) return CancelRefusal(*outcome->found);
+  }
+  return absl::AbortedError(absl::StrCat("event ", id, " could not be cancelled: retry"));
+}
+
+absl::StatusOr<EventWithStory> EventIngestion::CancelByExternalId(Queue queue,
+                                                                  const std::string& external_id) {
+  if (external_id.empty()) return absl::InvalidArgumentError("external_id: required");
+  for (int i = 0; i < kCancelTries; ++i) {
+    absl::StatusOr<CancelOutcome> outcome = repository_.CancelByExternalId(queue, external_id);
+    if (!outcome.ok()) return outcome.status();
+    if (outcome->cancelled) return repository_.GetStory(outcome->cancelled->id);
+    if (!outcome->found) {
+      return absl::NotFoundError(absl::StrCat("no event with external id '", external_id,
+                                              "' in the ", QueueName(queue), " queue"));
+    }
+    if (outcome->found->status != EventStatus::kPending) return CancelRefusal(*outcome->found);
+  }
+  return absl::AbortedError(
+      absl::StrCat("event '", external_id, "' could not be cancelled: retry"));
 }
 
 }  // namespace mc::execution

@@ -7,10 +7,15 @@
 // Failure modes: INVALID_ARGUMENT (field named first in the message) for a bad event, an empty
 // or oversized PushMany, or a bad page size; UNAVAILABLE when PostgreSQL is unreachable (nothing
 // of the call stored); NOT_FOUND from Get*; INVALID_ARGUMENT naming the field for a List filter
-// over its length (ValidateEventFilter). Thread-safe.
+// over its length (ValidateEventFilter).
+// Cancel / CancelByExternalId: a Pending event (scheduled or not) becomes Cancelled, and the
+// event is returned with its story; NOT_FOUND when there is no such event; FAILED_PRECONDITION
+// (CancelRefusal) when it is Pending delivery or final; UNAVAILABLE "outcome unknown" when the
+// connection was lost during the commit (read the event to know). Thread-safe.
 #pragma once
 
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -19,6 +24,9 @@
 #include "execution-service/events/group_committer.h"
 
 namespace mc::execution {
+
+// FAILED_PRECONDITION "event <id> is <status label>: only a Pending event can be cancelled".
+[[nodiscard]] absl::Status CancelRefusal(const StoredEvent& event);
 
 struct PushResult {
   absl::Status status;    // OK, or why this event was refused
@@ -46,6 +54,9 @@ class EventIngestion {
   [[nodiscard]] absl::StatusOr<EventWithStory> GetByExternalId(Queue queue,
                                                                const std::string& external_id);
   [[nodiscard]] absl::StatusOr<EventPage> List(EventFilter filter);
+  [[nodiscard]] absl::StatusOr<EventWithStory> Cancel(int64_t id);
+  [[nodiscard]] absl::StatusOr<EventWithStory> CancelByExternalId(Queue queue,
+                                                                  const std::string& external_id);
 
   const IngestLimits& limits() const { return limits_; }
 

@@ -141,6 +141,43 @@ SELECT (SELECT count(*) FROM rt_events WHERE status = 0) AS rt_pending,
        (SELECT count(*) FROM batch_events WHERE status = 0) AS batch_pending,
        (SELECT count(*) FROM batch_events WHERE status = 1) AS batch_delivering)sql";
 
+// Cancel (CancelEvent): Pending (0) becomes Cancelled (7), final_xid stamped as for every final
+// status (the archive export's order), with the webhooks of the subscriptions that want it in
+// the same statement (webhook_outbox, migration 0008). "status = 0" is checked again on the row
+// a claim of the processing workflows locked (READ COMMITTED: the UPDATE waits for the claim to
+// commit, then sees Pending delivery and leaves it), and a claim skips the row this one locked
+// (SKIP LOCKED) and then finds it Cancelled: an event goes one way only. By id, both queues'
+// tables are tried in one statement (ids are unique across them); by external id, the queue's.
+// {H}: the outbox insertion, shared.
+constexpr char kCancelHooks[] = R"sql(, hooks AS (
+  INSERT INTO webhook_outbox (subscription, queue, event_id, status, event_type, external_id,
+                              reason)
+  SELECT s.name, c.queue, c.id, 7, c.event_type, c.external_id, $2::text
+  FROM cancelled c
+  JOIN webhook_subscriptions s
+    ON NOT s.disabled AND mc_webhook_wants(s.statuses, s.event_types, 7, c.event_type)
+  RETURNING 1
+)
+SELECT queue, id FROM cancelled)sql";
+
+constexpr char kCancelSet[] =
+    "SET status = 7, final_xid = pg_current_xact_id(), updated_at = now()";
+
+constexpr char kCancelByIdSql[] = R"sql(
+WITH rt AS (
+  UPDATE rt_events e {SET} WHERE e.id = $1 AND e.status = 0
+  RETURNING 1::smallint AS queue, e.id, e.event_type, e.external_id
+), batch AS (
+  UPDATE batch_events e {SET} WHERE e.id = $1 AND e.status = 0
+  RETURNING 2::smallint AS queue, e.id, e.event_type, e.external_id
+), cancelled AS (SELECT * FROM rt UNION ALL SELECT * FROM batch){H})sql";
+
+constexpr char kCancelByExternalSql[] = R"sql(
+WITH cancelled AS (
+  UPDATE {T} e {SET} WHERE e.external_id = $1 AND e.status = 0
+  RETURNING {Q}::smallint AS queue, e.id, e.event_type, e.external_id
+){H})sql";
+
 std::string WithColumns(absl::string_view sql) {
   return absl::StrReplaceAll(sql, {{"{C}", kColumns}});
 }
@@ -171,6 +208,14 @@ struct StoredKey {
 
 StoredKey KeyFromRow(const pg::Row& r) {
   return {.external_id = r.Get<std::string>("external_id"), .id = r.Get<int64_t>("id")};
+}
+
+CancelOutcome::Key CancelledFromRow(const pg::Row& r) {
+  return {.queue = QueueFromNumber(r.Get<int>("queue")), .id = r.Get<int64_t>("id")};
+}
+
+std::string CancelSql(absl::string_view sql) {
+  return absl::StrReplaceAll(sql, {{"{SET}", kCancelSet}, {"{H}", kCancelHooks}});
 }
 
 OpenCounts OpenCountsFromRow(const pg::Row& r) {
@@ -220,6 +265,10 @@ const pg::Query<EventWithStory> kStoryById("events_story_id", StorySql(kStoryByI
 const PerQueue<pg::Query<EventWithStory>> kStoryByExternal =
     QueueQueries("events_story_external", StorySql(kStoryByExternalSql), StoryFromRow);
 const pg::Query<OpenCounts> kCountOpen("events_count_open", kCountOpenSql, OpenCountsFromRow);
+const pg::Query<CancelOutcome::Key> kCancelById("events_cancel_id", CancelSql(kCancelByIdSql),
+                                                CancelledFromRow);
+const PerQueue<pg::Query<CancelOutcome::Key>> kCancelByExternal =
+    QueueQueries("events_cancel_external", CancelSql(kCancelByExternalSql), CancelledFromRow);
 
 std::string PgTime(absl::Time t) {
   return absl::FormatTime("%Y-%m-%d %H:%M:%E6S+00", t, absl::UTCTimeZone());
@@ -349,7 +398,7 @@ absl::StatusOr<std::vector<InsertOutcome>> UpsertBatch(pqxx::connection& c, Queu
 EventRepository::EventRepository(pg::ConnectionPool& pool) : pool_(pool) {
   pg::Prepare(pool_, kInsert, kLookupExternal, kGetByExternal, kReserveIds, kLockPartitions,
               kKeyInOlderPartition, kGetById, kList, kListByExternal, kStoryById, kStoryByExternal,
-              kCountOpen);
+              kCountOpen, kCancelById, kCancelByExternal);
 }
 
 absl::StatusOr<std::vector<InsertOutcome>> EventRepository::InsertBatch(
@@ -417,6 +466,29 @@ absl::StatusOr<EventPage> EventRepository::List(const EventFilter& f) {
     page.next_before_id = page.events.back().id;
   }
   return page;
+}
+
+absl::StatusOr<CancelOutcome> EventRepository::Cancel(int64_t id) {
+  return pg::Transact(pool_, pg::ReadWrite(),
+                      [&](pg::Transaction& tx) -> absl::StatusOr<CancelOutcome> {
+                        const std::vector<CancelOutcome::Key> done =
+                            tx.FetchAll(kCancelById, id, std::string(kCancelledReason));
+                        if (!done.empty()) return CancelOutcome{.cancelled = done.front()};
+                        // A new statement, a new snapshot: the status that made the UPDATE leave
+                        // it.
+                        return CancelOutcome{.found = tx.FetchOptional(kGetById, id)};
+                      });
+}
+
+absl::StatusOr<CancelOutcome> EventRepository::CancelByExternalId(Queue queue,
+                                                                  const std::string& external_id) {
+  return pg::Transact(
+      pool_, pg::ReadWrite(), [&](pg::Transaction& tx) -> absl::StatusOr<CancelOutcome> {
+        const std::vector<CancelOutcome::Key> done =
+            tx.FetchAll(kCancelByExternal[queue], external_id, std::string(kCancelledReason));
+        if (!done.empty()) return CancelOutcome{.cancelled = done.front()};
+        return CancelOutcome{.found = tx.FetchOptional(kGetByExternal[queue], external_id)};
+      });
 }
 
 absl::StatusOr<OpenCounts> EventRepository::CountOpen() {

@@ -27,6 +27,12 @@
 // domain in any case, a phone number without separators); a template name matches the events
 // routed to any of that name's versions in the queue.
 //
+// Cancel() / CancelByExternalId(): one transaction: Pending (0) becomes Cancelled (7) with
+// final_xid and the webhooks of the subscriptions that want status 7 (webhook_outbox), in one
+// statement that waits for a claim holding the row and checks Pending again on what it committed
+// (a claimed event is left as it is); when nothing changed, the event as a new statement then
+// reads it (absent, or the status that kept it). Scheduled events are Pending too.
+//
 // CountOpen() counts the events still waiting, per queue and status, through the partial
 // indexes of migrations 0001/0002 (*_pending: status 0, *_delivering: status 1), so it reads
 // only those index entries: for the mc_queue_events gauge.
@@ -38,6 +44,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -47,6 +55,17 @@
 #include "execution-service/events/event_story.h"
 
 namespace mc::execution {
+
+// What Cancel() did: `cancelled` when it cancelled the event; else `found`, the event as it is
+// (nullopt: no such event).
+struct CancelOutcome {
+  struct Key {
+    Queue queue = Queue::kRealTime;
+    int64_t id = 0;
+  };
+  std::optional<Key> cancelled;
+  std::optional<StoredEvent> found;
+};
 
 // Events waiting: [0 real-time, 1 batch][0 Pending, 1 Pending delivery].
 struct OpenCounts {
@@ -69,6 +88,9 @@ class EventRepository {
                                                                     const std::string& external_id);
   [[nodiscard]] absl::StatusOr<EventPage> List(const EventFilter& filter);
   [[nodiscard]] absl::StatusOr<OpenCounts> CountOpen();
+  [[nodiscard]] absl::StatusOr<CancelOutcome> Cancel(int64_t id);
+  [[nodiscard]] absl::StatusOr<CancelOutcome> CancelByExternalId(Queue queue,
+                                                                 const std::string& external_id);
 
  private:
   static constexpr size_t kCopyThreshold = 64;

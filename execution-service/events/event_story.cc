@@ -15,7 +15,7 @@ FailureType FailureTypeFromText(absl::string_view text) {
 
 bool IsFinal(EventStatus status) {
   return static_cast<int>(status) >= static_cast<int>(EventStatus::kSent) &&
-         static_cast<int>(status) <= static_cast<int>(EventStatus::kExpired);
+         static_cast<int>(status) <= static_cast<int>(EventStatus::kCancelled);
 }
 
 EventStory BuildStory(const StoredEvent& e, const StoryFacts& f) {
@@ -109,7 +109,11 @@ EventStory BuildStory(const StoredEvent& e, const StoryFacts& f) {
          .reason = a.reason});
   }
   if (final) {
-    s.timeline.push_back({.at = e.updated, .step = TimelineStep::kFinal, .status = e.status});
+    s.timeline.push_back(
+        {.at = e.updated,
+         .step = TimelineStep::kFinal,
+         .status = e.status,
+         .reason = e.status == EventStatus::kCancelled ? std::string(kCancelledReason) : ""});
   }
   // Late entries and FINAL in time order (a soft bounce after FINAL, a hard bounce before its
   // FINAL: same time, kept in this order).

@@ -21,7 +21,8 @@
 // one RETRIED per soft failure tried again; DELIVERY_OUTCOME from the log (the status it
 // becomes; Sent for a message that bounced later: the relay accepted it); FINAL whenever the
 // status is final (after updateEventStatus, or with TAKEN_UP for an event made final then, or
-// with a hard bounce); BOUNCED and COMPLAINED for what came back after the relay accepted the
+// with a hard bounce, or right after RECEIVED for a Cancelled event, with kCancelledReason: it
+// has no failure, it was never tried); BOUNCED and COMPLAINED for what came back after the relay accepted the
 // message (late outcomes, inbound/late_outcome.h). Entries are in time order, so a soft bounce or
 // a complaint comes after FINAL; a hard bounce's FINAL (Delivery failed) comes after it.
 // Pure; plain values: thread-compatible.
@@ -57,6 +58,10 @@ FailureType FailureTypeFromText(absl::string_view text);
 inline constexpr absl::string_view kNotTakenReason =
     "no template published for its event type and channel";
 inline constexpr absl::string_view kExpiredBeforeTakenUpReason = "expired before it was taken up";
+// Why a Cancelled event was not sent: its FINAL entry's reason and its webhook's
+// (events/event_repository.cc).
+inline constexpr absl::string_view kCancelledReason =
+    "cancelled (CancelEvent) before it was taken up";
 
 struct TimelineEntry {
   absl::Time at;
@@ -126,7 +131,7 @@ struct StoryFacts {
   std::vector<StoredAttempt> attempts;  // by try number
 };
 
-bool IsFinal(EventStatus status);  // 2 to 6
+bool IsFinal(EventStatus status);  // 2 to 7
 
 EventStory BuildStory(const StoredEvent& event, const StoryFacts& facts);
 

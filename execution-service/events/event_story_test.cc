@@ -212,6 +212,23 @@ TEST_CASE("made final when taken up: TAKEN_UP carries the status and why, then F
   CHECK(x.timeline[1].failure_type == FailureType::kSoft);
 }
 
+TEST_CASE("cancelled while Pending: RECEIVED, then FINAL Cancelled with why; no failure, no try") {
+  const EventStory c = BuildStory(Event(S::kCancelled, 2), {});
+  CHECK(c.template_name.empty());
+  CHECK(c.tries == 0);
+  CHECK(c.last_failure_type == FailureType::kNone);
+  CHECK(c.last_failure_reason.empty());
+  CHECK_FALSE(c.taken_up.has_value());
+  CHECK_FALSE(c.handed_to_relay.has_value());
+  CHECK(*c.finished == At(2));
+  CHECK(Lines(c) ==
+        std::vector<Line>{{Step::kReceived, S::kPending, 0}, {Step::kFinal, S::kCancelled, 0}});
+  CHECK(c.timeline[1].reason == kCancelledReason);
+  CHECK(c.timeline[1].at == At(2));
+  CHECK(IsFinal(S::kCancelled));
+  CHECK_FALSE(IsFinal(S::kPendingDelivery));
+}
+
 TEST_CASE("the address is the wished channel's, as given") {
   StoredEvent e = Event(S::kPending, 0);
   e.event.wished_channel = 1;

@@ -114,6 +114,8 @@ absl::string_view ExecutionMetrics::StatusName(EventStatus status) {
       return "not_taken_into_account";
     case EventStatus::kExpired:
       return "expired";
+    case EventStatus::kCancelled:
+      return "cancelled";
   }
   return "";
 }

@@ -4,7 +4,7 @@
 //                                                 (duplicates of an external id not counted)
 //   mc_events_finished_total{queue,status}        events reaching a final status: sent, ignored,
 //                                                 delivery_failed, not_taken_into_account,
-//                                                 expired
+//                                                 expired, cancelled (CancelEvent)
 //   mc_queue_events{queue,status}                 events pending / pending_delivery (sampled)
 //   mc_delivery_outcomes_total{channel,outcome}   sent, ignored, failed_hard, failed_soft per
 //                                                 channel email, sms, ios, android
@@ -44,7 +44,7 @@ class ExecutionMetrics {
   ExecutionMetrics& operator=(const ExecutionMetrics&) = delete;
 
   void EventsReceived(Queue queue, int64_t n) { received_[LaneOf(queue)]->Increment(n); }
-  // `status` final (kSent..kExpired); others are ignored.
+  // `status` final (kSent..kCancelled); others are ignored.
   void EventsFinished(Queue queue, EventStatus status, int64_t n);
   // `status` kPending or kPendingDelivery; others are ignored.
   void SetQueueEvents(Queue queue, EventStatus status, int64_t n);
@@ -78,13 +78,13 @@ class ExecutionMetrics {
   WorkflowCounters ForWorkflow(const std::string& name);
 
   // Label values: "pending", "pending_delivery", "sent", "ignored", "delivery_failed",
-  // "not_taken_into_account", "expired".
+  // "not_taken_into_account", "expired", "cancelled".
   static absl::string_view StatusName(EventStatus status);
   // "email", "sms", "ios", "android"; "" for an unknown channel.
   static absl::string_view ChannelName(int channel);
 
  private:
-  static constexpr int kFinalStatuses = 5, kChannels = 4, kOutcomes = 4;
+  static constexpr int kFinalStatuses = 6, kChannels = 4, kOutcomes = 4;
   static int ChannelIndex(int channel);
 
   const prometheus::Histogram::BucketBoundaries buckets_;

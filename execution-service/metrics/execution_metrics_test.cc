@@ -19,7 +19,7 @@ TEST_CASE("every series exists from the start, under the names the dashboards us
   CHECK(Has(text, "mc_events_received_total{queue=\"rt\"} 0"));
   CHECK(Has(text, "mc_events_received_total{queue=\"batch\"} 0"));
   for (const char* status :
-       {"sent", "ignored", "delivery_failed", "not_taken_into_account", "expired"}) {
+       {"sent", "ignored", "delivery_failed", "not_taken_into_account", "expired", "cancelled"}) {
     INFO(status);
     CHECK(Has(text, std::string("mc_events_finished_total{queue=\"batch\",status=\"") + status +
                         "\"} 0"));
@@ -46,6 +46,7 @@ TEST_CASE("updates land on their label set; out-of-range values are ignored") {
   em.EventsFinished(Queue::kRealTime, EventStatus::kSent, 2);
   em.EventsFinished(Queue::kRealTime, EventStatus::kNotTakenIntoAccount, 1);
   em.EventsFinished(Queue::kRealTime, EventStatus::kPending, 5);  // not final
+  em.EventsFinished(Queue::kBatch, EventStatus::kCancelled, 3);
   em.SetQueueEvents(Queue::kRealTime, EventStatus::kPendingDelivery, 7);
   em.SetQueueEvents(Queue::kRealTime, EventStatus::kSent, 9);  // not a queue status
   em.DeliveryOutcomes(1, DeliveryOutcome::kFailedSoft, 4);
@@ -61,6 +62,7 @@ TEST_CASE("updates land on their label set; out-of-range values are ignored") {
   CHECK(Has(text, "mc_events_received_total{queue=\"batch\"} 3"));
   CHECK(Has(text, "mc_events_finished_total{queue=\"rt\",status=\"sent\"} 2"));
   CHECK(Has(text, "mc_events_finished_total{queue=\"rt\",status=\"not_taken_into_account\"} 1"));
+  CHECK(Has(text, "mc_events_finished_total{queue=\"batch\",status=\"cancelled\"} 3"));
   CHECK(text.find("status=\"pending\"} 5") == std::string::npos);
   CHECK(Has(text, "mc_queue_events{queue=\"rt\",status=\"pending_delivery\"} 7"));
   CHECK(text.find("status=\"sent\"} 9") == std::string::npos);

@@ -26,7 +26,8 @@ namespace {
 // tens of thousands of rows, until autovacuum's next analyze. The claims keep their generic
 // plan: planning that statement at every run would cost more than running it.
 
-// Every statement that sets a final status (2 to 6) stamps final_xid with its transaction id:
+// Every statement that sets a final status (2 to 7; 7 is CancelEvent's,
+// events/event_repository.cc) stamps final_xid with its transaction id:
 // the archive export's order (execution-service/archive/).
 // Every statement that changes a status (or retries a soft failure) also inserts the webhooks of
 // the subscriptions that want the change (webhook_outbox, migration 0008): the outbox row
@@ -350,7 +351,7 @@ absl::StatusOr<int64_t> ProcessingRepository::ApplyDeliveryStatuses(int limit,
           if (ids[lane].Finish() == "{}") continue;
           for (int status :
                tx.FetchAll(kApplyStatus[q], ids[lane].Finish(), statuses[lane].Finish())) {
-            if (status >= 0 && status < 7) ++out.counts.n[lane][status];
+            if (status >= 0 && status < kEventStatuses) ++out.counts.n[lane][status];
           }
         }
         return out;

@@ -17,7 +17,7 @@
 // each address it is given.
 // ApplyDeliveryStatuses (updateEventStatus): copies each delivery log's outcome onto its event,
 // in batches, both queues, one transaction (three statements).
-// A final status (2 to 6) is always set together with final_xid, the setting transaction's id
+// A final status (2 to 7) is always set together with final_xid, the setting transaction's id
 // (see execution-service/archive/archive_repository.h).
 // Failure modes: UNAVAILABLE when PostgreSQL is unreachable (nothing of the call applied).
 // Thread-safe.
@@ -37,7 +37,7 @@ namespace mc::execution {
 
 // Events made final by one call: [0 real-time, 1 batch][status number].
 struct FinalCounts {
-  int64_t n[2][7] = {};
+  int64_t n[2][kEventStatuses] = {};
 };
 
 class ProcessingRepository final : public DeliveryStore {

@@ -17,7 +17,7 @@ absl::StatusOr<JobRun> StatusUpdater::RunOnce() {
   if (!n.ok()) return n.status();
   if (*n > 0 && applied_) applied_();
   for (Queue q : kQueues) {
-    for (int status = 0; status < 7; ++status) {
+    for (int status = 0; status < kEventStatuses; ++status) {
       metrics_.EventsFinished(q, static_cast<EventStatus>(status), finished.n[LaneOf(q)][status]);
     }
   }

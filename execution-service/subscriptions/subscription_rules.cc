@@ -47,8 +47,8 @@ absl::Status CheckSubscription(const SubscriptionRules& rules, Subscription& s,
   }
   for (EventStatus st : s.statuses) {
     const int n = static_cast<int>(st);
-    if (n < 1 || n > 6) {
-      return Invalid("statuses", absl::StrCat(n, " is not a status an event changes to (1 to 6)"));
+    if (n < 1 || n >= kEventStatuses) {
+      return Invalid("statuses", absl::StrCat(n, " is not a status an event changes to (1 to 7)"));
     }
   }
   if (s.event_types.size() > kMaxEventTypes) {

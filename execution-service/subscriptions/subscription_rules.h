@@ -1,7 +1,7 @@
 // The checks of a webhook subscription before an execution instance stores it (pure policy,
 // table-tested): a name (a letter, then letters, digits, '_', '-' and '.'; at most 64), a URL
 // the instance may post to (`check_url`: scheme, length, and hosts that resolve to loopback,
-// link-local or private addresses unless allowed), statuses that are changes (1 to 6), event
+// link-local or private addresses unless allowed), statuses that are changes (1 to 7), event
 // types of the event type syntax (at most 100), max_batch 0 to 500 (0 becomes 1), one or two
 // secrets of the "whsec_<base64>" form (`parse_secret` decodes them into the subscription), at
 // least one of them in force at `now`.
