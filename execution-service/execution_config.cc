@@ -30,6 +30,10 @@ absl::Status CheckExecutionConfig(const ExecutionConfig& c) {
         "--webhook_*: timeout, retry base, pause, concurrency, batch and lease must be positive, "
         "the retry cap at least the base");
   }
+  if (c.soft_bounce_threshold < 1 || c.soft_bounce_expiry_hours < 1) {
+    return absl::InvalidArgumentError(
+        "--soft_bounce_threshold and --soft_bounce_expiry_hours must be at least 1");
+  }
   if (c.partition_period_seconds < 1) {
     return absl::InvalidArgumentError("--partition_period_seconds must be at least 1");
   }
@@ -123,6 +127,12 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
   flags.Int("webhook_lease_seconds", &c.webhook_lease_seconds,
             "how long a replica may hold claimed webhooks before they are sent again (by any "
             "replica, e.g. after a crash); longer than a run's POSTs take");
+  flags.Int("soft_bounce_threshold", &c.soft_bounce_threshold,
+            "soft bounces (mailbox full, 4.x.x) an address takes before its soft entry suppresses "
+            "it, as ACC counts errors before quarantine");
+  flags.Int("soft_bounce_expiry_hours", &c.soft_bounce_expiry_hours,
+            "a soft entry stops suppressing this long after its last soft bounce (the next one "
+            "counts from 1 again); hard and deny entries stay until removed");
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) return s;
   if (absl::Status s = config::FinishServiceFlags(flags, &c); !s.ok()) return s;
   if (c.help) return c;

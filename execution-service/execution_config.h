@@ -57,6 +57,10 @@ struct ExecutionConfig : config::ServiceFlags {
   int webhook_endpoint_concurrency = 4;
   int webhook_batch = 500;
   int webhook_lease_seconds = 300;
+  // The suppression list: soft bounces an address takes before it is suppressed, and how long
+  // a soft entry suppresses after its last failure (suppressions/suppression_policy.h).
+  int soft_bounce_threshold = 3;
+  int soft_bounce_expiry_hours = 7 * 24;
 };
 
 // INVALID_ARGUMENT naming the flag for unknown flags, bad values or a missing --pg_dsn.

@@ -112,7 +112,7 @@ absl::Status ExecutionInstance::StartServing() {
   absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server =
       service::ServeGrpcAsConfigured(config_, metrics_,
                                      {&event_service_, &template_service_, &workflow_service_,
-                                      &instance_service_, &webhook_service_},
+                                      &instance_service_, &webhook_service_, &suppression_service_},
                                      gate_, logger_);
   if (!server.ok()) return server.status();
   server_ = *std::move(server);

@@ -35,6 +35,7 @@
 #include "execution-service/api/event_grpc_service.h"
 #include "execution-service/api/instance_grpc_service.h"
 #include "execution-service/api/method_roles.h"
+#include "execution-service/api/suppression_grpc_service.h"
 #include "execution-service/api/template_grpc_service.h"
 #include "execution-service/api/webhook_grpc_service.h"
 #include "execution-service/api/workflow_grpc_service.h"
@@ -63,6 +64,9 @@
 #include "execution-service/processing/status_updater.h"
 #include "execution-service/subscriptions/subscription_registry.h"
 #include "execution-service/subscriptions/subscription_repository.h"
+#include "execution-service/suppressions/suppression_list.h"
+#include "execution-service/suppressions/suppression_policy.h"
+#include "execution-service/suppressions/suppression_repository.h"
 #include "execution-service/templates/template_catalog.h"
 #include "execution-service/templates/template_publishing.h"
 #include "execution-service/templates/template_repository.h"
@@ -171,6 +175,15 @@ class ExecutionInstance {
   SubscriptionRepository subscription_repository_{pool_};
   SubscriptionRegistry subscriptions_{subscription_repository_, SubscriptionRulesAsConfigured()};
   WebhookGrpcService webhook_service_{subscriptions_, gate_};
+
+  // The suppression list (quarantine and deny list) operators and the control manage; its
+  // policy is the late bounces' too.
+  const SuppressionPolicy suppression_policy_{
+      .soft_threshold = config_.soft_bounce_threshold,
+      .soft_expiry = absl::Hours(config_.soft_bounce_expiry_hours)};
+  SuppressionRepository suppression_repository_{pool_};
+  SuppressionList suppressions_{suppression_repository_, suppression_policy_};
+  SuppressionGrpcService suppression_service_{suppressions_, gate_};
 
   // Delivery: each lane has its own connections, so batch traffic never queues real-time mail.
   const SmtpOptions smtp_{.url = config_.smtp_url,

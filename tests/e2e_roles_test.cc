@@ -19,6 +19,7 @@
 #include "messagecenter/control/v1/control.grpc.pb.h"
 #include "messagecenter/v1/events.grpc.pb.h"
 #include "messagecenter/v1/instance.grpc.pb.h"
+#include "messagecenter/v1/suppressions.grpc.pb.h"
 #include "messagecenter/v1/templates.grpc.pb.h"
 #include "messagecenter/v1/workflows.grpc.pb.h"
 #include "tests/support/e2e_cluster.h"
@@ -42,6 +43,7 @@ const google::protobuf::ServiceDescriptor* Service(const std::string& name) {
   (void)messagecenter::v1::PublishTemplateRequest::descriptor();
   (void)messagecenter::v1::ListWorkflowsRequest::descriptor();
   (void)messagecenter::v1::GetInstanceInfoRequest::descriptor();
+  (void)messagecenter::v1::ListSuppressionsRequest::descriptor();
   (void)messagecenter::control::v1::ListAccountsRequest::descriptor();
   return google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
 }

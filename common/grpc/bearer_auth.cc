@@ -105,19 +105,33 @@ absl::StatusOr<BearerAuth> BearerAuth::FromConfig(const std::string& tokens_csv,
   return BearerAuth(std::move(entries));
 }
 
-absl::Status BearerAuth::CheckHeader(std::string_view authorization, Roles allowed) const {
+Roles BearerAuth::RolesOfHeader(std::string_view authorization, bool* match) const {
   static constexpr std::string_view kPrefix = "Bearer ";
-  bool match = false;
+  *match = false;
   Roles roles = 0;
   if (authorization.size() > kPrefix.size() &&
       absl::EqualsIgnoreCase(absl::string_view(authorization.data(), kPrefix.size()), "bearer ")) {
     Digest presented = Hash(authorization.substr(kPrefix.size()));
     for (const Entry& e : entries_) {  // no early exit: constant time in the match position
       const bool equal = CRYPTO_memcmp(e.digest.data(), presented.data(), e.digest.size()) == 0;
-      match |= equal;
+      *match |= equal;
       roles |= equal ? e.roles : 0;
     }
   }
+  return roles;
+}
+
+Roles BearerAuth::RolesOf(const grpc::ServerContextBase& context) const {
+  const auto& md = context.client_metadata();
+  auto it = md.find("authorization");
+  if (it == md.end()) return 0;
+  bool match = false;
+  return RolesOfHeader(std::string_view(it->second.data(), it->second.size()), &match);
+}
+
+absl::Status BearerAuth::CheckHeader(std::string_view authorization, Roles allowed) const {
+  bool match = false;
+  const Roles roles = RolesOfHeader(authorization, &match);
   if (!match) {
     return absl::UnauthenticatedError(
         "missing or invalid bearer token (send metadata 'authorization: Bearer <token>')");

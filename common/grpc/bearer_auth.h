@@ -46,8 +46,12 @@ class BearerAuth {
   // OK when the call's token is known and carries one of `allowed`.
   [[nodiscard]] absl::Status Check(const grpc::ServerContextBase& context, Roles allowed) const;
   [[nodiscard]] absl::Status CheckHeader(std::string_view authorization, Roles allowed) const;
+  // The roles of the call's token (0: none known), e.g. to record who made a change that the
+  // caller did not sign with a name.
+  Roles RolesOf(const grpc::ServerContextBase& context) const;
 
  private:
+  Roles RolesOfHeader(std::string_view authorization, bool* match) const;
   using Digest = std::array<unsigned char, 32>;
   struct Entry {
     Digest digest;

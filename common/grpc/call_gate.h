@@ -56,6 +56,8 @@ class CallGate {
   // The roles `method` allows; NOT_FOUND when the table has no entry for it.
   [[nodiscard]] absl::StatusOr<Roles> RolesOf(absl::string_view method) const;
   const MethodRoles& roles() const { return roles_; }
+  // The roles of an admitted call's token (BearerAuth::RolesOf).
+  Roles CallerRoles(const grpc::ServerContextBase& context) const { return auth_.RolesOf(context); }
 
   // Steps 1 and 2 for one call. OK: the call is counted and Leave() must follow once it has
   // finished. Otherwise nothing is counted and the status is the call's answer.

@@ -98,6 +98,17 @@ void QuarantinePageToProto(const QuarantinePage& page, v1::ExportQuarantinePage*
     pa->set_kind(a.kind);
     pa->set_reason(a.reason);
     TimeToProto(a.created, pa->mutable_created());
+    pa->set_failure_type(a.failure_type);
+    pa->set_errors(a.errors);
+    TimeToProto(a.first_seen, pa->mutable_first_seen());
+    TimeToProto(a.last_seen, pa->mutable_last_seen());
+    if (a.expires) TimeToProto(*a.expires, pa->mutable_expires());
+    pa->set_active(a.active);
+    pa->set_event_queue(a.event_queue);
+    pa->set_event_id(a.event_id);
+    if (a.removed) TimeToProto(*a.removed, pa->mutable_removed());
+    pa->set_changed_by(a.changed_by);
+    TimeToProto(a.changed_at, pa->mutable_changed_at());
   }
 }
 

@@ -228,6 +228,14 @@ TEST_CASE_METHOD(Fixture, "the quarantine streams with the instance identifier")
   CHECK(pages[0].addresses(0).reason() == "550 unknown");
   CHECK(pages[1].addresses(0).kind() == "deny");
   CHECK(pages[1].addresses(0).has_created());
+  // The entries' history (migration 0009's defaults for rows written without it).
+  CHECK(pages[0].addresses(0).failure_type().empty());
+  CHECK(pages[0].addresses(0).errors() == 1);
+  CHECK(pages[0].addresses(0).active());
+  CHECK(pages[0].addresses(0).has_first_seen());
+  CHECK(pages[0].addresses(0).has_changed_at());
+  CHECK_FALSE(pages[0].addresses(0).has_removed());
+  CHECK_FALSE(pages[0].addresses(0).has_expires());
 }
 
 }  // namespace

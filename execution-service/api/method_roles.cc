@@ -34,6 +34,12 @@ grpcutil::MethodRoles ExecutionMethodRoles() {
       {"messagecenter.v1.WebhookService.ListSubscriptions", kControl | kOperator},
       {"messagecenter.v1.WebhookService.ResumeSubscription", kControl | kOperator},
       {"messagecenter.v1.WebhookService.ReplayWebhooks", kControl | kOperator},
+      // The suppression list: operators manage it here, the control instance across every
+      // instance.
+      {"messagecenter.v1.SuppressionService.ListSuppressions", kOperator | kControl},
+      {"messagecenter.v1.SuppressionService.AddSuppression", kOperator | kControl},
+      {"messagecenter.v1.SuppressionService.RemoveSuppression", kOperator | kControl},
+      {"messagecenter.v1.SuppressionService.ReactivateSuppression", kOperator | kControl},
   };
 }
 

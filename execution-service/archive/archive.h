@@ -107,12 +107,24 @@ struct ArchiveExportRequest {
   std::string expected_instance_id;
 };
 
+// A suppression-list entry as the control archives it, with its history (removed ones too, so
+// that a removal reaches the archive).
 struct QuarantinedAddress {
   int channel = 0;
   std::string address;
   std::string kind;  // "quarantine" or "deny"
   std::string reason;
   absl::Time created;
+  std::string failure_type;  // "hard", "soft" or "" (deny)
+  int errors = 0;
+  absl::Time first_seen, last_seen;
+  std::optional<absl::Time> expires;
+  bool active = true;
+  int event_queue = 0;  // the event that caused it; 0: none
+  int64_t event_id = 0;
+  std::optional<absl::Time> removed;
+  std::string changed_by;
+  absl::Time changed_at;
 };
 
 struct QuarantinePage {

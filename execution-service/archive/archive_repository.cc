@@ -76,7 +76,14 @@ constexpr char kAcknowledgedSql[] = "SELECT xid::text AS xid, queue, event_id FR
 
 constexpr char kQuarantineSql[] = R"sql(
 SELECT channel, address, kind, reason,
-  (extract(epoch FROM created_at) * 1000000)::bigint AS created_us
+  (extract(epoch FROM created_at) * 1000000)::bigint AS created_us,
+  COALESCE(failure_type, '') AS failure_type, errors,
+  (extract(epoch FROM first_seen_at) * 1000000)::bigint AS first_us,
+  (extract(epoch FROM last_seen_at) * 1000000)::bigint AS last_us,
+  (extract(epoch FROM expires_at) * 1000000)::bigint AS expires_us, active,
+  COALESCE(event_queue, 0) AS event_queue, COALESCE(event_id, 0) AS event_id,
+  (extract(epoch FROM removed_at) * 1000000)::bigint AS removed_us, changed_by,
+  (extract(epoch FROM changed_at) * 1000000)::bigint AS changed_us
 FROM quarantine
 WHERE (channel, address) > ($1::smallint, $2::text)
 ORDER BY channel, address
@@ -143,7 +150,18 @@ QuarantinedAddress QuarantinedFromRow(const pg::Row& r) {
           .address = r.Get<std::string>("address"),
           .kind = r.Get<std::string>("kind"),
           .reason = r.Get<std::string>("reason"),
-          .created = r.Micros("created_us")};
+          .created = r.Micros("created_us"),
+          .failure_type = r.Get<std::string>("failure_type"),
+          .errors = r.Get<int>("errors"),
+          .first_seen = r.Micros("first_us"),
+          .last_seen = r.Micros("last_us"),
+          .expires = r.OptionalMicros("expires_us"),
+          .active = r.Get<bool>("active"),
+          .event_queue = r.Get<int>("event_queue"),
+          .event_id = r.Get<int64_t>("event_id"),
+          .removed = r.OptionalMicros("removed_us"),
+          .changed_by = r.Get<std::string>("changed_by"),
+          .changed_at = r.Micros("changed_us")};
 }
 
 ArchiveCursor CursorFromRow(const pg::Row& r) {

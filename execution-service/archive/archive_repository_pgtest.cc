@@ -513,5 +513,46 @@ TEST_CASE_METHOD(Fixture, "the quarantine is exported in (channel, address) page
   CHECK(exporter.ExportQuarantine(5001, collect).code() == absl::StatusCode::kInvalidArgument);
 }
 
+TEST_CASE_METHOD(Fixture, "the quarantine export carries each entry's history, removals too") {
+  REQUIRE(instance.Initialize("exec1", false).ok());
+  Sql("INSERT INTO quarantine (channel, address, kind, reason, failure_type, errors, "
+      "first_seen_at, last_seen_at, expires_at, active, event_queue, event_id, removed_at, "
+      "changed_by, changed_at) VALUES "
+      "(0, 'soft@x.org', 'quarantine', '452 full', 'soft', 2, '2024-01-01 00:00+00', '2024-01-02 "
+      "00:00+00', "
+      "'2024-01-09 00:00+00', false, 2, 77, NULL, '', '2024-01-02 00:00+00'), "
+      "(0, 'gone@x.org', 'deny', 'asked', NULL, 1, '2024-01-01 00:00+00', '2024-01-01 00:00+00', "
+      "NULL, true, "
+      "NULL, NULL, '2024-02-01 00:00+00', 'control:ana', '2024-02-01 00:00+00')");
+  std::vector<QuarantinedAddress> all;
+  REQUIRE(exporter
+              .ExportQuarantine(10,
+                                [&](const QuarantinePage& p) {
+                                  all.insert(all.end(), p.addresses.begin(), p.addresses.end());
+                                  return true;
+                                })
+              .ok());
+  REQUIRE(all.size() == 2);
+  const QuarantinedAddress& gone = all[0];
+  CHECK(gone.address == "gone@x.org");
+  CHECK(gone.failure_type.empty());
+  REQUIRE(gone.removed.has_value());
+  CHECK(*gone.removed == absl::FromCivil(absl::CivilDay(2024, 2, 1), absl::UTCTimeZone()));
+  CHECK(gone.changed_by == "control:ana");
+  CHECK(gone.event_id == 0);
+  const QuarantinedAddress& soft = all[1];
+  CHECK(soft.failure_type == "soft");
+  CHECK(soft.errors == 2);
+  CHECK_FALSE(soft.active);
+  CHECK(soft.event_queue == 2);
+  CHECK(soft.event_id == 77);
+  CHECK(soft.first_seen == absl::FromCivil(absl::CivilDay(2024, 1, 1), absl::UTCTimeZone()));
+  CHECK(soft.last_seen == absl::FromCivil(absl::CivilDay(2024, 1, 2), absl::UTCTimeZone()));
+  REQUIRE(soft.expires.has_value());
+  CHECK(*soft.expires == absl::FromCivil(absl::CivilDay(2024, 1, 9), absl::UTCTimeZone()));
+  CHECK(soft.changed_at == soft.last_seen);
+  CHECK_FALSE(soft.removed.has_value());
+}
+
 }  // namespace
 }  // namespace mc::execution

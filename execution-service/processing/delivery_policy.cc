@@ -81,8 +81,9 @@ DeliveryDecision DeliveryPolicy::AfterSending(const DeliveryItem& item,
       DeliveryDecision d = Final(item, envelope, EventStatus::kDeliveryFailed, "hard",
                                  outcome.reason, DeliveryOutcome::kFailedHard);
       if (outcome.address_rejected) {
-        d.quarantine = QuarantineEntry{
-            envelope.channel, AddressKey(envelope.channel, envelope.address), outcome.reason};
+        d.quarantine =
+            QuarantineEntry{envelope.channel, AddressKey(envelope.channel, envelope.address),
+                            outcome.reason, item.id};
       }
       return d;
     }

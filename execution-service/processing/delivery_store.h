@@ -55,10 +55,12 @@ struct DeliveryRecord {
   std::string message_id;
 };
 
+// A hard refusal naming the address: a hard quarantine entry, caused by the event.
 struct QuarantineEntry {
   int channel = 0;
   std::string address;  // stored as its key
   std::string reason;
+  int64_t event_id = 0;  // of the queue the outcomes are recorded for
 };
 
 // A soft failure tried again: the event's next try, and the attempt kept in its story

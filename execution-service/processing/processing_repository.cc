@@ -90,6 +90,8 @@ SELECT * FROM routed UNION ALL SELECT * FROM reclaimed)sql";
 // What delivery needs of each event. Quarantine and deny-list rows hold address keys
 // (address_key(), migration 0005) of the address the event's channel uses (channel_address(),
 // migration 0006): the event's address is compared by its key, so a domain's case never matters.
+// Only an entry that suppresses now counts (mc_suppresses(), migration 0009): not removed, not
+// a soft entry below its threshold or past its expiry.
 constexpr char kReturning[] = R"sql(e.id, e.status, e.event_type, e.email, e.mobile_phone,
   e.device_token, e.wished_channel, e.external_id, e.origin, e.language, e.country,
   e.ctx::text AS ctx, e.template_id, e.template_version, e.tries,
@@ -103,6 +105,12 @@ constexpr char kReturning[] = R"sql(e.id, e.status, e.event_type, e.email, e.mob
 
 // Delivery logs (one per event: the first writer wins), quarantined addresses (stored as their
 // keys, whatever the caller passed) and the next try of soft failures, in one statement.
+// A refusal naming the address is a hard quarantine entry caused by its event ($20: the events'
+// ids, of this queue). Over an entry already there it is new evidence: a removed, expired, soft
+// or counting quarantine entry becomes hard and suppresses again (one more error, seen now,
+// this event the cause); a deny entry stays as it is (an operator's decision, or a complaint),
+// and so does a hard entry that suppresses already. One row per key of the batch (the latest
+// event's), since a statement may not update a row twice.
 constexpr char kOutcomesSql[] = R"sql(
 WITH logs AS (
   INSERT INTO delivery_logs (queue, event_id, channel, address, template_id, template_version,
@@ -112,10 +120,16 @@ WITH logs AS (
   ON CONFLICT (queue, event_id) DO NOTHING
   RETURNING 1
 ), quarantined AS (
-  INSERT INTO quarantine (channel, address, reason)
-  SELECT c, address_key(c, a), r
-  FROM unnest($11::smallint[], $12::text[], $13::text[]) AS u(c, a, r)
-  ON CONFLICT (channel, address) DO NOTHING
+  INSERT INTO quarantine AS q (channel, address, reason, failure_type, event_queue, event_id)
+  SELECT DISTINCT ON (c, address_key(c, a)) c, address_key(c, a), r, 'hard', {Q}, e
+  FROM unnest($11::smallint[], $12::text[], $13::text[], $20::bigint[]) AS u(c, a, r, e)
+  ORDER BY c, address_key(c, a), e DESC
+  ON CONFLICT (channel, address) DO UPDATE SET failure_type = 'hard', reason = excluded.reason,
+    errors = q.errors + 1, last_seen_at = now(), expires_at = NULL, active = true,
+    removed_at = NULL, event_queue = excluded.event_queue, event_id = excluded.event_id,
+    changed_at = now()
+  WHERE q.kind = 'quarantine'
+    AND NOT (q.failure_type = 'hard' AND mc_suppresses(q.active, q.removed_at, q.expires_at))
   RETURNING 1
 ), retried AS (
   UPDATE {T} e SET tries = e.tries + 1, errors = e.errors + 1,
@@ -303,10 +317,11 @@ absl::Status ProcessingRepository::RecordOutcomes(Queue queue,
     tries.Add(r.tries);
     message_ids.AddOrNull(r.message_id);
   }
-  pg::IntArray q_channels;
+  pg::IntArray q_channels, q_events;
   pg::TextArray q_addresses, q_reasons;
   for (const QuarantineEntry& q : quarantine) {
     q_channels.Add(q.channel);
+    q_events.Add(q.event_id);
     q_addresses.Add(q.address);
     q_reasons.Add(q.reason);
   }
@@ -326,7 +341,7 @@ absl::Status ProcessingRepository::RecordOutcomes(Queue queue,
                      message_ids.Finish(), q_channels.Finish(), q_addresses.Finish(),
                      q_reasons.Finish(), retry_ids.Finish(), retry_delays.Finish(),
                      retry_tries.Finish(), retry_reasons.Finish(), retry_addresses.Finish(),
-                     retry_message_ids.Finish())
+                     retry_message_ids.Finish(), q_events.Finish())
       .status();
 }
 

@@ -13,8 +13,9 @@
 // RecordOutcomes: the delivery logs (at most one per event, whoever writes
 // it), quarantined addresses, and the retry time of soft failures.
 // Quarantine and deny-list rows hold address keys (AddressKey(), events/address_key.h): an
-// event is quarantined when its address's key is there, and RecordOutcomes stores the key of
-// each address it is given.
+// event is quarantined when an entry that suppresses now (mc_suppresses(), migration 0009)
+// holds its address's key, and RecordOutcomes stores the key of each address it is given, as
+// a hard entry caused by its event (a deny entry is never turned into quarantine).
 // ApplyDeliveryStatuses (updateEventStatus): copies each delivery log's outcome onto its event,
 // in batches, both queues, one transaction (three statements).
 // A final status (2 to 7) is always set together with final_xid, the setting transaction's id

@@ -113,6 +113,87 @@ TEST_CASE_METHOD(Fixture, "an address quarantined in one case stops the same add
   CHECK_FALSE(Quarantined(other));
 }
 
+// A hard refusal naming the address, recorded for event `id`.
+void RecordHard(ProcessingRepository& processing, int64_t id, const std::string& address,
+                const std::string& reason) {
+  REQUIRE(processing
+              .RecordOutcomes(Queue::kRealTime,
+                              {{.event_id = id,
+                                .channel = 0,
+                                .address = address,
+                                .status = EventStatus::kDeliveryFailed,
+                                .failure_type = "hard",
+                                .failure_reason = reason,
+                                .tries = 1}},
+                              {{0, address, reason, id}}, {})
+              .ok());
+}
+
+TEST_CASE_METHOD(Fixture, "a hard refusal is a hard entry caused by its event") {
+  const int64_t id = Push(0, "gone@example.test");
+  CHECK_FALSE(Quarantined(id));
+  RecordHard(processing, id, "gone@example.test", "550 5.1.1 unknown");
+  CHECK(Sql("SELECT concat_ws(' ', kind, failure_type, reason, errors, active, event_queue, "
+            "event_id = " +
+            std::to_string(id) +
+            ", expires_at IS NULL, removed_at IS NULL, "
+            "changed_by = '', first_seen_at = last_seen_at) FROM quarantine") ==
+        "quarantine hard 550 5.1.1 unknown 1 t 1 t t t t t");
+}
+
+TEST_CASE_METHOD(Fixture, "only an entry that suppresses now stops delivery") {
+  Write(
+      "INSERT INTO quarantine (channel, address, kind, reason, failure_type, errors, active, "
+      "expires_at, removed_at) VALUES "
+      "(0, 'removed@x.test', 'deny', 'r', NULL, 1, true, NULL, now()), "
+      "(0, 'expired@x.test', 'quarantine', 'e', 'soft', 3, true, now() - interval '1s', NULL), "
+      "(0, 'counting@x.test', 'quarantine', 'c', 'soft', 1, false, now() + interval '1d', "
+      "NULL), "
+      "(0, 'soft@x.test', 'quarantine', 's', 'soft', 3, true, now() + interval '1d', NULL), "
+      "(0, 'hard@x.test', 'quarantine', 'h', 'hard', 1, true, NULL, NULL)");
+  CHECK_FALSE(Quarantined(Push(0, "removed@x.test")));
+  CHECK_FALSE(Quarantined(Push(0, "expired@x.test")));
+  CHECK_FALSE(Quarantined(Push(0, "counting@x.test")));
+  CHECK(Quarantined(Push(0, "soft@x.test")));
+  CHECK(Quarantined(Push(0, "hard@x.test")));
+}
+
+TEST_CASE_METHOD(Fixture, "a new hard refusal reactivates a quarantine entry, never a deny one") {
+  Write(
+      "INSERT INTO quarantine (channel, address, kind, reason, failure_type, errors, active, "
+      "expires_at, removed_at, changed_by, first_seen_at) VALUES "
+      "(0, 'removed@x.test', 'quarantine', 'old', 'hard', 1, true, NULL, now(), 'ana', "
+      "'2024-01-01'), "
+      "(0, 'expired@x.test', 'quarantine', 'old', 'soft', 3, true, now() - interval '1s', NULL, "
+      "'', '2024-01-01'), "
+      "(0, 'denied@x.test', 'deny', 'asked', NULL, 1, true, NULL, NULL, 'bo', '2024-01-01'), "
+      "(0, 'undenied@x.test', 'deny', 'asked', NULL, 1, true, NULL, now(), 'bo', "
+      "'2024-01-01')");
+  for (const char* a : {"removed@x.test", "expired@x.test", "denied@x.test", "undenied@x.test"}) {
+    RecordHard(processing, Push(0, a), a, "550 unknown");
+  }
+  CHECK(Sql("SELECT string_agg(concat_ws(' ', address, kind, COALESCE(failure_type, '-'), reason, "
+            "errors, mc_suppresses(active, removed_at, expires_at), changed_by, "
+            "first_seen_at = '2024-01-01', event_id IS NOT NULL), ', ' ORDER BY address) "
+            "FROM quarantine") ==
+        "denied@x.test deny - asked 1 t bo t f, "
+        "expired@x.test quarantine hard 550 unknown 4 t  t t, "
+        "removed@x.test quarantine hard 550 unknown 2 t ana t t, "
+        "undenied@x.test deny - asked 1 f bo t f");
+}
+
+TEST_CASE_METHOD(Fixture, "two refusals of one address in one batch: one entry, the latest event") {
+  const int64_t a = Push(0, "twice@x.test");
+  const int64_t b = Push(0, "TWICE@x.test");
+  REQUIRE(processing
+              .RecordOutcomes(Queue::kRealTime, {},
+                              {{0, "twice@x.test", "550 a", a}, {0, "twice@X.TEST", "550 b", b}},
+                              {})
+              .ok());
+  CHECK(Sql("SELECT concat_ws(' ', count(*), max(reason), max(event_id) = " + std::to_string(b) +
+            ") FROM quarantine") == "1 550 b t");
+}
+
 TEST_CASE_METHOD(Fixture, "deny rows are keys too: written with address_key(), refused otherwise") {
   Write(
       "INSERT INTO quarantine (channel, address, kind, reason) VALUES "

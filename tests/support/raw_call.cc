@@ -9,6 +9,7 @@
 #include "messagecenter/control/v1/control.pb.h"
 #include "messagecenter/v1/events.pb.h"
 #include "messagecenter/v1/instance.pb.h"
+#include "messagecenter/v1/suppressions.pb.h"
 #include "messagecenter/v1/templates.pb.h"
 #include "messagecenter/v1/workflows.pb.h"
 #include "tests/support/e2e_cluster.h"
@@ -16,9 +17,9 @@
 namespace mc::e2e {
 
 const std::vector<std::string> kExecutionServices = {
-    "messagecenter.v1.EventService", "messagecenter.v1.TemplateService",
+    "messagecenter.v1.EventService",    "messagecenter.v1.TemplateService",
     "messagecenter.v1.WorkflowService", "messagecenter.v1.InstanceService",
-    "messagecenter.v1.WebhookService"};
+    "messagecenter.v1.WebhookService",  "messagecenter.v1.SuppressionService"};
 const std::vector<std::string> kControlServices = {
     "messagecenter.control.v1.AccountService",      "messagecenter.control.v1.TemplateService",
     "messagecenter.control.v1.ArchivingService",    "messagecenter.control.v1.ReportService",
@@ -32,6 +33,7 @@ std::vector<std::string> MethodPaths(const std::vector<std::string>& services) {
         messagecenter::v1::PublishTemplateRequest::descriptor(),
         messagecenter::v1::ListWorkflowsRequest::descriptor(),
         messagecenter::v1::GetInstanceInfoRequest::descriptor(),
+        messagecenter::v1::ListSuppressionsRequest::descriptor(),
         messagecenter::control::v1::ListAccountsRequest::descriptor()}) {
     REQUIRE(d != nullptr);
   }
