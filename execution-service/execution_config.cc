@@ -133,6 +133,10 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
   flags.Int("soft_bounce_expiry_hours", &c.soft_bounce_expiry_hours,
             "a soft entry stops suppressing this long after its last soft bounce (the next one "
             "counts from 1 again); hard and deny entries stay until removed");
+  flags.String("bounce_domain", &c.bounce_domain,
+               "domain of the signed return paths (VERP: each email's MAIL FROM names its "
+               "event, so a late bounce can be traced to it); empty: every email's return path "
+               "is --smtp_from's address");
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) return s;
   if (absl::Status s = config::FinishServiceFlags(flags, &c); !s.ok()) return s;
   if (c.help) return c;

@@ -61,6 +61,8 @@ struct ExecutionConfig : config::ServiceFlags {
   // a soft entry suppresses after its last failure (suppressions/suppression_policy.h).
   int soft_bounce_threshold = 3;
   int soft_bounce_expiry_hours = 7 * 24;
+  // Each email's return path: a signed VERP address on this domain (empty: --smtp_from's).
+  std::string bounce_domain;
 };
 
 // INVALID_ARGUMENT naming the flag for unknown flags, bad values or a missing --pg_dsn.

@@ -3,7 +3,9 @@
 #include <optional>
 
 #include "absl/memory/memory.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/pg/singleton_key.h"
 #include "common/service/exit_code.h"
 #include "common/service/service_start.h"
 #include "execution-service/delivery/pipelining_smtp_sender.h"
@@ -12,6 +14,12 @@
 #include "execution-service/webhooks/webhook_signer.h"
 
 namespace mc::execution {
+namespace {
+
+// The key of the return paths' signatures (migration 0009).
+const pg::SingletonKey kBounceKey("bounce_key", VerpCodec::kKeySize);
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<ExecutionInstance>> ExecutionInstance::Start(
     const ExecutionConfig& config, log::Logger& logger) {
@@ -24,19 +32,26 @@ absl::StatusOr<std::unique_ptr<ExecutionInstance>> ExecutionInstance::Start(
     logger.Error("cannot read the page token key", {{"error", page_tokens.status().message()}});
     return page_tokens.status();
   }
-  auto instance = absl::WrapUnique(
-      new ExecutionInstance(config, *std::move(auth), *std::move(page_tokens), logger));
+  absl::StatusOr<std::optional<Bounces>> bounces = LoadBounces(config);
+  if (!bounces.ok()) {
+    logger.Error("cannot set up the bounce domain", {{"error", bounces.status().message()}});
+    return bounces.status();
+  }
+  auto instance = absl::WrapUnique(new ExecutionInstance(
+      config, *std::move(auth), *std::move(page_tokens), *std::move(bounces), logger));
   if (absl::Status s = instance->StartWorkflows(); !s.ok()) return s;
   if (absl::Status s = instance->StartServing(); !s.ok()) return s;
   return instance;
 }
 
 ExecutionInstance::ExecutionInstance(const ExecutionConfig& config, grpcutil::BearerAuth auth,
-                                     PageTokenCodec page_tokens, log::Logger& logger)
+                                     PageTokenCodec page_tokens, std::optional<Bounces> bounces,
+                                     log::Logger& logger)
     : config_(config),
       logger_(logger),
       auth_(std::move(auth)),
-      page_tokens_(std::move(page_tokens)) {}
+      page_tokens_(std::move(page_tokens)),
+      bounces_(std::move(bounces)) {}
 
 ExecutionInstance::~ExecutionInstance() { Stop(); }
 
@@ -45,6 +60,23 @@ absl::StatusOr<PageTokenCodec> ExecutionInstance::LoadPageTokens(const Execution
   absl::StatusOr<std::string> key = PageTokenKeyRepository(key_pool).LoadOrCreate();
   if (!key.ok()) return key.status();
   return PageTokenCodec::Create(*std::move(key));
+}
+
+absl::StatusOr<std::optional<ExecutionInstance::Bounces>> ExecutionInstance::LoadBounces(
+    const ExecutionConfig& config) {
+  if (config.bounce_domain.empty()) return std::nullopt;
+  pg::ConnectionPool key_pool({.dsn = config.pg_dsn, .schema = config.schema, .size = 1});
+  kBounceKey.Prepare(key_pool);
+  IdentityRepository identity(key_pool);
+  absl::StatusOr<std::string> key = kBounceKey.LoadOrCreate(key_pool);
+  if (!key.ok()) return key.status();
+  absl::StatusOr<VerpCodec> codec = VerpCodec::Create(*std::move(key), config.bounce_domain);
+  if (!codec.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--bounce_domain: ", codec.status().message()));
+  }
+  absl::StatusOr<std::string> id = identity.InstanceId();
+  if (!id.ok()) return id.status();
+  return Bounces{.codec = *std::move(codec), .instance = id->empty() ? config.schema : *id};
 }
 
 std::string ExecutionInstance::Version() { return MC_VERSION; }
@@ -59,7 +91,8 @@ std::vector<ExecutionInstance::LaneWorker> ExecutionInstance::MakeLaneWorkers() 
                                  .lease = absl::Seconds(config_.lease_seconds),
                                  .max_tries = config_.max_tries,
                                  .retry_base = absl::Milliseconds(config_.retry_base_ms),
-                                 .message_id_domain = config_.message_id_domain};
+                                 .message_id_domain = config_.message_id_domain,
+                                 .return_paths = return_paths_.get()};
   std::vector<LaneWorker> workers;
   for (Queue queue : {Queue::kRealTime, Queue::kBatch}) {
     for (int i = 0; i < config_.lane_workers; ++i) {

@@ -44,6 +44,7 @@
 #include "execution-service/archive/archive_repository.h"
 #include "execution-service/archive/identity_repository.h"
 #include "execution-service/archive/instance_identity.h"
+#include "execution-service/bounces/verp.h"
 #include "execution-service/delivery/sender_pool.h"
 #include "execution-service/delivery/sms_sender.h"
 #include "execution-service/delivery/smtp_sender.h"
@@ -52,6 +53,7 @@
 #include "execution-service/events/group_committer.h"
 #include "execution-service/events/page_token.h"
 #include "execution-service/execution_config.h"
+#include "execution-service/inbound/verp_return_paths.h"
 #include "execution-service/metrics/execution_metrics.h"
 #include "execution-service/outbox/outbox_repository.h"
 #include "execution-service/outbox/sender_dispatch.h"
@@ -101,11 +103,22 @@ class ExecutionInstance {
     std::unique_ptr<EventProcessor> processor;
   };
 
+  // The bounce domain's return paths: signed under the instance's key (bounce_key), naming the
+  // instance's identifier (else its schema).
+  struct Bounces {
+    VerpCodec codec;
+    std::string instance;
+  };
+
   ExecutionInstance(const ExecutionConfig& config, grpcutil::BearerAuth auth,
-                    PageTokenCodec page_tokens, log::Logger& logger);
+                    PageTokenCodec page_tokens, std::optional<Bounces> bounces,
+                    log::Logger& logger);
   // ListEvents page tokens under the instance's key, the same on every replica and across
   // restarts. Read on a connection of its own: the pool has not registered every statement yet.
   [[nodiscard]] static absl::StatusOr<PageTokenCodec> LoadPageTokens(const ExecutionConfig& config);
+  // nullopt without --bounce_domain. Read as the page token key is.
+  [[nodiscard]] static absl::StatusOr<std::optional<Bounces>> LoadBounces(
+      const ExecutionConfig& config);
   static std::string Version();
   // The real-time lane's workers, then the batch lane's.
   std::vector<LaneWorker> MakeLaneWorkers();
@@ -184,6 +197,11 @@ class ExecutionInstance {
   SuppressionRepository suppression_repository_{pool_};
   SuppressionList suppressions_{suppression_repository_, suppression_policy_};
   SuppressionGrpcService suppression_service_{suppressions_, gate_};
+
+  // Each email's signed return path (with --bounce_domain).
+  const std::optional<Bounces> bounces_;
+  const std::unique_ptr<VerpReturnPaths> return_paths_ =
+      bounces_ ? std::make_unique<VerpReturnPaths>(bounces_->codec, bounces_->instance) : nullptr;
 
   // Delivery: each lane has its own connections, so batch traffic never queues real-time mail.
   const SmtpOptions smtp_{.url = config_.smtp_url,
