@@ -49,6 +49,8 @@ grpc::Status ReportGrpcService::ServiceLevel(Ctx* ctx, const Filter* req,
     p->set_expired_rate(Rate(r.expired, r.incoming));
     p->set_delivery_failed_rate(Rate(r.delivery_failed, r.incoming));
     p->set_ignored_rate(Rate(r.ignored, r.incoming));
+    // Cancelled: not sent, and no error either (the caller withdrew it).
+    p->set_cancelled(r.cancelled);
   }
   return grpc::Status::OK;
 }

@@ -38,10 +38,10 @@ absl::Status ValidateSearchFilter(const SearchFilter& f) {
           absl::StrCat(t.field, ": longer than ", t.max_chars, " characters"));
     }
   }
-  if (f.status && (*f.status < 2 || *f.status > 6)) {
+  if (f.status && (*f.status < 2 || *f.status > 7)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "status: archived events are final (SENT, IGNORED_BY_DELIVERY, DELIVERY_FAILED, "
-        "NOT_TAKEN_INTO_ACCOUNT or EXPIRED), got ",
+        "NOT_TAKEN_INTO_ACCOUNT, EXPIRED or CANCELLED), got ",
         *f.status));
   }
   if (f.received_after && f.received_before && *f.received_before <= *f.received_after) {

@@ -84,7 +84,7 @@ TEST_CASE("a bad filter or page size is refused naming the field, before any rea
         "accounts: an empty account name");
   CHECK(Refusal(search, {.filter = {.status = 1}}).rfind("status: archived events are final", 0) ==
         0);
-  CHECK(Refusal(search, {.filter = {.status = 7}}).rfind("status: ", 0) == 0);
+  CHECK(Refusal(search, {.filter = {.status = 8}}).rfind("status: ", 0) == 0);
   const absl::Time t = absl::FromUnixSeconds(1700000000);
   CHECK(Refusal(search, {.filter = {.received_after = t, .received_before = t}}) ==
         "received_before: must be after received_after");

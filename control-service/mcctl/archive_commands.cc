@@ -211,7 +211,7 @@ std::vector<CommandSpec> ArchiveCommands() {
         {"address", "ADDRESS", "sent to this address, whatever the channel"},
         {"external-id", "KEY", "with this external id"},
         {"type", "TYPE", "this event type only"},
-        {"status", "STATUS", "sent, ignored, failed, not-taken, expired"},
+        {"status", "STATUS", "sent, ignored, failed, not-taken, expired, cancelled"},
         {"account", "ACCOUNT", "this account only (repeat for several)", true},
         {"from", "RFC3339", "received from this time"},
         {"to", "RFC3339", "received before this time"},

@@ -1,5 +1,6 @@
 // mcctl events: push events from a JSON file (one object or an array, the proto JSON mapping
-// of messagecenter.v1.Event), get one with its story, list them, on the execution instance.
+// of messagecenter.v1.Event), get one with its story, list them, cancel a Pending one, on the
+// execution instance.
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "control-service/mcctl/commands.h"
@@ -92,30 +93,50 @@ int Push(Invocation& inv) {
   return PushMany(inv, *queue, file->events);
 }
 
-int Get(Invocation& inv) {
-  v1::GetEventRequest req;
+// The event an ID argument or --external-id KEY --queue Q names, into `req` (GetEventRequest or
+// CancelEventRequest: the same key); a usage error otherwise.
+template <typename Request>
+absl::Status ParseEventKey(const Invocation& inv, Request& req) {
   const ParsedFlags& f = inv.flags();
   if (inv.args().empty() == !f.Has("external-id")) {
-    return inv.UsageError(absl::InvalidArgumentError("give an ID or --external-id KEY"));
+    return absl::InvalidArgumentError("give an ID or --external-id KEY");
   }
   if (!inv.args().empty()) {
     int64_t id = 0;
     if (!absl::SimpleAtoi(inv.arg(0), &id) || id <= 0) {
-      return inv.UsageError(absl::InvalidArgumentError("'" + inv.arg(0) + "' is not an event id"));
+      return absl::InvalidArgumentError("'" + inv.arg(0) + "' is not an event id");
     }
     req.set_id(id);
-  } else {
-    absl::StatusOr<v1::Queue> queue = ParseQueue(f.Get("queue"));
-    if (!queue.ok()) {
-      return inv.UsageError(absl::InvalidArgumentError(
-          absl::StrCat("--external-id needs --queue rt|batch: ", queue.status().message())));
-    }
-    req.mutable_external()->set_queue(*queue);
-    req.mutable_external()->set_external_id(f.Get("external-id"));
+    return absl::OkStatus();
   }
+  absl::StatusOr<v1::Queue> queue = ParseQueue(f.Get("queue"));
+  if (!queue.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--external-id needs --queue rt|batch: ", queue.status().message()));
+  }
+  req.mutable_external()->set_queue(*queue);
+  req.mutable_external()->set_external_id(f.Get("external-id"));
+  return absl::OkStatus();
+}
+
+int Get(Invocation& inv) {
+  v1::GetEventRequest req;
+  if (absl::Status key = ParseEventKey(inv, req); !key.ok()) return inv.UsageError(key);
   v1::StoredEvent resp;
   grpc::Status s = Stub(inv)->GetEvent(inv.Context().get(), req, &resp);
   if (auto code = inv.Finish(s, resp)) return *code;  // with --json: the proto JSON, story too
+  PrintEvent(resp, inv.out());
+  return kExitOk;
+}
+
+int Cancel(Invocation& inv) {
+  v1::CancelEventRequest req;
+  if (absl::Status key = ParseEventKey(inv, req); !key.ok()) return inv.UsageError(key);
+  v1::StoredEvent resp;
+  grpc::Status s = Stub(inv)->CancelEvent(inv.Context().get(), req, &resp);
+  if (auto code = inv.Finish(s, resp)) return *code;  // refused: exit 3, naming its status
+  inv.out() << "Cancelled event " << resp.id() << " (" << QueueName(resp.queue())
+            << "): it will not be sent.\n";
   PrintEvent(resp, inv.out());
   return kExitOk;
 }
@@ -212,7 +233,7 @@ std::vector<CommandSpec> EventCommands() {
        "",
        "List events, newest first.",
        {{"status", "STATUS",
-         "pending, pending-delivery, sent, ignored, failed, not-taken, expired"},
+         "pending, pending-delivery, sent, ignored, failed, not-taken, expired, cancelled"},
         {"type", "TYPE", "this event type only"},
         {"queue", "rt|batch", "this queue only"},
         {"address", "ADDRESS",
@@ -224,6 +245,17 @@ std::vector<CommandSpec> EventCommands() {
        0,
        x,
        List},
+      {"events",
+       "cancel",
+       "[ID]",
+       "Cancel a Pending event (scheduled or not), by id or by external id: it becomes "
+       "Cancelled and is never sent. Refused (exit 3) once it is Pending delivery or final.",
+       {{"external-id", "KEY", "find it by its external id (with --queue)"},
+        {"queue", "rt|batch", "the queue of --external-id"}},
+       0,
+       1,
+       x,
+       Cancel},
   };
 }
 

@@ -332,7 +332,8 @@ TEST_CASE("webhooks: usage and flags are checked before anything is sent") {
   r = Run({"webhooks", "create", "crm", "--url", "https://h.test/", "--status", "bogus"});
   CHECK(r.code == 2);
   CHECK(r.err.find("mcctl: webhooks create: --status: 'bogus' is not a status (one of pending, "
-                   "pending-delivery, sent, ignored, failed, not-taken, expired, or 0 to 6)") == 0);
+                   "pending-delivery, sent, ignored, failed, not-taken, expired, cancelled, or 0 "
+                   "to 7)") == 0);
   r = Run({"webhooks", "create", "crm", "--url", "https://h.test/", "--max-batch", "x"});
   CHECK(r.code == 2);
   CHECK(r.err.find("--max-batch: 'x' is not a whole number") != std::string::npos);

@@ -57,13 +57,15 @@ absl::StatusOr<v1::EventStatus> ParseEventStatus(const std::string& word) {
       {"delivery-failed", v1::EVENT_STATUS_DELIVERY_FAILED},
       {"not-taken", v1::EVENT_STATUS_NOT_TAKEN_INTO_ACCOUNT},
       {"not-taken-into-account", v1::EVENT_STATUS_NOT_TAKEN_INTO_ACCOUNT},
-      {"expired", v1::EVENT_STATUS_EXPIRED}};
+      {"expired", v1::EVENT_STATUS_EXPIRED},
+      {"cancelled", v1::EVENT_STATUS_CANCELLED}};
   int number = 0;
   if (absl::SimpleAtoi(word, &number) && v1::EventStatus_IsValid(number)) {
     return static_cast<v1::EventStatus>(number);
   }
   return Lookup(kWords, word, "status",
-                "pending, pending-delivery, sent, ignored, failed, not-taken, expired, or 0 to 6");
+                "pending, pending-delivery, sent, ignored, failed, not-taken, expired, cancelled, "
+                "or 0 to 7");
 }
 
 absl::StatusOr<pb::Granularity> ParseGranularity(const std::string& word) {
@@ -120,6 +122,8 @@ std::string EventStatusName(int status) {
       return "Event not taken into account";
     case v1::EVENT_STATUS_EXPIRED:
       return "Expired";
+    case v1::EVENT_STATUS_CANCELLED:
+      return "Cancelled";
   }
   return absl::StrCat("status ", status);
 }

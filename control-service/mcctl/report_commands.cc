@@ -70,14 +70,15 @@ int ServiceLevel(Invocation& inv) {
            {"EXPIRED", Align::kRight},
            {"FAILED", Align::kRight},
            {"IGNORED", Align::kRight},
-           {"ERROR RATE", Align::kRight}});
+           {"ERROR RATE", Align::kRight},
+           {"CANCELLED", Align::kRight}});
   for (const pb::ServiceLevelRow& r : resp.rows()) {
     t.AddRow({AccountCell(r.account()), absl::StrCat(r.incoming_events()),
               FormatDecimal(r.incoming_events_per_hour()), absl::StrCat(r.outgoing_messages()),
               FormatDecimal(r.outgoing_messages_per_hour()),
               FormatSeconds(r.average_sending_seconds()), absl::StrCat(r.not_taken_into_account()),
               absl::StrCat(r.expired()), absl::StrCat(r.delivery_failed()),
-              absl::StrCat(r.ignored()), FormatRate(r.error_rate())});
+              absl::StrCat(r.ignored()), FormatRate(r.error_rate()), absl::StrCat(r.cancelled())});
   }
   t.Print(inv.out(), "Nothing archived in this period.");
   return kExitOk;

@@ -23,6 +23,7 @@ struct ServiceLevelRow {
   int64_t incoming = 0, sent = 0;
   double average_sending_seconds = 0;
   int64_t not_taken_into_account = 0, expired = 0, delivery_failed = 0, ignored = 0;
+  int64_t cancelled = 0;  // neither sent nor an error
 };
 
 struct ProcessingTimeRow {

@@ -21,7 +21,8 @@ constexpr char kServiceLevelSql[] =
     "AS average_sending_seconds, count(*) FILTER (WHERE e.status = 5) AS not_taken_into_account, "
     "count(*) FILTER (WHERE e.status = 6) AS expired, "
     "count(*) FILTER (WHERE e.status = 4) AS delivery_failed, "
-    "count(*) FILTER (WHERE e.status = 3) AS ignored "
+    "count(*) FILTER (WHERE e.status = 3) AS ignored, "
+    "count(*) FILTER (WHERE e.status = 7) AS cancelled "
     "FROM archived_events e LEFT JOIN archived_delivery_logs l "
     "ON l.account = e.account AND l.event_id = e.remote_id WHERE" MC_FILTER
     " GROUP BY ROLLUP (e.account) ORDER BY e.account NULLS LAST";
@@ -83,7 +84,8 @@ ServiceLevelRow ServiceLevelFromRow(const pg::Row& r) {
           .not_taken_into_account = r.Get<int64_t>("not_taken_into_account"),
           .expired = r.Get<int64_t>("expired"),
           .delivery_failed = r.Get<int64_t>("delivery_failed"),
-          .ignored = r.Get<int64_t>("ignored")};
+          .ignored = r.Get<int64_t>("ignored"),
+          .cancelled = r.Get<int64_t>("cancelled")};
 }
 
 ProcessingTimeRow TimesFromRow(const pg::Row& r) {

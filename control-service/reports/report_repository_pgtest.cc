@@ -107,5 +107,36 @@ TEST_CASE("queue length is sampled hourly from the period's start, exactly") {
   CHECK(f.reports.ServiceLevel(filter).status().code() == absl::StatusCode::kInvalidArgument);
 }
 
+TEST_CASE("service level: a Cancelled event is incoming, neither sent nor in an error class") {
+  Fixture f;
+  f.Event("c", 1, "T", 0, 2, "2026-01-01T00:10:00Z", "2026-01-01T00:10:01Z",
+          "2026-01-01T00:10:02Z");
+  f.Event("c", 2, "T", 0, 4, "2026-01-01T00:20:00Z", "2026-01-01T00:20:01Z",
+          "2026-01-01T00:20:02Z");
+  {  // cancelled while Pending: never taken up
+    pqxx::connection c(testing::SharedPostgresDsn());
+    pqxx::work tx(c);
+    tx.exec("SET LOCAL search_path TO " + f.schema);
+    tx.exec(
+        "INSERT INTO archived_events (account, remote_id, instance_id, queue, event_type, "
+        "channel, status, created_at, finished_at) VALUES ('c', 3, 'i', 1, 'T', 0, 7, "
+        "'2026-01-01T00:30:00Z', '2026-01-01T00:31:00Z'), ('c', 4, 'i', 2, 'T', 0, 7, "
+        "'2026-01-01T00:40:00Z', '2026-01-01T00:40:30Z')");
+    tx.commit();
+  }
+  auto level = f.reports.ServiceLevel(
+      {.from = At("2026-01-01T00:00:00Z"), .to = At("2026-01-01T01:00:00Z")});
+  REQUIRE(level.ok());
+  REQUIRE(level->size() == 2);
+  const ServiceLevelRow& c = (*level)[0];
+  CHECK(c.account == "c");
+  CHECK(c.incoming == 4);
+  CHECK(c.sent == 1);
+  CHECK(c.delivery_failed == 1);
+  CHECK(c.cancelled == 2);
+  CHECK(c.not_taken_into_account + c.expired + c.ignored == 0);
+  CHECK(level->back().cancelled == 2);  // the total row
+}
+
 }  // namespace
 }  // namespace mc::control

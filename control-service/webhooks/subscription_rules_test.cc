@@ -74,9 +74,9 @@ TEST_CASE("a subscription is checked field by field, each fault naming its field
        [](Subscription& s) {
          s.statuses = {2, 0};
        },
-       "statuses[1]: 0 is not a status that sends a webhook (1 PENDING_DELIVERY to 6 EXPIRED)"},
-      {"status 7", [](Subscription& s) { s.statuses = {7}; },
-       "statuses[0]: 7 is not a status that sends a webhook (1 PENDING_DELIVERY to 6 EXPIRED)"},
+       "statuses[1]: 0 is not a status that sends a webhook (1 PENDING_DELIVERY to 7 CANCELLED)"},
+      {"status 8", [](Subscription& s) { s.statuses = {8}; },
+       "statuses[0]: 8 is not a status that sends a webhook (1 PENDING_DELIVERY to 7 CANCELLED)"},
       {"a status twice",
        [](Subscription& s) {
          s.statuses = {2, 4, 2};

@@ -89,10 +89,10 @@ absl::Status ValidateSubscription(const Subscription& s) {
   std::set<int> statuses;
   for (size_t i = 0; i < s.statuses.size(); ++i) {
     const int status = s.statuses[i];
-    if (status < 1 || status > 6) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("statuses[", i, "]: ", status,
-                       " is not a status that sends a webhook (1 PENDING_DELIVERY to 6 EXPIRED)"));
+    if (status < 1 || status > 7) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "statuses[", i, "]: ", status,
+          " is not a status that sends a webhook (1 PENDING_DELIVERY to 7 CANCELLED)"));
     }
     if (!statuses.insert(status).second) {
       return absl::InvalidArgumentError(

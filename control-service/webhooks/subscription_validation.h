@@ -5,7 +5,7 @@
 // Rules: name required, a letter then letters, digits, '_', '-' or '.', at most 64
 // characters; url an http:// or https:// URL (scheme in lower case) with a host, printable ASCII
 // without spaces, at most 2048 characters (a port, when given, 1 to 65535); statuses EventStatus
-// numbers 1 to 6 (PENDING_DELIVERY to EXPIRED), each once; at most 100 event types, each with the
+// numbers 1 to 7 (PENDING_DELIVERY to CANCELLED), each once; at most 100 event types, each with the
 // syntax of a template's event_type, each once; max_batch 0 to 500. Failure modes: INVALID_ARGUMENT
 // naming the field ("url: ...", "statuses[1]: ..."). Pure function: thread-safe.
 #pragma once
