@@ -174,8 +174,7 @@ bool PipeliningSmtpSender::Connect(std::string* error) {
 }
 
 std::string PipeliningSmtpSender::Envelope(const OutgoingMessage& m) const {
-  return absl::StrCat("MAIL FROM:<", EnvelopeFrom(m), ">\r\nRCPT TO:<", m.address,
-                      ">\r\nDATA\r\n");
+  return absl::StrCat("MAIL FROM:<", EnvelopeFrom(m), ">\r\nRCPT TO:<", m.address, ">\r\nDATA\r\n");
 }
 
 std::string PipeliningSmtpSender::Body(const OutgoingMessage& m) const {

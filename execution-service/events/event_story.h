@@ -22,10 +22,10 @@
 // becomes; Sent for a message that bounced later: the relay accepted it); FINAL whenever the
 // status is final (after updateEventStatus, or with TAKEN_UP for an event made final then, or
 // with a hard bounce, or right after RECEIVED for a Cancelled event, with kCancelledReason: it
-// has no failure, it was never tried); BOUNCED and COMPLAINED for what came back after the relay accepted the
-// message (late outcomes, inbound/late_outcome.h). Entries are in time order, so a soft bounce or
-// a complaint comes after FINAL; a hard bounce's FINAL (Delivery failed) comes after it.
-// Pure; plain values: thread-compatible.
+// has no failure, it was never tried); BOUNCED and COMPLAINED for what came back after the relay
+// accepted the message (late outcomes, inbound/late_outcome.h). Entries are in time order, so a
+// soft bounce or a complaint comes after FINAL; a hard bounce's FINAL (Delivery failed) comes after
+// it. Pure; plain values: thread-compatible.
 #pragma once
 
 #include <optional>
