@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/grpc/timestamps.h"
 #include "control-service/mcctl/commands.h"
+#include "control-service/mcctl/event_story_view.h"
 #include "control-service/mcctl/exit_codes.h"
 #include "control-service/mcctl/names.h"
 #include "control-service/mcctl/table.h"
@@ -35,27 +36,6 @@ std::string FailureName(v1::FailureType type) {
       return "soft";
     default:
       return "";
-  }
-}
-
-std::string StepName(v1::TimelineStep step) {
-  switch (step) {
-    case v1::TIMELINE_STEP_RECEIVED:
-      return "received";
-    case v1::TIMELINE_STEP_TAKEN_UP:
-      return "taken up";
-    case v1::TIMELINE_STEP_RETRIED:
-      return "retried";
-    case v1::TIMELINE_STEP_DELIVERY_OUTCOME:
-      return "delivery outcome";
-    case v1::TIMELINE_STEP_FINAL:
-      return "final";
-    case v1::TIMELINE_STEP_BOUNCED:
-      return "bounced";
-    case v1::TIMELINE_STEP_COMPLAINED:
-      return "complained";
-    default:
-      return absl::StrCat("step ", static_cast<int>(step));
   }
 }
 
@@ -188,7 +168,8 @@ int Get(Invocation& inv) {
   Table t({{"AT"}, {"STEP"}, {"STATUS"}, {"TRY", Table::Align::kRight}, {"FAILURE"}, {"NEXT TRY"}});
   for (const v1::TimelineEntry& step : e.timeline()) {
     const std::string type = FailureName(step.failure_type());
-    t.AddRow({FormatTimestamp(step.at()), StepName(step.step()), EventStatusName(step.status()),
+    t.AddRow({FormatTimestamp(step.at()), TimelineStepName(step.step()),
+              EventStatusName(step.status()),
               step.try_number() > 0 ? absl::StrCat(step.try_number()) : "-",
               type.empty() ? "-" : absl::StrCat(type, ": ", step.reason()),
               FormatTimestamp(step.next_try())});
