@@ -20,6 +20,8 @@ PACKAGES=(
   python3
   # Prometheus metrics served on /metrics (prometheus-cpp core and pull, over civetweb)
   prometheus-cpp-dev
+  # MIME parsing of inbound bounce reports (DSN, RFC 3464) and complaints (ARF, RFC 5965)
+  libgmime-3.0-dev
 )
 # The checks of deploy/ (deploy/tests): docker-compose (`docker-compose config`), and node with
 # npm for the Kubernetes schema validator (any node/npm already there will do). Installed by
