@@ -34,6 +34,16 @@ absl::Status CheckExecutionConfig(const ExecutionConfig& c) {
     return absl::InvalidArgumentError(
         "--soft_bounce_threshold and --soft_bounce_expiry_hours must be at least 1");
   }
+  if (!c.bounce_listen.empty() && c.bounce_domain.empty()) {
+    return absl::InvalidArgumentError(
+        "--bounce_listen needs --bounce_domain (the listener accepts mail for it only)");
+  }
+  if (c.bounce_max_message_bytes < 1024 || c.bounce_max_connections < 1 ||
+      c.bounce_idle_timeout_seconds < 1) {
+    return absl::InvalidArgumentError(
+        "--bounce_max_message_bytes must be at least 1024, --bounce_max_connections and "
+        "--bounce_idle_timeout_seconds at least 1");
+  }
   if (c.partition_period_seconds < 1) {
     return absl::InvalidArgumentError("--partition_period_seconds must be at least 1");
   }
@@ -137,6 +147,15 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
                "domain of the signed return paths (VERP: each email's MAIL FROM names its "
                "event, so a late bounce can be traced to it); empty: every email's return path "
                "is --smtp_from's address");
+  flags.String("bounce_listen", &c.bounce_listen,
+               "host:port of the bounce listener (SMTP, for the bounce domain's MX: late bounces "
+               "and complaints); port 0 picks a free one; empty: no listener");
+  flags.Int("bounce_max_message_bytes", &c.bounce_max_message_bytes,
+            "largest message the bounce listener takes (beyond: 552, not read)");
+  flags.Int("bounce_max_connections", &c.bounce_max_connections,
+            "connections the bounce listener serves at once (beyond: 421)");
+  flags.Int("bounce_idle_timeout_seconds", &c.bounce_idle_timeout_seconds,
+            "a bounce listener connection silent this long is closed");
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) return s;
   if (absl::Status s = config::FinishServiceFlags(flags, &c); !s.ok()) return s;
   if (c.help) return c;

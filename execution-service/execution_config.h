@@ -63,6 +63,12 @@ struct ExecutionConfig : config::ServiceFlags {
   int soft_bounce_expiry_hours = 7 * 24;
   // Each email's return path: a signed VERP address on this domain (empty: --smtp_from's).
   std::string bounce_domain;
+  // The bounce listener (inbound/smtp_listener.h): where the bounce domain's MX hands bounces
+  // and complaints over ("host:port"; empty: none; needs --bounce_domain), and its limits.
+  std::string bounce_listen;
+  int bounce_max_message_bytes = 10 << 20;
+  int bounce_max_connections = 64;
+  int bounce_idle_timeout_seconds = 60;
 };
 
 // INVALID_ARGUMENT naming the flag for unknown flags, bad values or a missing --pg_dsn.

@@ -141,7 +141,28 @@ void ExecutionInstance::AddRunner(const std::string& name, WorkflowJob& job, Run
                                                       counters.errors, logger_, timing));
 }
 
+absl::Status ExecutionInstance::StartBounceListener() {
+  if (!bounce_processor_) return absl::OkStatus();
+  absl::StatusOr<std::unique_ptr<SmtpListener>> listener = SmtpListener::Start(
+      {.listen = config_.bounce_listen,
+       .session = {.domain = bounces_->codec.bounce_domain(),
+                   .max_message_bytes = static_cast<size_t>(config_.bounce_max_message_bytes)},
+       .max_connections = config_.bounce_max_connections,
+       .idle_timeout = absl::Seconds(config_.bounce_idle_timeout_seconds)},
+      [this](const InboundMail& mail) { return bounce_processor_->Handle(mail).status(); });
+  if (!listener.ok()) {
+    logger_.Error("cannot start the bounce listener",
+                  {{"error", listener.status().message()}, {"listen", config_.bounce_listen}});
+    return listener.status();
+  }
+  bounce_listener_ = *std::move(listener);
+  logger_.Info("bounce listener", {{"port", int64_t{bounce_listener_->port()}},
+                                   {"domain", bounces_->codec.bounce_domain()}});
+  return absl::OkStatus();
+}
+
 absl::Status ExecutionInstance::StartServing() {
+  if (absl::Status s = StartBounceListener(); !s.ok()) return s;
   absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server =
       service::ServeGrpcAsConfigured(config_, metrics_,
                                      {&event_service_, &template_service_, &workflow_service_,
@@ -207,6 +228,7 @@ void ExecutionInstance::Stop() {
   if (health_watcher_) health_watcher_->Stop();  // before the shutdown sets NOT_SERVING for good
   if (queue_sampler_) queue_sampler_->Stop();
   if (server_) server_->Shutdown(absl::Seconds(config_.shutdown_grace_seconds));
+  if (bounce_listener_) bounce_listener_->Stop();
   committer_.Stop();
   if (purge_) purge_->Stop();
   if (partition_maintenance_) partition_maintenance_->Stop();

@@ -4,12 +4,13 @@
 // workflows and templates, archiving, webhook subscriptions, delivery (its own pool, a LISTEN
 // connection, the lane workers), webhookDelivery. Start() then reads the workflows' states (and
 // starts them with --start_workflows), starts one runner per lane worker and updateEventStatus,
-// serves metrics, then gRPC (port file, "serving" line), and starts the queue sampler, the health
-// watcher and the purge. Stop() is the drain, in this order: the health watcher (before the
-// shutdown sets NOT_SERVING for good), the queue sampler, the gRPC shutdown (its CallGate drained
-// for at most
-// --shutdown_grace_seconds), the group committer (pending events committed), the purge, every
-// runner (all asked at once, then each waited for), the workflow states.
+// serves metrics, the bounce listener (with --bounce_listen), then gRPC (port file, "serving"
+// line), and starts the queue sampler, the health watcher and the purge. Stop() is the drain,
+// in this order: the health watcher (before the shutdown sets NOT_SERVING for good), the queue
+// sampler, the gRPC shutdown (its CallGate drained for at most --shutdown_grace_seconds), the
+// bounce listener (its connections closed: a message not fully read is sent again by its MTA),
+// the group committer (pending events committed), the purge, every runner (all asked at once,
+// then each waited for), the workflow states.
 //
 // Failure modes: Start() logs why it failed and returns the status, its exit code marked
 // (service/exit_code.h): 2 when the tokens are unusable; 1 when the page token key cannot be
@@ -53,6 +54,10 @@
 #include "execution-service/events/group_committer.h"
 #include "execution-service/events/page_token.h"
 #include "execution-service/execution_config.h"
+#include "execution-service/inbound/bounce_processor.h"
+#include "execution-service/inbound/inbound_metrics.h"
+#include "execution-service/inbound/late_outcome_repository.h"
+#include "execution-service/inbound/smtp_listener.h"
 #include "execution-service/inbound/verp_return_paths.h"
 #include "execution-service/metrics/execution_metrics.h"
 #include "execution-service/outbox/outbox_repository.h"
@@ -92,6 +97,8 @@ class ExecutionInstance {
 
   // The bound gRPC port.
   int port() const { return server_->port(); }
+  // The bound bounce listener port (0 without --bounce_listen).
+  int bounce_port() const { return bounce_listener_ ? bounce_listener_->port() : 0; }
   // The drain (see above). Once; later calls do nothing.
   void Stop();
 
@@ -125,6 +132,8 @@ class ExecutionInstance {
   [[nodiscard]] absl::Status StartWorkflows();
   void AddRunner(const std::string& name, WorkflowJob& job, RunnerTiming timing);
   [[nodiscard]] absl::Status StartServing();
+  // With --bounce_listen: the SMTP listener handing each message to the bounce processor.
+  [[nodiscard]] absl::Status StartBounceListener();
   // Queue lengths for mc_queue_events, queued webhooks for mc_webhooks_queued.
   void SampleQueues();
   SubscriptionRules SubscriptionRulesAsConfigured() const;
@@ -202,6 +211,20 @@ class ExecutionInstance {
   const std::optional<Bounces> bounces_;
   const std::unique_ptr<VerpReturnPaths> return_paths_ =
       bounces_ ? std::make_unique<VerpReturnPaths>(bounces_->codec, bounces_->instance) : nullptr;
+  // What bounces and complaints received on --bounce_listen do (the listener itself is started
+  // by StartServing).
+  InboundMetrics inbound_metrics_{metrics_.registry()};
+  const std::unique_ptr<LateOutcomeRepository> late_outcomes_ =
+      bounces_ && !config_.bounce_listen.empty()
+          ? std::make_unique<LateOutcomeRepository>(pool_, suppression_policy_)
+          : nullptr;
+  const std::unique_ptr<BounceProcessor> bounce_processor_ =
+      late_outcomes_
+          ? std::make_unique<BounceProcessor>(
+                bounces_->codec, std::vector<std::string>{bounces_->instance, config_.schema},
+                *late_outcomes_, inbound_metrics_, logger_,
+                static_cast<size_t>(config_.bounce_max_message_bytes))
+          : nullptr;
 
   // Delivery: each lane has its own connections, so batch traffic never queues real-time mail.
   const SmtpOptions smtp_{.url = config_.smtp_url,
@@ -255,6 +278,7 @@ class ExecutionInstance {
 
   // Started by Start(), in this order.
   std::vector<std::unique_ptr<WorkflowRunner>> runners_;
+  std::unique_ptr<SmtpListener> bounce_listener_;  // none without --bounce_listen
   std::unique_ptr<grpcutil::GrpcServer> server_;
   std::unique_ptr<periodic::PeriodicTask> queue_sampler_;
   std::unique_ptr<health::HealthWatcher> health_watcher_;

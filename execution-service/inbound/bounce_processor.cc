@@ -40,11 +40,11 @@ VerpAddress FirstOurs(const VerpCodec& verp, const Range& candidates) {
 
 }  // namespace
 
-BounceProcessor::BounceProcessor(const VerpCodec& verp, std::string instance,
+BounceProcessor::BounceProcessor(const VerpCodec& verp, std::vector<std::string> instance_names,
                                  LateOutcomeStore& store, InboundMetrics& metrics,
                                  log::Logger& logger, size_t max_message_bytes)
     : verp_(verp),
-      instance_(std::move(instance)),
+      instance_names_(std::move(instance_names)),
       store_(store),
       metrics_(metrics),
       logger_(logger),
@@ -70,7 +70,10 @@ absl::StatusOr<HandledReport> BounceProcessor::Handle(const InboundMail& mail) {
   }
   if (target.status == VerpStatus::kBadSignature) return Count(type, "bad_signature");
   if (target.status != VerpStatus::kOk) return Count(type, "unknown_return_path");
-  if (!absl::EqualsIgnoreCase(target.instance_id, instance_)) return Count(type, "other_instance");
+  bool ours = false;
+  for (const std::string& name : instance_names_)
+    ours |= absl::EqualsIgnoreCase(target.instance_id, name);
+  if (!ours) return Count(type, "other_instance");
 
   ReportOutcome decided = DecideReportOutcome(*report, target.queue, target.event_id);
   if (!decided.outcome) return Count(type, decided.dropped);

@@ -6,8 +6,10 @@
 // The event: the first envelope recipient that decodes as this key's VERP address; without
 // one (a feedback loop reports to a fixed address of its own), the returned message's
 // Return-Path, then the ARF's Original-Mail-From. A signature that does not verify
-// (bad_signature), no address of ours (unknown_return_path), or a signed address of another
-// instance (other_instance, compared without case) is counted and dropped: nothing changes.
+// (bad_signature), no address of ours (unknown_return_path), or a signed address naming none of
+// this instance's names (other_instance, compared without case: the key is the instance's own,
+// so this only happens when the name changed in a way it does not know) is counted and
+// dropped: nothing changes.
 // Nothing in a report other than its signed return path picks the event: a forged report can
 // only fail the message whose return path its sender received.
 //
@@ -22,6 +24,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -41,10 +44,13 @@ struct HandledReport {
 
 class BounceProcessor {
  public:
-  // `instance`: the name the return paths carry (verp_return_paths.h). `max_message_bytes`: the
-  // listener's limit, checked again here.
-  BounceProcessor(const VerpCodec& verp, std::string instance, LateOutcomeStore& store,
-                  InboundMetrics& metrics, log::Logger& logger, size_t max_message_bytes);
+  // `instance_names`: the names its return paths carry or carried (verp_return_paths.h: the
+  // identifier the control stamped, else the schema; both, so that a message sent before the
+  // instance was initialised and restarted still counts). `max_message_bytes`: the listener's
+  // limit, checked again here.
+  BounceProcessor(const VerpCodec& verp, std::vector<std::string> instance_names,
+                  LateOutcomeStore& store, InboundMetrics& metrics, log::Logger& logger,
+                  size_t max_message_bytes);
 
   [[nodiscard]] absl::StatusOr<HandledReport> Handle(const InboundMail& mail);
 
@@ -52,7 +58,7 @@ class BounceProcessor {
   HandledReport Count(absl::string_view type, absl::string_view outcome);
 
   const VerpCodec& verp_;
-  const std::string instance_;
+  const std::vector<std::string> instance_names_;
   LateOutcomeStore& store_;
   InboundMetrics& metrics_;
   log::Logger& logger_;

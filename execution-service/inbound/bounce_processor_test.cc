@@ -66,7 +66,7 @@ struct Fixture {
   InboundMetrics metrics{registry};
   std::ostringstream log_out;
   log::Logger logger{"test", log::Level::kInfo, log_out};
-  BounceProcessor processor{verp, "Exec1", store, metrics, logger, 1 << 20};
+  BounceProcessor processor{verp, {"Exec1", "exec_schema"}, store, metrics, logger, 1 << 20};
 };
 
 TEST_CASE("a hard bounce to a signed return path fails its event") {
@@ -86,6 +86,13 @@ TEST_CASE("a hard bounce to a signed return path fails its event") {
   CHECK(f.store.recorded[0].quarantine_address);
   CHECK(f.store.recorded[0].reason == "550 5.1.1 <bob@example.test>: User unknown");
   CHECK(Counter(f.registry, "dsn", "applied") == 1);
+  // A return path naming the instance's other name (its schema) is its too.
+  const std::string by_schema = f.verp.Encode("exec_schema", Queue::kRealTime, 43);
+  h = f.processor.Handle(
+      {.recipients = {by_schema}, .data = Dsn(by_schema, "5.1.1", "550 5.1.1 user unknown")});
+  REQUIRE(h.ok());
+  CHECK(h->outcome == "applied");
+  CHECK(f.store.recorded.back().event_id == 43);
 }
 
 TEST_CASE("the store's answers are counted as they are") {

@@ -16,7 +16,6 @@
 #include <cstdint>
 #include <string>
 
-#include "absl/time/time.h"
 #include "execution-service/events/queue.h"
 
 namespace mc::execution {
@@ -37,12 +36,6 @@ enum class LateOutcomeResult {
   kDuplicate,     // already recorded: nothing changed
   kUnknownEvent,  // no such event (never existed, or purged after archiving)
   kNotSent,       // the event has no message the relay accepted (never sent, or failed)
-};
-
-// The suppression rules of soft failures (flags --soft_bounce_threshold, --soft_bounce_expiry).
-struct SoftBounceRules {
-  int threshold = 3;
-  absl::Duration expiry = absl::Hours(24 * 7);
 };
 
 }  // namespace mc::execution

@@ -85,16 +85,17 @@ const PerQueue<pg::Query<Recorded>> kRecord =
 
 }  // namespace
 
-LateOutcomeRepository::LateOutcomeRepository(pg::ConnectionPool& pool, SoftBounceRules soft)
-    : pool_(pool), soft_(soft) {
+LateOutcomeRepository::LateOutcomeRepository(pg::ConnectionPool& pool, SuppressionPolicy policy)
+    : pool_(pool), policy_(policy) {
   pg::Prepare(pool_, kRecord);
 }
 
 absl::StatusOr<LateOutcomeResult> LateOutcomeRepository::Record(const LateOutcome& outcome) {
-  absl::StatusOr<Recorded> r = pg::FetchOne(
-      pool_, kRecord[outcome.queue], pg::Autocommit(), outcome.event_id,
-      static_cast<int>(outcome.kind), outcome.reason, outcome.quarantine_address, soft_.threshold,
-      absl::StrCat(absl::ToInt64Milliseconds(soft_.expiry), " milliseconds"));
+  absl::StatusOr<Recorded> r =
+      pg::FetchOne(pool_, kRecord[outcome.queue], pg::Autocommit(), outcome.event_id,
+                   static_cast<int>(outcome.kind), outcome.reason, outcome.quarantine_address,
+                   policy_.soft_threshold,
+                   absl::StrCat(absl::ToInt64Milliseconds(policy_.soft_expiry), " milliseconds"));
   if (!r.ok()) return r.status();
   if (!r->found) return LateOutcomeResult::kUnknownEvent;
   if (!r->sent) return LateOutcomeResult::kNotSent;

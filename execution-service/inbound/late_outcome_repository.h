@@ -14,18 +14,20 @@
 
 #include "common/pg/connection_pool.h"
 #include "execution-service/inbound/late_outcome_store.h"
+#include "execution-service/suppressions/suppression_policy.h"
 
 namespace mc::execution {
 
 class LateOutcomeRepository final : public LateOutcomeStore {
  public:
-  LateOutcomeRepository(pg::ConnectionPool& pool, SoftBounceRules soft);
+  // `policy`: the soft entries' threshold and expiry (the suppression list's own).
+  LateOutcomeRepository(pg::ConnectionPool& pool, SuppressionPolicy policy);
 
   [[nodiscard]] absl::StatusOr<LateOutcomeResult> Record(const LateOutcome& outcome) override;
 
  private:
   pg::ConnectionPool& pool_;
-  const SoftBounceRules soft_;
+  const SuppressionPolicy policy_;
 };
 
 }  // namespace mc::execution

@@ -51,7 +51,7 @@ struct Fixture {
   TemplateRepository template_repository{pool};
   TemplateCatalog templates{template_repository};
   ProcessingRepository processing{workflow_pool};
-  LateOutcomeRepository late{pool, {.threshold = 3, .expiry = absl::Hours(1)}};
+  LateOutcomeRepository late{pool, {.soft_threshold = 3, .soft_expiry = absl::Hours(1)}};
   Relay email, sms;
   prometheus::Registry registry;
   ExecutionMetrics metrics{registry};
