@@ -10,6 +10,9 @@
 //      status, ending when every event's webhook reached the bench's receiver (which checks
 //      every signature), against (a) measured alongside, rounds alternating; then the latency
 //      from each status change to its webhook at --webhook_rate; duplicates, signature failures;
+//  (v) signed VERP return paths (bench/verp_phase.h): (a) on a service with --bounce_domain and
+//      its bounce listener against (a) on one without, rounds alternating: every ratio, its
+//      median and spread;
 //  (c) real-time latency from PushEvent to the message handed to the SMTP server, at
 //      --rate events/s for --latency_seconds: p50 and p99;
 //  (s) sustained volume (bench/sustained_phase.h): a steady push at --sustained_rate for
@@ -35,6 +38,7 @@
 #include "absl/time/clock.h"
 #include "bench/bulk_push.h"
 #include "bench/sustained_phase.h"
+#include "bench/verp_phase.h"
 #include "bench/webhook_phase.h"
 #include "common/config/flag_set.h"
 #include "common/log/logger.h"
@@ -60,10 +64,11 @@ struct Options {
   int streams = 4;
   int rate = 5000;
   int latency_seconds = 10;
-  std::string phases = "abcw";
+  std::string phases = "abcwv";
   int partition_period_seconds = 86400;
   mc::bench::SustainedOptions sustained;
   mc::bench::WebhookPhaseOptions webhooks;
+  mc::bench::VerpPhaseOptions verp;
 };
 
 std::unique_ptr<grpc::ClientContext> Ctx() {
@@ -118,7 +123,9 @@ int main(int argc, char** argv) {
   flags.Int("streams", &o.streams, "client streams in (a)");
   flags.Int("rate", &o.rate, "events/s pushed one by one in (c)");
   flags.Int("latency_seconds", &o.latency_seconds, "duration of (c)");
-  flags.String("phases", &o.phases, "which of a, b, c, s, w to run");
+  flags.String("phases", &o.phases, "which of a, b, c, s, v, w to run");
+  flags.Int("verp_rounds", &o.verp.rounds,
+            "(v): rounds of one measurement of --events on each service (plain, verp)");
   flags.Int("sustained_rate", &o.sustained.rate, "events/s pushed in (s)");
   flags.Int("sustained_seconds", &o.sustained.seconds, "duration of (s)");
   flags.Int("sustained_events", &o.sustained.events,
@@ -155,6 +162,13 @@ int main(int argc, char** argv) {
   o.webhooks.events = o.events;
   o.webhooks.streams = o.streams;
   o.webhooks.batch = o.batch;
+  o.verp.events = o.events;
+  o.verp.streams = o.streams;
+  o.verp.batch = o.batch;
+  if (o.verp.rounds < 1) {
+    std::cerr << "--verp_rounds must be at least 1\n";
+    return 2;
+  }
   if (o.webhooks.rounds < 0 || o.webhooks.max_batch < 1 || o.webhooks.max_batch > 500 ||
       o.webhooks.rate < 1 || o.webhooks.seconds < 1 || o.webhooks.paced_batch < 1) {
     std::cerr << "--webhook_rate, --webhook_seconds and --webhook_paced_batch must be positive, "
@@ -175,8 +189,15 @@ int main(int argc, char** argv) {
   // Latency bookkeeping: when each rt event was pushed and when its mail arrived.
   std::mutex mu;
   std::map<int64_t, absl::Time> received;
+  std::atomic<size_t> verp_mails{0};  // (v): mails whose return path is on the bounce domain
+  const std::string verp_suffix = std::string("@") + mc::bench::kBenchBounceDomain;
   auto smtp = mc::sinks::SmtpSink::Start(
       {.keep_in_memory = false, .on_message = [&](const mc::sinks::ReceivedMail& m) {
+         if (m.from.size() > verp_suffix.size() &&
+             m.from.compare(m.from.size() - verp_suffix.size(), verp_suffix.size(), verp_suffix) ==
+                 0) {
+           verp_mails.fetch_add(1);
+         }
          if (!track_latency) return;
          absl::Time now = absl::Now();
          int64_t id = EventIdOf(m.data);
@@ -189,23 +210,33 @@ int main(int argc, char** argv) {
     return 1;
   }
   const std::string dsn = (*pg)->Dsn();
-  auto service = mc::process::ServiceProcess::Start(
-      MC_EXECUTION_SERVICE_BIN,
-      {"serve", "--listen=127.0.0.1:0", "--pg_dsn=" + dsn, "--schema=bench_svc",
-       absl::StrCat("--auth_tokens=", kToken, ",control:", kControlToken), "--log_level=warn",
-       "--start_workflows", "--webhook_allow_private_networks", "--webhook_allow_http",
-       "--smtp_url=" + (*smtp)->url(), "--smtp_concurrency=8", "--pg_pool_size=12",
-       absl::StrCat("--partition_period_seconds=", o.partition_period_seconds)},
-      (*pg)->data_dir() + "/execution.log");
+  // Every service of the bench runs with these flags (and a --schema of its own).
+  const std::vector<std::string> service_args = {
+      "serve",
+      "--listen=127.0.0.1:0",
+      "--pg_dsn=" + dsn,
+      absl::StrCat("--auth_tokens=", kToken, ",control:", kControlToken),
+      "--log_level=warn",
+      "--start_workflows",
+      "--webhook_allow_private_networks",
+      "--webhook_allow_http",
+      "--smtp_url=" + (*smtp)->url(),
+      "--smtp_concurrency=8",
+      "--pg_pool_size=12",
+      absl::StrCat("--partition_period_seconds=", o.partition_period_seconds)};
+  std::vector<std::string> main_args = service_args;
+  main_args.push_back("--schema=bench_svc");
+  auto service = mc::process::ServiceProcess::Start(MC_EXECUTION_SERVICE_BIN, main_args,
+                                                    (*pg)->data_dir() + "/execution.log");
   if (!service.ok()) {
     std::cerr << service.status() << "\n";
     return 1;
   }
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  auto channel =
-      grpc::CreateCustomChannel(service->address(), grpc::InsecureChannelCredentials(), args);
-  {
+  // The template, published on a service at `address`.
+  auto publish = [](const std::string& address) {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
     auto templates = v1::TemplateService::NewStub(channel);
     v1::PublishTemplateRequest req;
     v1::Template* t = req.mutable_template_();
@@ -218,11 +249,14 @@ int main(int argc, char** argv) {
     t->set_text_body("Hello <%= rtEvent.ctx.name %>, order <%= rtEvent.ctx.order.id %>");
     v1::PublishTemplateResponse resp;
     grpc::Status s = templates->PublishTemplate(Ctx().get(), req, &resp);
-    if (!s.ok()) {
-      std::cerr << "publish: " << s.error_message() << "\n";
-      return 1;
-    }
-  }
+    if (!s.ok()) std::cerr << "publish: " << s.error_message() << "\n";
+    return s.ok();
+  };
+  if (!publish(service->address())) return 1;
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  auto channel =
+      grpc::CreateCustomChannel(service->address(), grpc::InsecureChannelCredentials(), args);
   std::printf("delivery_bench: PostgreSQL fsync=on; SMTP sink on loopback; %d events\n", o.events);
   bool counts_ok = true;
   double rate_a = 0, rate_b = 0;  // events/s of (a) and (b), for their ratio
@@ -259,6 +293,19 @@ int main(int argc, char** argv) {
                                                .mails = [&] { return (*smtp)->accepted(); },
                                                .make_event = MakeEvent};
     if (!mc::bench::RunWebhookPhase(target, o.webhooks)) counts_ok = false;
+  }
+
+  if (o.phases.find('v') != std::string::npos) {
+    const mc::bench::VerpPhaseTarget target{.binary = MC_EXECUTION_SERVICE_BIN,
+                                            .service_args = service_args,
+                                            .token = kToken,
+                                            .dsn = dsn,
+                                            .log_dir = (*pg)->data_dir(),
+                                            .mails = [&] { return (*smtp)->accepted(); },
+                                            .verp_mails = [&] { return verp_mails.load(); },
+                                            .make_event = MakeEvent,
+                                            .publish = publish};
+    if (!mc::bench::RunVerpPhase(target, o.verp)) counts_ok = false;
   }
 
   if (o.phases.find('b') != std::string::npos) {
