@@ -270,9 +270,15 @@ bool IsAutoReply(GMimeObject* message, absl::string_view subject) {
                                  "auto-reply", "auto reply", "vacation"});
 }
 
-bool LooksLikeBounce(GMimeObject* message, absl::string_view subject) {
+// Sent by a mail system: From MAILER-DAEMON or postmaster, or an X-Failed-Recipients field
+// (Exim, Gmail). Checked before the auto-reply marks, which most bounces carry too.
+bool SentByMailSystem(GMimeObject* message) {
   const std::string from = Header(message, "From");
   if (ContainsAny(from, {"mailer-daemon", "postmaster@", "<postmaster"})) return true;
+  return g_mime_object_get_header(message, "X-Failed-Recipients") != nullptr;
+}
+
+bool HasBounceSubject(absl::string_view subject) {
   return ContainsAny(subject, {"failure notice", "undelivered mail", "undeliverable",
                                "delivery status notification", "returned mail",
                                "mail delivery failed", "delivery failure", "non-delivery"});
@@ -371,9 +377,12 @@ absl::StatusOr<BounceReport> ParseBounceReport(absl::string_view message, size_t
   } else if (found.feedback_report) {
     report.type = ReportType::kComplaint;
     ReadFeedback(*found.feedback_report, report);
-  } else if (IsAutoReply(top, report.subject)) {
+  } else if (!SentByMailSystem(top) && IsAutoReply(top, report.subject)) {
+    // Postfix, Exim, Gmail and Exchange mark their bounces "Auto-Submitted: auto-replied" as
+    // well: a bounce whose report is missing or cut short must not pass as a vacation message
+    // (never a failure), so its sender is looked at first.
     report.type = ReportType::kAutoReply;
-  } else if (LooksLikeBounce(top, report.subject)) {
+  } else if (SentByMailSystem(top) || HasBounceSubject(report.subject)) {
     report.type = ReportType::kUnstructured;
     DsnRecipient recipient;
     recipient.diagnostic = TextDiagnostic(found.text.value_or(""));

@@ -12,15 +12,18 @@
 //  - kComplaint: a multipart/report whose report-type is feedback-report, or any message
 //    holding a message/feedback-report part (ARF, RFC 5965): Feedback-Type, Original-Mail-From,
 //    Original-Rcpt-To, Reported-Domain.
-//  - kAutoReply: not a report and marked as an automatic reply (Auto-Submitted: auto-replied,
-//    RFC 3834; X-Autoreply, X-Autorespond, Precedence auto_reply, or a subject such as "Out of
-//    Office", "Automatic reply", "Auto:"): a vacation message, never a failure. (Bounce
-//    generators write "auto-generated", which does not count.)
-//  - kUnstructured: not a report, but a bounce by its sender or subject (From MAILER-DAEMON or
-//    postmaster; subjects such as "failure notice" (qmail), "Undelivered Mail", "Undeliverable",
-//    "Delivery Status Notification", "Returned mail", "Mail delivery failed"): one DsnRecipient
-//    whose diagnostic is the paragraph of its text that carries a status code (RFC 3463, or a
-//    basic SMTP reply code), else the text's first paragraph; action and status empty (the
+//  - kAutoReply: not a report, not sent by a mail system (From MAILER-DAEMON or postmaster, or
+//    an X-Failed-Recipients field), and marked as an automatic reply (Auto-Submitted:
+//    auto-replied, RFC 3834; X-Autoreply, X-Autorespond, Precedence auto_reply, or a subject
+//    such as "Out of Office", "Automatic reply", "Auto:"): a vacation message, never a failure.
+//    (Postfix, Exim, Gmail and Exchange mark their bounces auto-replied too, so a bounce whose
+//    report is missing or cut short is told apart by its sender; sendmail's "auto-generated"
+//    does not count.)
+//  - kUnstructured: not a report, but a bounce by its sender (as above) or subject (subjects
+//    such as "failure notice" (qmail), "Undelivered Mail", "Undeliverable", "Delivery Status
+//    Notification", "Returned mail", "Mail delivery failed"): one DsnRecipient whose
+//    diagnostic is the paragraph of its text that carries a status code (RFC 3463, or a basic
+//    SMTP reply code), else the text's first paragraph; action and status empty (the
 //    classification reads the code from the text).
 //  - kNotAReport: anything else (a human's reply, spam, garbage that parses as a bare body).
 // For every type, the returned original message when there is one (message/rfc822,
