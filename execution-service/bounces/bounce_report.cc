@@ -80,12 +80,15 @@ std::string WithoutType(absl::string_view value) {
   return std::string(absl::StripAsciiWhitespace(value));
 }
 
+// The address inside <>; a '<' whose '>' is missing (a value cut short) goes too, so that the
+// address never keeps half of its brackets.
 std::string BareAddress(absl::string_view value) {
   absl::string_view v = absl::StripAsciiWhitespace(value);
   const size_t open = v.find('<');
   if (open != absl::string_view::npos) {
     const size_t close = v.find('>', open);
-    if (close != absl::string_view::npos) v = v.substr(open + 1, close - open - 1);
+    v = close != absl::string_view::npos ? v.substr(open + 1, close - open - 1)
+                                         : v.substr(open + 1);
   }
   return std::string(absl::StripAsciiWhitespace(v));
 }
