@@ -297,7 +297,15 @@ TEST_CASE(
     INFO(b.name);
     const BounceReport r = Parse(b.build(Spec("5.1.1", text)));
     REQUIRE(r.recipients.size() == 1);
-    CHECK(absl::StrContains(r.recipients[0].diagnostic, text));
+    const DsnRecipient& g = r.recipients[0];
+    CHECK(absl::StrContains(g.diagnostic, text));
+    const DsnClassification c = ClassifyDsn(g.action, g.status, g.diagnostic);
+    if (b.name == "delayed") {
+      CHECK(c.severity == kSoft);
+    } else {
+      CHECK(c.severity == kHard);
+      CHECK(c.quarantine);
+    }
   }
   // A delay with the remote's own answer: typed smtp, and soft whatever it says.
   const BounceReport r = Parse(testing::DelayedDsn(Spec("4.2.2")));
@@ -972,6 +980,41 @@ TEST_CASE("the builders are deterministic and write CRLF, Date, Message-ID, MIME
     CHECK(absl::StrContains(head, absl::StrCat("To: ")));
     CHECK(absl::StrContains(head, kReturnPath));
   }
+}
+
+TEST_CASE("the builders write what each system is known by") {
+  const BounceSpec spec = Spec();
+  const std::string postfix = testing::PostfixDsn(spec);
+  CHECK(absl::StrContains(postfix, "X-Postfix-Queue-ID: "));
+  CHECK(absl::StrContains(postfix,
+                          "\r\nDiagnostic-Code: smtp; 550 5.1.1 <bob@example.test>: Recipient "
+                          "address\r\n    rejected: User unknown in virtual mailbox table\r\n"));
+  CHECK(absl::StrContains(postfix, "Content-Type: text/rfc822-headers"));
+  const std::string exim = testing::EximDsn(spec);
+  CHECK(absl::StrContains(exim, "\r\nStatus: 5.0.0\r\n"));
+  CHECK(absl::StrContains(exim, "Content-type: message/rfc822"));
+  CHECK(exim.find("Auto-Submitted:") < exim.find("\r\nFrom:"));
+  const std::string exchange = testing::ExchangeDsn(spec);
+  CHECK(exchange.find("multipart/alternative") < exchange.find("message/delivery-status"));
+  CHECK(absl::StrContains(exchange, "Content-Transfer-Encoding: quoted-printable"));
+  CHECK(absl::StrContains(exchange, "\r\nX-Display-Name: bob\r\n"));
+  const std::string gmail = testing::GmailDsn(spec);
+  CHECK(absl::StrContains(gmail, "mailer-daemon@googlemail.com"));
+  CHECK(gmail.find("multipart/related") < gmail.find("multipart/alternative"));
+  CHECK(absl::StrContains(gmail,
+                          "Content-Type: text/html; charset=\"UTF-8\"\r\n"
+                          "Content-Transfer-Encoding: base64"));
+  const std::string delayed = testing::DelayedDsn(spec);
+  CHECK(absl::StrContains(delayed, "\r\nWill-Retry-Until: "));
+  const std::string qmail = testing::QmailBounce(spec);
+  CHECK_FALSE(absl::StrContains(qmail.substr(0, qmail.find("\r\n\r\n")), "Content-Type"));
+  CHECK(absl::StrContains(qmail, "--- Below this line is a copy of the message.\r\n"));
+  const std::string arf = testing::ArfReport(spec);
+  CHECK(absl::StrContains(arf, "report-type=feedback-report"));
+  CHECK(absl::StrContains(arf, "\r\nVersion: 1\r\n"));
+  const std::string autoreply = testing::AutoReply(spec);
+  CHECK(absl::StrContains(autoreply, "\r\nAuto-Submitted: auto-replied\r\n"));
+  CHECK(absl::StrContains(autoreply, "\r\nIn-Reply-To: <ev-rt-42@mc.test>\r\n"));
 }
 
 }  // namespace
