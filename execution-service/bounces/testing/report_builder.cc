@@ -1,7 +1,6 @@
 #include "execution-service/bounces/testing/report_builder.h"
 
 #include <cstdint>
-#include <string_view>
 #include <vector>
 
 #include "absl/strings/ascii.h"

@@ -24,7 +24,8 @@
 //                out, an X-Postfix diagnostic)
 //   QmailBounce  qmail-send: "failure notice", no MIME report, the address and its reason
 //                ("Sorry, no mailbox here by that name. (#5.1.1)" for 5.1.1, the remote's
-//                reply otherwise), the returned message inline below "--- Below this line ..."
+//                reply otherwise), the returned message inline below "--- Below this line ...";
+//                the Message-ID and MIME-Version a relay on the way adds (qmail writes neither)
 //   ArfReport    a feedback loop's complaint (ARF, RFC 5965): Feedback-Type: abuse,
 //                Original-Mail-From (the original's return path, else `to`), Original-Rcpt-To,
 //                message/rfc822 as delivered, with its Return-Path
