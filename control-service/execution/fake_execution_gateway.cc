@@ -253,18 +253,18 @@ absl::StatusOr<SuppressionEntry> FakeExecutionGateway::AddSuppression(
   absl::StatusOr<Instance*> reached = Reach(target, absl::StrCat("AddSuppression ", a.address));
   if (!reached.ok()) return reached.status();
   if (!(*reached)->suppression_error.ok()) return (*reached)->suppression_error;
-  clock_ += absl::Seconds(1);
+  const absl::Time now = (*reached)->clock += absl::Seconds(1);
   SuppressionEntry& e = (*reached)->suppressions[{a.channel, a.address}];
-  if (e.address.empty()) e.first_seen = clock_;
+  if (e.address.empty()) e.first_seen = now;
   e.channel = a.channel;
   e.address = a.address;
   e.kind = a.kind == SuppressionKind::kUnspecified ? SuppressionKind::kDeny : a.kind;
   e.failure_type = e.kind == SuppressionKind::kQuarantine ? "hard" : "";
   e.reason = a.reason;
-  e.last_seen = clock_;
+  e.last_seen = now;
   e.state = SuppressionState::kActive;
   e.changed_by = a.actor;
-  e.changed_at = clock_;
+  e.changed_at = now;
   e.removed.reset();
   return e;
 }
@@ -277,11 +277,11 @@ absl::StatusOr<SuppressionEntry> FakeExecutionGateway::RemoveSuppression(
   if (!(*reached)->suppression_error.ok()) return (*reached)->suppression_error;
   auto it = (*reached)->suppressions.find({r.channel, r.address});
   if (it == (*reached)->suppressions.end()) return NoSuppression(target, r.address);
-  clock_ += absl::Seconds(1);
+  const absl::Time now = (*reached)->clock += absl::Seconds(1);
   it->second.state = SuppressionState::kRemoved;
-  it->second.removed = clock_;
+  it->second.removed = now;
   it->second.changed_by = r.actor;
-  it->second.changed_at = clock_;
+  it->second.changed_at = now;
   return it->second;
 }
 
@@ -294,11 +294,11 @@ absl::StatusOr<SuppressionEntry> FakeExecutionGateway::ReactivateSuppression(
   if (!(*reached)->suppression_error.ok()) return (*reached)->suppression_error;
   auto it = (*reached)->suppressions.find({r.channel, r.address});
   if (it == (*reached)->suppressions.end()) return NoSuppression(target, r.address);
-  clock_ += absl::Seconds(1);
+  const absl::Time now = (*reached)->clock += absl::Seconds(1);
   it->second.state = SuppressionState::kActive;
   it->second.removed.reset();
   it->second.changed_by = r.actor;
-  it->second.changed_at = clock_;
+  it->second.changed_at = now;
   return it->second;
 }
 

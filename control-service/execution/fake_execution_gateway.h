@@ -11,9 +11,9 @@
 // PutSubscription taken is kept with its secrets (`puts`), every replay asked (`replays`).
 //
 // The suppression list is held by (channel, address) as given (no address keys): Add creates
-// or replaces an entry that suppresses (changed by the actor, at the fake's clock: one second
-// later per change), Remove marks it removed, Reactivate makes it suppress again; List filters
-// by channel, exact address, kind and states, most recently changed first, `page_size` at a
+// or replaces an entry that suppresses (changed by the actor, at the instance's clock: one
+// second later per change), Remove marks it removed, Reactivate makes it suppress again; List
+// filters by channel, exact address, kind and states, most recently changed first, `page_size` at a
 // time (0: 100) with the next entry's position as its page token.
 //
 // Failure modes, as scripted: an instance that is `down` answers every call with that status;
@@ -61,6 +61,7 @@ class FakeExecutionGateway final : public ExecutionGateway {
     // Suppression list.
     absl::Status suppression_error;  // not OK: every suppression call refuses with it
     std::map<std::pair<int, std::string>, SuppressionEntry> suppressions;  // kept
+    absl::Time clock = absl::FromUnixSeconds(1700000000);  // one second later per change
   };
 
   // Adds or replaces the instance at `endpoint`.
@@ -118,7 +119,6 @@ class FakeExecutionGateway final : public ExecutionGateway {
   mutable std::mutex mu_;
   mutable std::map<std::string, Instance> instances_;
   mutable std::vector<std::string> calls_;
-  mutable absl::Time clock_ = absl::FromUnixSeconds(1700000000);  // one second per change
 };
 
 }  // namespace mc::control
