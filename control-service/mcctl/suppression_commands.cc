@@ -184,11 +184,11 @@ int List(Invocation& inv) {
     }
   }
   if (resp.errors().empty()) return kExitOk;
-  return inv.Problem(kExitRefused,
-                     absl::StrCat(resp.errors_size(),
-                                  " instances did not answer: their entries "
-                                  "are not listed"),
-                     "each instance's message says why; list it alone again with --account");
+  return inv.Problem(
+      kExitRefused,
+      absl::StrCat(resp.errors_size(), resp.errors_size() == 1 ? " instance" : " instances",
+                   " did not answer: their entries are not listed"),
+      "each instance's message says why; list it alone again with --account");
 }
 
 // Each instance's outcome, and the exit code: 3 when an instance refused or was out of reach,
