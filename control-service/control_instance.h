@@ -3,9 +3,9 @@
 // are built in the order they are declared: metrics, the pool and repositories, the client of
 // the execution instances (its TLS files read first) and the key of the archive search's page
 // tokens (read, or created, first), the logic (accounts, templates, archiving, webhook
-// subscriptions, archive search), the gRPC services. Start() then serves metrics, then gRPC (port
-// file, "serving" line), and starts the archiving lag sampler, the health watcher and, with
-// --archiving_scheduler, the archiving scheduler.
+// subscriptions, archive search, the instances' suppression lists), the gRPC services. Start()
+// then serves metrics, then gRPC (port file, "serving" line), and starts the archiving lag
+// sampler, the health watcher and, with --archiving_scheduler, the archiving scheduler.
 // Stop() is the drain, in this order: no new archiving run, and runs in progress (scheduled or
 // RunNow) get --shutdown_grace_seconds, then stop at their next page boundary (Archiver::StopBy,
 // the scheduler asked to stop); the health watcher (before the shutdown sets NOT_SERVING for
@@ -38,6 +38,7 @@
 #include "control-service/api/method_roles.h"
 #include "control-service/api/report_grpc_service.h"
 #include "control-service/api/subscription_grpc_service.h"
+#include "control-service/api/suppression_grpc_service.h"
 #include "control-service/api/template_grpc_service.h"
 #include "control-service/archive_search/archive_search.h"
 #include "control-service/archive_search/archive_search_repository.h"
@@ -50,6 +51,7 @@
 #include "control-service/execution/execution_client.h"
 #include "control-service/metrics/control_metrics.h"
 #include "control-service/reports/report_repository.h"
+#include "control-service/suppressions/suppression_fanout.h"
 #include "control-service/templates/template_authoring.h"
 #include "control-service/templates/template_repository.h"
 #include "control-service/webhooks/execution_targets.h"
@@ -113,10 +115,10 @@ class ControlInstance {
                      logger_};
   ArchivingControl archiving_{archive_, archiver_,
                               absl::Hours(24) * config_.archive_retention_days};
-  AccountTargets subscription_targets_{accounts_};
-  SubscriptionAuthoring subscription_authoring_{subscriptions_, subscription_targets_, client_,
-                                                logger_};
+  AccountTargets account_targets_{accounts_};
+  SubscriptionAuthoring subscription_authoring_{subscriptions_, account_targets_, client_, logger_};
   ArchiveSearch archive_search_{archive_search_store_, search_tokens_};
+  SuppressionFanout suppressions_{account_targets_, client_, logger_};
 
   AccountGrpcService account_service_{account_manager_, gate_};
   TemplateGrpcService template_service_{authoring_, gate_};
@@ -124,6 +126,7 @@ class ControlInstance {
   ReportGrpcService report_service_{reports_, gate_};
   SubscriptionGrpcService subscription_service_{subscription_authoring_, gate_};
   ArchiveSearchGrpcService archive_search_service_{archive_search_, gate_};
+  SuppressionGrpcService suppression_service_{suppressions_, gate_};
 
   // Started by Start(), in this order.
   std::unique_ptr<grpcutil::GrpcServer> server_;

@@ -53,6 +53,12 @@ grpcutil::MethodRoles ControlMethodRoles() {
       // ArchiveService: reads of the archive, as the reports
       {"messagecenter.control.v1.ArchiveService.SearchEvents", kOperator},
       {"messagecenter.control.v1.ArchiveService.GetArchivedEvent", kOperator},
+      // SuppressionService: every instance's suppression list at once, an operator's as on
+      // each instance (where the control role is what this instance presents to it)
+      {"messagecenter.control.v1.SuppressionService.ListSuppressions", kOperator},
+      {"messagecenter.control.v1.SuppressionService.AddSuppression", kOperator},
+      {"messagecenter.control.v1.SuppressionService.RemoveSuppression", kOperator},
+      {"messagecenter.control.v1.SuppressionService.ReactivateSuppression", kOperator},
   };
 }
 

@@ -120,24 +120,56 @@ SELECT events, logs FROM counts)sql";
 
 // Addresses are stored as their keys (address_key(), migration 0004), also from an execution
 // instance whose own rows are not keys yet; of a page's rows that share a key, the deny row
-// wins, else the latest.
+// wins, else the most recently changed. Each row is an upsert of the entry with its history
+// (migration 0007): a row changes only where the instance's entry changed (a removal, a new
+// bounce, an entry added again), so a rerun of the same pages changes nothing, and only the rows
+// that changed count as copied.
 constexpr char kStoreQuarantineSql[] = R"sql(
 WITH q AS (
-  INSERT INTO archived_quarantine (account, channel, address, kind, reason, created_at)
+  INSERT INTO archived_quarantine AS a (account, channel, address, kind, reason, created_at,
+    failure_type, errors, first_seen_at, last_seen_at, expires_at, active, event_queue,
+    event_id, removed_at, changed_by, changed_at)
   SELECT DISTINCT ON (r.channel, address_key(r.channel, r.address))
-    $1, r.channel, address_key(r.channel, r.address), r.kind, r.reason,
-    timestamptz 'epoch' + r.created * interval '1 microsecond'
+    $1, r.channel, address_key(r.channel, r.address), r.kind, r.reason, {T:r.created},
+    r.failure_type, r.errors, {T:r.first}, {T:r.last}, {T:r.expires}, r.active, r.event_queue,
+    r.event_id, {T:r.removed}, r.changed_by, {T:r.changed}
   FROM jsonb_to_recordset($2::jsonb) AS r(channel smallint, address text, kind text,
-    reason text, created bigint)
-  ORDER BY r.channel, address_key(r.channel, r.address), r.kind = 'deny' DESC, r.created DESC
+    reason text, created bigint, failure_type text, errors integer, first bigint, last bigint,
+    expires bigint, active boolean, event_queue smallint, event_id bigint, removed bigint,
+    changed_by text, changed bigint)
+  ORDER BY r.channel, address_key(r.channel, r.address), r.kind = 'deny' DESC, r.changed DESC,
+    r.created DESC
   ON CONFLICT (account, channel, address) DO UPDATE SET kind = excluded.kind,
-    reason = excluded.reason, created_at = excluded.created_at
-  WHERE (archived_quarantine.kind, archived_quarantine.reason, archived_quarantine.created_at)
-    IS DISTINCT FROM (excluded.kind, excluded.reason, excluded.created_at)
+    reason = excluded.reason, created_at = excluded.created_at,
+    failure_type = excluded.failure_type, errors = excluded.errors,
+    first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at,
+    expires_at = excluded.expires_at, active = excluded.active,
+    event_queue = excluded.event_queue, event_id = excluded.event_id,
+    removed_at = excluded.removed_at, changed_by = excluded.changed_by,
+    changed_at = excluded.changed_at, updated_at = now()
+  WHERE (a.kind, a.reason, a.created_at, a.failure_type, a.errors, a.first_seen_at,
+         a.last_seen_at, a.expires_at, a.active, a.event_queue, a.event_id, a.removed_at,
+         a.changed_by, a.changed_at)
+    IS DISTINCT FROM (excluded.kind, excluded.reason, excluded.created_at, excluded.failure_type,
+         excluded.errors, excluded.first_seen_at, excluded.last_seen_at, excluded.expires_at,
+         excluded.active, excluded.event_queue, excluded.event_id, excluded.removed_at,
+         excluded.changed_by, excluded.changed_at)
   RETURNING 1),
 run AS (UPDATE archive_runs SET quarantine_copied = quarantine_copied + (SELECT count(*) FROM q)
   WHERE id = $3)
 SELECT count(*) FROM q)sql";
+
+// {T:x}: the epoch microseconds x (NULL stays NULL) as a timestamptz.
+std::string StoreQuarantineSql() {
+  std::string sql = kStoreQuarantineSql;
+  for (size_t at; (at = sql.find("{T:")) != std::string::npos;) {
+    const size_t close = sql.find('}', at);
+    const std::string column = sql.substr(at + 3, close - at - 3);
+    sql.replace(at, close - at + 1,
+                absl::StrCat("timestamptz 'epoch' + ", column, " * interval '1 microsecond'"));
+  }
+  return sql;
+}
 
 constexpr char kPurgeEventsSql[] = R"sql(
 WITH doomed AS (
@@ -218,7 +250,7 @@ const pg::Query<std::pair<std::string, absl::Time>> kLastArchived("archiving_las
                                                                   kLastArchivedSql,
                                                                   LastArchivedFromRow);
 const pg::Query<CopiedRows> kStorePage("archiving_store_page", kStorePageSql, CopiedFromRow);
-const pg::Query<int64_t> kStoreQuarantine("archiving_store_quarantine", kStoreQuarantineSql);
+const pg::Query<int64_t> kStoreQuarantine("archiving_store_quarantine", StoreQuarantineSql());
 const pg::Query<PurgedRows> kPurge("archiving_purge", kPurgeEventsSql, PurgedFromRow);
 
 absl::Status NoWorkflow(const std::string& name) {
@@ -412,7 +444,18 @@ absl::StatusOr<int64_t> ArchivingRepository::StoreQuarantine(
                     {"address", q.address},
                     {"kind", q.kind},
                     {"reason", q.reason},
-                    {"created", absl::ToUnixMicros(q.created)}});
+                    {"created", absl::ToUnixMicros(q.created)},
+                    {"failure_type", q.failure_type},
+                    {"errors", q.errors},
+                    {"first", absl::ToUnixMicros(q.first_seen)},
+                    {"last", absl::ToUnixMicros(q.last_seen)},
+                    {"expires", Micros(q.expires)},
+                    {"active", q.active},
+                    {"event_queue", q.event_queue},
+                    {"event_id", q.event_id},
+                    {"removed", Micros(q.removed)},
+                    {"changed_by", q.changed_by},
+                    {"changed", absl::ToUnixMicros(q.changed_at)}});
   }
   return pg::FetchOne(pool_, kStoreQuarantine, pg::ReadWrite(), account, Json(rows), run_id);
 }

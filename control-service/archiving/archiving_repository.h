@@ -6,9 +6,12 @@
 // are skipped, and the cursor never moves back. Each event keeps its story on its row
 // (migration 0006): Message-ID, last failure, when the relay answered, retried soft failures.
 // StoreQuarantine stores each address as its key (an email's domain in lower case:
-// execution-service/events/address_key.h). Failure modes: NOT_FOUND naming the workflow or account;
-// ALREADY_EXISTS for a second workflow of an account; UNAVAILABLE when PostgreSQL cannot be
-// reached. Thread-safe.
+// execution-service/events/address_key.h) with its history (migration 0007), as an upsert over
+// the archived row of that key: an entry removed on the instance shows removed, one added again
+// its new history; a row changes only where the entry changed (a rerun of the same pages changes
+// nothing) and returns how many rows were added or changed. Failure modes: NOT_FOUND naming the
+// workflow or account; ALREADY_EXISTS for a second workflow of an account; UNAVAILABLE when
+// PostgreSQL cannot be reached. Thread-safe.
 #pragma once
 
 #include <string>

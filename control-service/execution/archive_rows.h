@@ -1,6 +1,6 @@
 // What an archiving run copies from an execution instance (DOMAIN.md section 6), as the
 // ExecutionGateway hands it over: final events with their delivery log and retried soft
-// failures, quarantined addresses, and the export cursor. Plain values.
+// failures, quarantined addresses with their history, and the export cursor. Plain values.
 #pragma once
 
 #include <cstdint>
@@ -67,10 +67,24 @@ struct ArchivePage {
   bool caught_up = false;
 };
 
+// A suppression-list entry with its history (messagecenter.v1.QuarantinedAddress), removed ones
+// too. From an instance older than that history, ExecutionClient fills it in as such an instance
+// held it: a hard quarantine or deny entry that suppresses, first and last seen and changed when
+// it was created.
 struct QuarantinedAddress {
   int channel = 0;
-  std::string address, kind, reason;
+  std::string address, kind, reason;  // kind: "quarantine" or "deny"
   absl::Time created;
+  std::string failure_type;  // "hard", "soft" or "" (deny)
+  int errors = 0;
+  absl::Time first_seen, last_seen;
+  std::optional<absl::Time> expires;  // soft entries
+  bool active = true;                 // a soft entry has reached the threshold
+  int event_queue = 0;                // the event that caused it; 0: none
+  int64_t event_id = 0;
+  std::optional<absl::Time> removed;
+  std::string changed_by;
+  absl::Time changed_at;
 };
 
 }  // namespace mc::control

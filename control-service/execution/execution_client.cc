@@ -13,7 +13,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/grpc/timestamps.h"
 #include "common/status/grpc_status.h"
+#include "control-service/execution/suppression_proto.h"
 #include "messagecenter/v1/instance.grpc.pb.h"
+#include "messagecenter/v1/suppressions.grpc.pb.h"
 #include "messagecenter/v1/templates.grpc.pb.h"
 #include "messagecenter/v1/webhooks.grpc.pb.h"
 
@@ -183,6 +185,40 @@ InstanceSubscriptionStatus StatusFromProto(const pb::SubscriptionStatus& p) {
   return s;
 }
 
+// An entry of the quarantine export with its history; an instance older than the history
+// sends none (first_seen unset): its entries are hard or deny entries that suppress.
+QuarantinedAddress QuarantinedFromProto(const pb::QuarantinedAddress& q) {
+  const absl::Time created = grpcutil::FromTimestamp(q.created());
+  if (!q.has_first_seen()) {
+    return {.channel = static_cast<int>(q.channel()),
+            .address = q.address(),
+            .kind = q.kind(),
+            .reason = q.reason(),
+            .created = created,
+            .failure_type = q.kind() == "quarantine" ? "hard" : "",
+            .errors = 1,
+            .first_seen = created,
+            .last_seen = created,
+            .changed_at = created};
+  }
+  return {.channel = static_cast<int>(q.channel()),
+          .address = q.address(),
+          .kind = q.kind(),
+          .reason = q.reason(),
+          .created = created,
+          .failure_type = q.failure_type(),
+          .errors = q.errors(),
+          .first_seen = grpcutil::FromTimestamp(q.first_seen()),
+          .last_seen = grpcutil::FromTimestamp(q.last_seen()),
+          .expires = OptionalTime(q.has_expires(), q.expires()),
+          .active = q.active(),
+          .event_queue = q.event_queue(),
+          .event_id = q.event_id(),
+          .removed = OptionalTime(q.has_removed(), q.removed()),
+          .changed_by = q.changed_by(),
+          .changed_at = q.has_changed_at() ? grpcutil::FromTimestamp(q.changed_at()) : created};
+}
+
 }  // namespace
 
 absl::StatusOr<InstanceSummary> ExecutionClient::GetInfo(const ExecutionTarget& target) const {
@@ -316,13 +352,9 @@ absl::Status ExecutionClient::ExportQuarantine(
   absl::Status handler_status;
   while (reader->Read(&proto)) {
     std::vector<QuarantinedAddress> page;
-    for (const pb::QuarantinedAddress& q : proto.addresses()) {
-      page.push_back({.channel = static_cast<int>(q.channel()),
-                      .address = q.address(),
-                      .kind = q.kind(),
-                      .reason = q.reason(),
-                      .created = grpcutil::FromTimestamp(q.created())});
-    }
+    page.reserve(proto.addresses_size());
+    for (const pb::QuarantinedAddress& q : proto.addresses())
+      page.push_back(QuarantinedFromProto(q));
     handler_status = on_page(page);
     if (!handler_status.ok()) {
       ctx->TryCancel();
@@ -398,6 +430,79 @@ absl::StatusOr<int64_t> ExecutionClient::ReplayWebhooks(const ExecutionTarget& t
   grpc::Status status = stub->ReplayWebhooks(ctx.get(), request, &response);
   if (!status.ok()) return Explain(target, status);
   return response.replayed();
+}
+
+absl::StatusOr<SuppressionPage> ExecutionClient::ListSuppressions(
+    const ExecutionTarget& target, const SuppressionFilter& filter) const {
+  auto stub = pb::SuppressionService::NewStub(MakeChannel(target));
+  auto ctx = MakeContext(target, options_.deadline);
+  pb::ListSuppressionsRequest request;
+  if (filter.channel) request.set_channel(*filter.channel);
+  request.set_address(filter.address);
+  request.set_kind(static_cast<pb::SuppressionKind>(filter.kind));
+  for (SuppressionState s : filter.states) {
+    request.add_states(static_cast<pb::SuppressionState>(s));
+  }
+  request.set_failure_type(filter.failure_type);
+  request.set_page_size(filter.page_size);
+  request.set_page_token(filter.page_token);
+  pb::ListSuppressionsResponse response;
+  grpc::Status status = stub->ListSuppressions(ctx.get(), request, &response);
+  if (!status.ok()) return Explain(target, status);
+  SuppressionPage page{.next_page_token = response.next_page_token()};
+  page.entries.reserve(response.suppressions_size());
+  for (const pb::Suppression& s : response.suppressions()) {
+    page.entries.push_back(SuppressionFromProto(s));
+  }
+  return page;
+}
+
+absl::StatusOr<SuppressionEntry> ExecutionClient::AddSuppression(
+    const ExecutionTarget& target, const SuppressionAddition& a) const {
+  auto stub = pb::SuppressionService::NewStub(MakeChannel(target));
+  auto ctx = MakeContext(target, options_.deadline);
+  pb::AddSuppressionRequest request;
+  request.set_channel(a.channel);
+  request.set_address(a.address);
+  request.set_kind(static_cast<pb::SuppressionKind>(a.kind));
+  request.set_reason(a.reason);
+  request.set_actor(a.actor);
+  pb::Suppression response;
+  grpc::Status status = stub->AddSuppression(ctx.get(), request, &response);
+  if (!status.ok()) return Explain(target, status);
+  return SuppressionFromProto(response);
+}
+
+namespace {
+
+pb::SuppressionRef RefToProto(const SuppressionRef& r) {
+  pb::SuppressionRef p;
+  p.set_channel(r.channel);
+  p.set_address(r.address);
+  p.set_actor(r.actor);
+  return p;
+}
+
+}  // namespace
+
+absl::StatusOr<SuppressionEntry> ExecutionClient::RemoveSuppression(const ExecutionTarget& target,
+                                                                    const SuppressionRef& r) const {
+  auto stub = pb::SuppressionService::NewStub(MakeChannel(target));
+  auto ctx = MakeContext(target, options_.deadline);
+  pb::Suppression response;
+  grpc::Status status = stub->RemoveSuppression(ctx.get(), RefToProto(r), &response);
+  if (!status.ok()) return Explain(target, status);
+  return SuppressionFromProto(response);
+}
+
+absl::StatusOr<SuppressionEntry> ExecutionClient::ReactivateSuppression(
+    const ExecutionTarget& target, const SuppressionRef& r) const {
+  auto stub = pb::SuppressionService::NewStub(MakeChannel(target));
+  auto ctx = MakeContext(target, options_.deadline);
+  pb::Suppression response;
+  grpc::Status status = stub->ReactivateSuppression(ctx.get(), RefToProto(r), &response);
+  if (!status.ok()) return Explain(target, status);
+  return SuppressionFromProto(response);
 }
 
 }  // namespace mc::control

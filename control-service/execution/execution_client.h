@@ -64,6 +64,15 @@ class ExecutionClient final : public ExecutionGateway {
   [[nodiscard]] absl::StatusOr<int64_t> ReplayWebhooks(const ExecutionTarget& target,
                                                        const std::string& name,
                                                        absl::Time since) const override;
+  // messagecenter.v1.SuppressionService, each call within the unary deadline.
+  [[nodiscard]] absl::StatusOr<SuppressionPage> ListSuppressions(
+      const ExecutionTarget& target, const SuppressionFilter& filter) const override;
+  [[nodiscard]] absl::StatusOr<SuppressionEntry> AddSuppression(
+      const ExecutionTarget& target, const SuppressionAddition& a) const override;
+  [[nodiscard]] absl::StatusOr<SuppressionEntry> RemoveSuppression(
+      const ExecutionTarget& target, const SuppressionRef& r) const override;
+  [[nodiscard]] absl::StatusOr<SuppressionEntry> ReactivateSuppression(
+      const ExecutionTarget& target, const SuppressionRef& r) const override;
 
  private:
   std::shared_ptr<grpc::Channel> MakeChannel(const ExecutionTarget& target) const;

@@ -3,7 +3,9 @@
 // Initialize); publication checks the instance's workflows and publishes or unpublishes
 // (GetInfo, Publish, Unpublish); archiving pulls the export streams (Export, ExportQuarantine);
 // status-webhook subscriptions are published, deleted, read, resumed and replayed
-// (PutSubscription, DeleteSubscription, ListSubscriptions, ResumeSubscription, ReplayWebhooks).
+// (PutSubscription, DeleteSubscription, ListSubscriptions, ResumeSubscription, ReplayWebhooks);
+// the suppression list is listed and changed by hand (ListSuppressions, AddSuppression,
+// RemoveSuppression, ReactivateSuppression).
 // ExecutionClient implements it over gRPC; tests use FakeExecutionGateway.
 //
 // Failure modes every implementation keeps, always naming the account and its endpoint:
@@ -24,6 +26,7 @@
 #include "control-service/execution/execution_target.h"
 #include "control-service/execution/instance_summary.h"
 #include "control-service/execution/subscription_publication.h"
+#include "control-service/execution/suppression_entry.h"
 #include "control-service/execution/template_publication.h"
 
 namespace mc::control {
@@ -73,6 +76,20 @@ class ExecutionGateway {
   [[nodiscard]] virtual absl::StatusOr<int64_t> ReplayWebhooks(const ExecutionTarget& target,
                                                                const std::string& name,
                                                                absl::Time since) const = 0;
+
+  // One page of the instance's suppression list. INVALID_ARGUMENT naming the field of a bad
+  // filter or page token.
+  [[nodiscard]] virtual absl::StatusOr<SuppressionPage> ListSuppressions(
+      const ExecutionTarget& target, const SuppressionFilter& filter) const = 0;
+  // Adds the address (or makes its entry suppress again, with the new kind and reason); the
+  // entry as the instance then holds it. INVALID_ARGUMENT naming the field.
+  [[nodiscard]] virtual absl::StatusOr<SuppressionEntry> AddSuppression(
+      const ExecutionTarget& target, const SuppressionAddition& a) const = 0;
+  // NOT_FOUND when the instance has no entry for the address.
+  [[nodiscard]] virtual absl::StatusOr<SuppressionEntry> RemoveSuppression(
+      const ExecutionTarget& target, const SuppressionRef& r) const = 0;
+  [[nodiscard]] virtual absl::StatusOr<SuppressionEntry> ReactivateSuppression(
+      const ExecutionTarget& target, const SuppressionRef& r) const = 0;
 };
 
 }  // namespace mc::control

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace mc::control {
@@ -200,6 +201,105 @@ absl::StatusOr<int64_t> FakeExecutionGateway::ReplayWebhooks(const ExecutionTarg
   if (!(*reached)->subscriptions.contains(name)) return NoSubscription(target, name);
   (*reached)->replays.emplace_back(name, since);
   return (*reached)->replayable;
+}
+
+namespace {
+
+absl::Status NoSuppression(const ExecutionTarget& target, const std::string& address) {
+  return absl::NotFoundError(absl::StrCat("execution instance '", target.account, "' at ",
+                                          target.endpoint, ": no suppression-list entry for '",
+                                          address, "'"));
+}
+
+}  // namespace
+
+absl::StatusOr<SuppressionPage> FakeExecutionGateway::ListSuppressions(
+    const ExecutionTarget& target, const SuppressionFilter& filter) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<Instance*> reached = Reach(target, "ListSuppressions");
+  if (!reached.ok()) return reached.status();
+  if (!(*reached)->suppression_error.ok()) return (*reached)->suppression_error;
+  std::vector<SuppressionEntry> matching;
+  for (const auto& [key, e] : (*reached)->suppressions) {
+    if (filter.channel && *filter.channel != e.channel) continue;
+    if (!filter.address.empty() && filter.address != e.address) continue;
+    if (filter.kind != SuppressionKind::kUnspecified && filter.kind != e.kind) continue;
+    if (!filter.states.empty() &&
+        std::find(filter.states.begin(), filter.states.end(), e.state) == filter.states.end()) {
+      continue;
+    }
+    matching.push_back(e);
+  }
+  std::stable_sort(matching.begin(), matching.end(),
+                   [](const SuppressionEntry& a, const SuppressionEntry& b) {
+                     return a.changed_at > b.changed_at;
+                   });
+  size_t from = 0;
+  if (!filter.page_token.empty() && !absl::SimpleAtoi(filter.page_token, &from)) {
+    return absl::InvalidArgumentError("page_token: not one this instance made");
+  }
+  const size_t size = filter.page_size > 0 ? static_cast<size_t>(filter.page_size) : 100;
+  SuppressionPage page;
+  for (size_t i = from; i < matching.size() && page.entries.size() < size; ++i) {
+    page.entries.push_back(matching[i]);
+  }
+  if (from + size < matching.size()) page.next_page_token = absl::StrCat(from + size);
+  return page;
+}
+
+absl::StatusOr<SuppressionEntry> FakeExecutionGateway::AddSuppression(
+    const ExecutionTarget& target, const SuppressionAddition& a) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<Instance*> reached = Reach(target, absl::StrCat("AddSuppression ", a.address));
+  if (!reached.ok()) return reached.status();
+  if (!(*reached)->suppression_error.ok()) return (*reached)->suppression_error;
+  const absl::Time now = (*reached)->clock += absl::Seconds(1);
+  SuppressionEntry& e = (*reached)->suppressions[{a.channel, a.address}];
+  if (e.address.empty()) e.first_seen = now;
+  e.channel = a.channel;
+  e.address = a.address;
+  e.kind = a.kind == SuppressionKind::kUnspecified ? SuppressionKind::kDeny : a.kind;
+  e.failure_type = e.kind == SuppressionKind::kQuarantine ? "hard" : "";
+  e.reason = a.reason;
+  e.last_seen = now;
+  e.state = SuppressionState::kActive;
+  e.changed_by = a.actor;
+  e.changed_at = now;
+  e.removed.reset();
+  return e;
+}
+
+absl::StatusOr<SuppressionEntry> FakeExecutionGateway::RemoveSuppression(
+    const ExecutionTarget& target, const SuppressionRef& r) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<Instance*> reached = Reach(target, absl::StrCat("RemoveSuppression ", r.address));
+  if (!reached.ok()) return reached.status();
+  if (!(*reached)->suppression_error.ok()) return (*reached)->suppression_error;
+  auto it = (*reached)->suppressions.find({r.channel, r.address});
+  if (it == (*reached)->suppressions.end()) return NoSuppression(target, r.address);
+  const absl::Time now = (*reached)->clock += absl::Seconds(1);
+  it->second.state = SuppressionState::kRemoved;
+  it->second.removed = now;
+  it->second.changed_by = r.actor;
+  it->second.changed_at = now;
+  return it->second;
+}
+
+absl::StatusOr<SuppressionEntry> FakeExecutionGateway::ReactivateSuppression(
+    const ExecutionTarget& target, const SuppressionRef& r) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<Instance*> reached =
+      Reach(target, absl::StrCat("ReactivateSuppression ", r.address));
+  if (!reached.ok()) return reached.status();
+  if (!(*reached)->suppression_error.ok()) return (*reached)->suppression_error;
+  auto it = (*reached)->suppressions.find({r.channel, r.address});
+  if (it == (*reached)->suppressions.end()) return NoSuppression(target, r.address);
+  const absl::Time now = (*reached)->clock += absl::Seconds(1);
+  it->second.state = SuppressionState::kActive;
+  it->second.removed.reset();
+  it->second.changed_by = r.actor;
+  it->second.changed_at = now;
+  return it->second;
 }
 
 }  // namespace mc::control

@@ -10,10 +10,18 @@
 // lower version than the one held is ignored (and answered with the one held); every
 // PutSubscription taken is kept with its secrets (`puts`), every replay asked (`replays`).
 //
+// The suppression list is held by (channel, address) as given (no address keys): Add creates
+// or replaces an entry that suppresses (changed by the actor, at the instance's clock: one
+// second later per change), Remove marks it removed, Reactivate makes it suppress again; List
+// filters by channel, exact address, kind and states, most recently changed first, `page_size` at a
+// time (0: 100) with the next entry's position as its page token.
+//
 // Failure modes, as scripted: an instance that is `down` answers every call with that status;
 // an unknown endpoint is UNAVAILABLE; Publish and Unpublish return `publish` / `unpublish`;
 // PutSubscription returns `put_subscription` when it is not OK; DeleteSubscription,
-// ResumeSubscription and ReplayWebhooks of a name not held are NOT_FOUND;
+// ResumeSubscription and ReplayWebhooks of a name not held are NOT_FOUND; the suppression calls
+// return `suppression_error` when it is not OK, Remove and Reactivate of an address without an
+// entry are NOT_FOUND;
 // a stream breaks with `stream_error` after `break_stream_after_pages` pages; Initialize over
 // another identifier without force is FAILED_PRECONDITION; `on_page`'s error is returned as is.
 // Every call is recorded (calls()). Thread-safe: one mutex, released while `on_page` runs.
@@ -50,6 +58,10 @@ class FakeExecutionGateway final : public ExecutionGateway {
     std::map<std::string, InstanceSubscriptionStatus> subscriptions;  // kept
     std::vector<SubscriptionPublication> puts;                        // kept, secrets included
     std::vector<std::pair<std::string, absl::Time>> replays;          // kept
+    // Suppression list.
+    absl::Status suppression_error;  // not OK: every suppression call refuses with it
+    std::map<std::pair<int, std::string>, SuppressionEntry> suppressions;  // kept
+    absl::Time clock = absl::FromUnixSeconds(1700000000);  // one second later per change
   };
 
   // Adds or replaces the instance at `endpoint`.
@@ -60,7 +72,8 @@ class FakeExecutionGateway final : public ExecutionGateway {
   Instance Get(const std::string& endpoint) const;
   // Each call so far, "<method> <account>" (Publish: "Publish v<version> <account>";
   // PutSubscription: "PutSubscription <name> v<version> <account>"; the other subscription
-  // calls: "<method> <name> <account>"), in call order.
+  // calls: "<method> <name> <account>"; the suppression calls but List: "<method> <address>
+  // <account>"), in call order.
   std::vector<std::string> calls() const;
 
   [[nodiscard]] absl::StatusOr<InstanceSummary> GetInfo(
@@ -89,6 +102,14 @@ class FakeExecutionGateway final : public ExecutionGateway {
   [[nodiscard]] absl::StatusOr<int64_t> ReplayWebhooks(const ExecutionTarget& target,
                                                        const std::string& name,
                                                        absl::Time since) const override;
+  [[nodiscard]] absl::StatusOr<SuppressionPage> ListSuppressions(
+      const ExecutionTarget& target, const SuppressionFilter& filter) const override;
+  [[nodiscard]] absl::StatusOr<SuppressionEntry> AddSuppression(
+      const ExecutionTarget& target, const SuppressionAddition& a) const override;
+  [[nodiscard]] absl::StatusOr<SuppressionEntry> RemoveSuppression(
+      const ExecutionTarget& target, const SuppressionRef& r) const override;
+  [[nodiscard]] absl::StatusOr<SuppressionEntry> ReactivateSuppression(
+      const ExecutionTarget& target, const SuppressionRef& r) const override;
 
  private:
   // Records the call; the instance at the target's endpoint, or the status it answers with.

@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -41,11 +42,15 @@ int Usage(std::ostream& err, const std::string& message, const std::string& more
   return kExitUsage;
 }
 
-// The positional arguments against the spec; INVALID_ARGUMENT naming the missing or extra one.
+// The positional arguments against the spec; INVALID_ARGUMENT naming the missing or extra one
+// (of the arguments that must be given: "[CHANNEL] ADDRESS" misses ADDRESS).
 absl::Status CheckArgs(const CommandSpec& spec, const std::vector<std::string>& args) {
   const int n = static_cast<int>(args.size());
   if (n < spec.min_args) {
-    std::vector<std::string> names = absl::StrSplit(spec.args, ' ', absl::SkipEmpty());
+    std::vector<std::string> names;
+    for (absl::string_view word : absl::StrSplit(spec.args, ' ', absl::SkipEmpty())) {
+      if (!absl::StartsWith(word, "[")) names.emplace_back(word);
+    }
     return absl::InvalidArgumentError(
         absl::StrCat("missing ", n < static_cast<int>(names.size()) ? names[n] : "an argument"));
   }

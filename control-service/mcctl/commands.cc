@@ -5,8 +5,9 @@ namespace mc::mcctl {
 const std::vector<CommandSpec>& AllCommands() {
   static const std::vector<CommandSpec> kCommands = [] {
     std::vector<CommandSpec> all;
-    for (auto group : {AccountCommands, WorkflowCommands, ArchivingCommands, TemplateCommands,
-                       WebhookCommands, EventCommands, ReportCommands, ArchiveCommands}) {
+    for (auto group :
+         {AccountCommands, WorkflowCommands, ArchivingCommands, TemplateCommands, WebhookCommands,
+          EventCommands, ReportCommands, ArchiveCommands, SuppressionCommands}) {
       std::vector<CommandSpec> commands = group();
       all.insert(all.end(), commands.begin(), commands.end());
     }

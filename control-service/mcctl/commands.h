@@ -1,7 +1,7 @@
 // The command table of mcctl, one function per group (each in its own file): accounts,
 // workflows (the execution instance's technical workflows), archiving, templates, webhooks,
-// events, reports, archive (the search of archived events). AllCommands() is every command,
-// in help order.
+// events, reports, archive (the search of archived events), suppressions (every instance's
+// quarantine and deny list). AllCommands() is every command, in help order.
 #pragma once
 
 #include <vector>
@@ -18,6 +18,7 @@ std::vector<CommandSpec> WebhookCommands();
 std::vector<CommandSpec> EventCommands();
 std::vector<CommandSpec> ReportCommands();
 std::vector<CommandSpec> ArchiveCommands();
+std::vector<CommandSpec> SuppressionCommands();
 
 const std::vector<CommandSpec>& AllCommands();
 

@@ -1,9 +1,11 @@
 // Unit tests of mcctl without a server: the argument parser, the settings, the table printer,
-// the exit codes, and RunCli's usage errors and help.
+// the exit codes, and RunCli's usage errors and help (suppressions: the channel an address says,
+// the kinds, states and failure types, the page of one account).
 #include <catch2/catch.hpp>
 #include <map>
 #include <sstream>
 
+#include "absl/strings/str_join.h"
 #include "control-service/mcctl/arg_parser.h"
 #include "control-service/mcctl/cli.h"
 #include "control-service/mcctl/client_settings.h"
@@ -241,7 +243,7 @@ TEST_CASE("usage errors exit 2 and say what is expected; help exits 0") {
   r = Run({"bogus"});
   CHECK(r.code == 2);
   CHECK(r.err.find("unknown command 'bogus' (one of accounts, workflows, archiving, templates, "
-                   "webhooks, events, reports, archive)") != std::string::npos);
+                   "webhooks, events, reports, archive, suppressions)") != std::string::npos);
   r = Run({"accounts"});
   CHECK(r.code == 2);
   CHECK(r.err.find("missing what to do with accounts (one of create, update, list") !=
@@ -360,6 +362,84 @@ TEST_CASE("webhooks: usage and flags are checked before anything is sent") {
   CHECK(r.err.find("webhooks states: missing NAME") != std::string::npos);
   r = Run({"webhooks", "publish", "extra"});
   CHECK(r.code == 2);
+}
+
+TEST_CASE("suppressions: arguments and flags are checked before anything is sent") {
+  Result r = Run({"--help"});
+  CHECK(r.out.find("  suppressions list ") != std::string::npos);
+  CHECK(r.out.find("  suppressions add [CHANNEL] ADDRESS ") != std::string::npos);
+  r = Run({"suppressions", "--help"});
+  CHECK(r.code == 0);
+  CHECK(r.out.find("mcctl suppressions list [--account NAME] [--channel CHANNEL] [--address "
+                   "ADDRESS] [--kind KIND] [--state STATE ...] [--failure-type TYPE] [--limit N] "
+                   "[--page-token TOKEN]") != std::string::npos);
+  CHECK(r.out.find("mcctl suppressions add [CHANNEL] ADDRESS --reason TEXT [--kind KIND] "
+                   "[--actor NAME] [--account NAME ...]") != std::string::npos);
+  CHECK(r.out.find("mcctl suppressions remove [CHANNEL] ADDRESS [--actor NAME] [--account NAME "
+                   "...]") != std::string::npos);
+  CHECK(r.out.find("mcctl suppressions reactivate [CHANNEL] ADDRESS") != std::string::npos);
+  r = Run({"suppressions", "add", "--help"});
+  CHECK(r.code == 0);
+  CHECK(r.out.find("deny (default) or quarantine") != std::string::npos);
+
+  struct Case {
+    std::vector<std::string> args;
+    std::string error;
+  };
+  const std::vector<Case> usage_errors = {
+      {{"suppressions", "add"}, "mcctl: suppressions add: missing ADDRESS\n"},
+      {{"suppressions", "add", "jane@example.com"}, "suppressions add: missing --reason TEXT"},
+      {{"suppressions", "add", "tok-1", "--reason", "r"},
+       "'tok-1' is neither an email address nor a phone number: give its channel first (email, "
+       "sms, ios, android), e.g. `ios tok-1`"},
+      {{"suppressions", "add", "pigeon", "tok-1", "--reason", "r"},
+       "'pigeon' is not a channel (one of email, sms, ios, android)"},
+      {{"suppressions", "add", "a@b.test", "--reason", "r", "--kind", "maybe"},
+       "--kind: 'maybe' is not a kind (one of deny, quarantine)"},
+      {{"suppressions", "add", "email", "a@b.test", "extra", "--reason", "r"},
+       "unexpected argument 'extra'"},
+      {{"suppressions", "remove"}, "suppressions remove: missing ADDRESS"},
+      {{"suppressions", "reactivate", "a", "b", "c"}, "unexpected argument 'c'"},
+      {{"suppressions", "list", "--state", "gone"},
+       "--state: 'gone' is not a state (one of active, counting, expired, removed)"},
+      {{"suppressions", "list", "--kind", "soft"},
+       "--kind: 'soft' is not a kind (one of deny, quarantine)"},
+      {{"suppressions", "list", "--failure-type", "medium"},
+       "--failure-type: 'medium' is not a failure type (one of hard, soft)"},
+      {{"suppressions", "list", "--channel", "fax"},
+       "--channel: 'fax' is not a channel (one of email, sms, ios, android)"},
+      {{"suppressions", "list", "--limit", "1001"},
+       "--limit: at most 1000 per instance (then --page-token)"},
+      {{"suppressions", "list", "--limit", "0"}, "--limit: "},
+      {{"suppressions", "list", "--page-token", "abc"},
+       "--page-token continues one instance's list: give its --account too"},
+      {{"suppressions", "list", "--account", "a", "--account", "b"}, "--account given twice"},
+      {{"suppressions", "list", "extra"}, "unexpected argument 'extra'"},
+  };
+  for (const Case& c : usage_errors) {
+    INFO(absl::StrJoin(c.args, " "));
+    r = Run(c.args);
+    CHECK(r.code == 2);
+    CHECK(r.err.find(c.error) != std::string::npos);
+  }
+
+  // What parses is sent: the address alone says its channel (an email address, a phone number
+  // with separators), or the channel comes first; here to a control nobody serves (exit 4).
+  for (const std::vector<std::string>& ok :
+       {std::vector<std::string>{"suppressions", "add", "jane@example.com", "--reason", "r"},
+        {"suppressions", "add", "+33 6 12 34 56 78", "--reason", "r", "--kind", "quarantine"},
+        {"suppressions", "add", "ios", "device-token", "--reason", "r", "--actor", "ana"},
+        {"suppressions", "remove", "jane@example.com", "--account", "a", "--account", "b"},
+        {"suppressions", "reactivate", "sms", "+33612345678"},
+        {"suppressions", "list", "--account", "a", "--page-token", "t", "--state", "active",
+         "--state", "removed", "--kind", "deny", "--failure-type", "hard", "--limit", "5"}}) {
+    std::vector<std::string> args = {"--control", "127.0.0.1:1", "--timeout-seconds", "2"};
+    args.insert(args.end(), ok.begin(), ok.end());
+    INFO(absl::StrJoin(args, " "));
+    r = Run(args);
+    CHECK(r.code == 4);
+    CHECK(r.err.find("cannot reach the control instance at 127.0.0.1:1") != std::string::npos);
+  }
 }
 
 }  // namespace
