@@ -1,7 +1,7 @@
 // SuppressionFanout: the suppression lists of every execution instance managed at once from the
-// control instance (the quarantine and the deny list: README, "Suppressions across every
-// instance"). Nothing is stored here: each instance keeps its own list, and archiving copies it
-// into the archived quarantine.
+// control instance (the quarantine and the deny list: README, "The control instance",
+// Suppression lists). Nothing is stored here: each instance keeps its own list, and archiving
+// copies it into the archived quarantine.
 //
 //  - Add, Remove and Reactivate run on every enabled account's instance in parallel (or on the
 //    named accounts'), as a publication does, and return each instance's outcome: OK with the
