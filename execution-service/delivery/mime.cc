@@ -12,7 +12,8 @@
 namespace mc::execution {
 namespace {
 
-constexpr size_t kMaxBoundary = 70;   // RFC 2046 section 5.1.1
+// RFC 2046 section 5.1.1 allows 70; " boundary=\"...\"" then fits a 78-octet line.
+constexpr size_t kMaxBoundary = 66;
 constexpr size_t kMaxParamLine = 76;  // a parameter's folded line, with its "; "
 
 // Base64 in lines of 76 characters.
@@ -55,18 +56,6 @@ std::string Boundary(absl::string_view tag, absl::string_view message_id) {
                       absl::StrFormat("%016x", Fnv1a(message_id)));
   }
   return absl::StrCat("=_mc_", tag, id, "_");
-}
-
-// The message's text: multipart/alternative with both bodies, or the one given.
-std::string Body(const OutgoingMessage& m) {
-  if (!m.html.empty() && !m.text.empty()) {
-    const std::string boundary = Boundary("", m.message_id);
-    return absl::StrCat("Content-Type: multipart/alternative; boundary=\"", boundary,
-                        "\"\r\n\r\n--", boundary, "\r\n", Part("text/plain", m.text), "--",
-                        boundary, "\r\n", Part("text/html", m.html), "--", boundary, "--\r\n");
-  }
-  if (!m.html.empty()) return Part("text/html", m.html);
-  return Part("text/plain", m.text);
 }
 
 // RFC 2231 attribute-char: what an extended value carries without percent-encoding.
@@ -140,6 +129,18 @@ std::string Parameter(absl::string_view attribute, absl::string_view value) {
   return out;
 }
 
+// The message's text: multipart/alternative with both bodies, or the one given.
+std::string Body(const OutgoingMessage& m) {
+  if (!m.html.empty() && !m.text.empty()) {
+    const std::string boundary = Boundary("", m.message_id);
+    return absl::StrCat("Content-Type: multipart/alternative", Parameter("boundary", boundary),
+                        "\r\n\r\n--", boundary, "\r\n", Part("text/plain", m.text), "--", boundary,
+                        "\r\n", Part("text/html", m.html), "--", boundary, "--\r\n");
+  }
+  if (!m.html.empty()) return Part("text/html", m.html);
+  return Part("text/plain", m.text);
+}
+
 // What the recipient sees as the file's name: no control character, no path.
 std::string CleanFilename(absl::string_view filename) {
   std::string name = SanitizeHeaderValue(filename);
@@ -183,8 +184,8 @@ std::string BuildMime(const OutgoingMessage& m, const std::string& from, absl::T
     return out;
   }
   const std::string boundary = Boundary("mix_", m.message_id);
-  absl::StrAppend(&out, "Content-Type: multipart/mixed; boundary=\"", boundary, "\"\r\n\r\n--",
-                  boundary, "\r\n", Body(m));
+  absl::StrAppend(&out, "Content-Type: multipart/mixed", Parameter("boundary", boundary),
+                  "\r\n\r\n--", boundary, "\r\n", Body(m));
   for (const Attachment& a : m.attachments) {
     absl::StrAppend(&out, "--", boundary, "\r\n", AttachmentPart(a));
   }

@@ -16,7 +16,7 @@
 // it is not a media type) with a name parameter, "Content-Disposition: attachment" with the
 // filename (control characters made spaces, '/' and '\' made '_'; quoted when printable
 // ASCII that fits a line, else RFC 2231 UTF-8 percent-encoded, in numbered sections when
-// long), base64 in lines of 76. Boundaries come from the Message-ID (at most 70 characters);
+// long), base64 in lines of 76. Boundaries come from the Message-ID (at most 66 characters);
 // each level has its own and no content or part header can hold one.
 // Pure and thread-safe.
 #pragma once
