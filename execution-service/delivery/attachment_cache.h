@@ -29,8 +29,8 @@ class AttachmentCache final : public AttachmentSource {
  public:
   AttachmentCache(std::unique_ptr<AttachmentSource> inner, size_t max_bytes);
 
-  absl::StatusOr<Attachment> Fetch(const std::string& url,
-                                   const AttachmentRequest& request) override;
+  [[nodiscard]] absl::StatusOr<Attachment> Fetch(const std::string& url,
+                                                 const AttachmentRequest& request) override;
 
   size_t bytes() const;    // content kept
   size_t entries() const;  // copies kept

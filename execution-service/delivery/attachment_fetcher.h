@@ -71,8 +71,8 @@ class CurlAttachmentFetcher final : public AttachmentSource {
   CurlAttachmentFetcher(const CurlAttachmentFetcher&) = delete;
   CurlAttachmentFetcher& operator=(const CurlAttachmentFetcher&) = delete;
 
-  absl::StatusOr<Attachment> Fetch(const std::string& url,
-                                   const AttachmentRequest& request) override;
+  [[nodiscard]] absl::StatusOr<Attachment> Fetch(const std::string& url,
+                                                 const AttachmentRequest& request) override;
 
  private:
   const AttachmentFetcherOptions options_;
