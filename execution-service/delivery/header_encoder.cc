@@ -119,6 +119,21 @@ std::string Unquoted(absl::string_view phrase) {
   return out;
 }
 
+// RFC 5322 specials: a display name holding one must be a quoted string.
+bool HasSpecials(absl::string_view phrase) {
+  return phrase.find_first_of("()<>[]:;@\\,.\"") != absl::string_view::npos;
+}
+
+std::string Quoted(absl::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
 }  // namespace
 
 std::string SanitizeHeaderValue(absl::string_view value) {
@@ -165,8 +180,9 @@ std::string EncodeMailboxField(absl::string_view name, absl::string_view mailbox
   const absl::string_view display = absl::StripAsciiWhitespace(value.substr(0, open));
   const absl::string_view address = value.substr(open);
   FoldedField plain(name, kMaxLine);
-  if (display.empty() || IsPlainWords(display, plain.Room())) {
-    if (!display.empty()) AppendWords(plain, display);
+  const std::string words = HasSpecials(display) ? Quoted(Unquoted(display)) : std::string(display);
+  if (display.empty() || IsPlainWords(words, plain.Room())) {
+    if (!display.empty()) AppendWords(plain, words);
     plain.Append(address);
     return std::move(plain).Finish();
   }
@@ -175,6 +191,18 @@ std::string EncodeMailboxField(absl::string_view name, absl::string_view mailbox
   if (!phrase.empty()) AppendEncoded(encoded, phrase);
   encoded.Append(address);
   return std::move(encoded).Finish();
+}
+
+std::string EncodeStructuredField(absl::string_view name, absl::string_view value) {
+  const std::string text = SanitizeHeaderValue(value);
+  FoldedField field(name, kMaxLine);
+  bool empty = true;
+  for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
+    field.Append(word);
+    empty = false;
+  }
+  if (empty) return absl::StrCat(name, ": \r\n");
+  return std::move(field).Finish();
 }
 
 }  // namespace mc::execution

@@ -28,8 +28,15 @@ std::string SanitizeHeaderValue(absl::string_view value);
 std::string EncodeUnstructuredField(absl::string_view name, absl::string_view value);
 
 // A field holding one mailbox (From, To, Reply-To): "Display Name <local@domain>" or a bare
-// address. The display name is encoded as above (a quoted one is unquoted first); the address
-// is kept whole on its line, as it may not be encoded.
+// address. The display name is encoded as above (a quoted one is unquoted first); one of
+// printable ASCII holding a special (e.g. "Doe, Jane", "J. Doe") goes out as a quoted string
+// (RFC 5322 section 3.2.4), so that it stays one name. The address is kept whole on its line,
+// as it may not be encoded.
 std::string EncodeMailboxField(absl::string_view name, absl::string_view mailbox);
+
+// A structured field whose syntax has no room for encoded-words (List-Unsubscribe's <URI>
+// list): control characters made spaces, runs of spaces made one, folded at its spaces into
+// lines of at most 78 octets where the words allow; never encoded.
+std::string EncodeStructuredField(absl::string_view name, absl::string_view value);
 
 }  // namespace mc::execution

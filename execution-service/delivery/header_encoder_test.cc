@@ -162,5 +162,47 @@ TEST_CASE("mailboxes: the display name is encoded and folded, the address kept w
   CHECK(to.value.find_first_of("\r\n") == std::string::npos);
 }
 
+TEST_CASE("mailboxes: an ASCII display name holding specials goes out quoted, one name") {
+  using Address = std::pair<std::string, std::string>;
+  CHECK(EncodeMailboxField("From", "Brand, Inc. <news@brand.test>") ==
+        "From: \"Brand, Inc.\" <news@brand.test>\r\n");
+  CHECK(EncodeMailboxField("From", "\"Brand, Inc.\" <news@brand.test>") ==
+        "From: \"Brand, Inc.\" <news@brand.test>\r\n");
+  const std::vector<std::pair<std::string, std::string>> names = {
+      {"Brand, Inc.", "Brand, Inc."},     {"J. Doe", "J. Doe"},
+      {"Shop (outlet)", "Shop (outlet)"}, {"a@b; c:d [e]", "a@b; c:d [e]"},
+      {"Back\\slash", "Back\\slash"},     {R"("Say \"hi\"")", R"(Say "hi")"},
+  };
+  for (const auto& [display, decoded] : names) {
+    INFO(display);
+    const std::string field = EncodeMailboxField("Reply-To", display + " <care@brand.test>");
+    CHECK(Decode(field, "Reply-To", /*plain=*/true).addresses ==
+          std::vector<Address>{{decoded, "care@brand.test"}});
+  }
+  // Long: folded inside the quotes, still one name.
+  const std::string long_name = Characters("Dupont, Durand et Fils. ", 200) + "SA";
+  const std::string field = EncodeMailboxField("From", long_name + " <shop@brand.test>");
+  CHECK(Decode(field, "From", /*plain=*/true).addresses ==
+        std::vector<Address>{{long_name, "shop@brand.test"}});
+}
+
+TEST_CASE("structured fields: folded at spaces, never encoded, nothing injected") {
+  CHECK(EncodeStructuredField("List-Unsubscribe", "<https://brand.test/u/1>") ==
+        "List-Unsubscribe: <https://brand.test/u/1>\r\n");
+  CHECK(EncodeStructuredField("List-Unsubscribe", "") == "List-Unsubscribe: \r\n");
+  const std::string value = "<https://brand.test/u/" + std::string(100, 'a') +
+                            ">,\r\n\t<mailto:unsubscribe@brand.test?subject=stop>";
+  const std::string field = EncodeStructuredField("List-Unsubscribe", value);
+  CHECK(field == "List-Unsubscribe: <https://brand.test/u/" + std::string(100, 'a') +
+                     ">,\r\n <mailto:unsubscribe@brand.test?subject=stop>\r\n");
+  absl::StatusOr<testing::DecodedHeaders> decoded =
+      testing::DecodeMailHeaders(field + "\r\nbody\r\n");
+  REQUIRE(decoded.ok());
+  REQUIRE(decoded->fields.size() == 1);
+  CHECK(decoded->fields[0].value == "<https://brand.test/u/" + std::string(100, 'a') +
+                                        ">, <mailto:unsubscribe@brand.test?subject=stop>");
+  CHECK(EncodeStructuredField("X", "a\r\nBcc: b") == "X: a Bcc: b\r\n");
+}
+
 }  // namespace
 }  // namespace mc::execution

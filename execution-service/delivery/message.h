@@ -3,9 +3,17 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mc::execution {
+
+// A file attached to an email (mime.h writes it as a part of a multipart/mixed message).
+struct Attachment {
+  std::string filename;      // as the recipient sees it; UTF-8
+  std::string content_type;  // "application/pdf"; empty or not a media type: octet-stream
+  std::string content;       // the raw bytes
+};
 
 struct OutgoingMessage {
   int channel = 0;      // Channel value
@@ -17,10 +25,26 @@ struct OutgoingMessage {
   // VERP address naming this message (bounces/verp.h) when a bounce domain is configured;
   // empty: the sender's own, from --smtp_from. The header From: never changes with it.
   std::string return_path;
+  // The header From: mailbox, rendered ("Brand <news@brand.test>"); empty: the sender's own,
+  // from --smtp_from. Never changes the envelope (return_path, else --smtp_from's address).
+  std::string from;
+  std::string reply_to;  // the Reply-To: mailbox, rendered; empty: none
+  // Custom header fields: name and rendered value, written in this order as unstructured
+  // fields (header_encoder.h). A name CheckHeaderName refuses (mail_field_checks.h: not
+  // ftext, or a field the message writes itself) is left out.
+  std::vector<std::pair<std::string, std::string>> headers;
+  // The List-Unsubscribe value (RFC 2369), e.g. "<https://brand.test/u/1>,
+  // <mailto:u@brand.test>"; empty: none.
+  std::string list_unsubscribe;
+  // Adds "List-Unsubscribe-Post: List-Unsubscribe=One-Click" (RFC 8058), only when
+  // list_unsubscribe holds an https URI.
+  bool list_unsubscribe_post = false;
   std::string subject;
   std::string html;
   std::string text;
   std::string sms;
+  // Email only: with any, the message is multipart/mixed: the body first, then one part each.
+  std::vector<Attachment> attachments;
 };
 
 struct SendOutcome {

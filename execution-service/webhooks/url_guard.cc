@@ -109,14 +109,15 @@ std::optional<std::string> Part(CURLU* u, CURLUPart part, unsigned int flags = 0
   return out;
 }
 
-absl::Status RefuseAddress(const ParsedWebhookUrl& url, const IpAddress& address,
-                           AddressKind kind) {
+absl::Status RefuseAddress(const ParsedWebhookUrl& url, const IpAddress& address, AddressKind kind,
+                           const UrlGuardOptions& options) {
   const std::string text = FormatIpAddress(address);
   const std::string what =
       url.host_is_address
           ? absl::StrCat("host ", text, " is ", AddressKindPhrase(kind))
           : absl::StrCat("host ", url.host, " resolves to ", text, ", ", AddressKindPhrase(kind));
-  return Invalid(absl::StrCat(what, " (allow with --webhook_allow_private_networks)"));
+  return Invalid(
+      absl::StrCat(what, " (allow with --", options.flag_prefix, "_allow_private_networks)"));
 }
 
 }  // namespace
@@ -189,11 +190,13 @@ absl::StatusOr<ParsedWebhookUrl> ParseWebhookUrl(absl::string_view url,
   }
   if (out.scheme == "http") {
     if (!options.allow_http) {
-      return Invalid("http is not allowed: https only (allow http with --webhook_allow_http)");
+      return Invalid(absl::StrCat("http is not allowed: https only (allow http with --",
+                                  options.flag_prefix, "_allow_http)"));
     }
   } else if (out.scheme != "https") {
     return Invalid(absl::StrCat("scheme \"", out.scheme,
-                                "\" is not allowed: https only (http with --webhook_allow_http)"));
+                                "\" is not allowed: https only (http with --", options.flag_prefix,
+                                "_allow_http)"));
   }
   if (Part(u.get(), CURLUPART_USER) || Part(u.get(), CURLUPART_PASSWORD) ||
       Part(u.get(), CURLUPART_OPTIONS)) {
@@ -274,7 +277,7 @@ absl::StatusOr<CheckedUrl> CheckWebhookUrl(absl::string_view url, const UrlGuard
   for (const IpAddress& a : addresses) {
     const AddressKind kind = ClassifyAddress(a);
     if (kind != AddressKind::kPublic && !options.allow_private_networks) {
-      return RefuseAddress(out.url, a, kind);
+      return RefuseAddress(out.url, a, kind, options);
     }
     std::string text = FormatIpAddress(a);
     if (std::find(out.addresses.begin(), out.addresses.end(), text) == out.addresses.end()) {

@@ -34,6 +34,9 @@ namespace mc::execution {
 struct UrlGuardOptions {
   bool allow_http = false;              // --webhook_allow_http
   bool allow_private_networks = false;  // --webhook_allow_private_networks
+  // The flags a refusal names: --<flag_prefix>_allow_http, --<flag_prefix>_allow_private_networks
+  // (attachment_fetcher.h guards its URLs with its own).
+  std::string flag_prefix = "webhook";
 };
 
 inline constexpr size_t kMaxWebhookUrlChars = 2048;
