@@ -7,7 +7,10 @@
 // evaluated). The function writes its output through two globals, __mc_write(x) (as it is) and
 // __mc_write_escaped(x) (through the call's escape function, as it is when there is none);
 // document.write(x) is __mc_write_escaped. What they write of a value: nothing for undefined and
-// null, JSON for arrays and plain objects, the value as a string for the rest.
+// null, JSON for arrays and plain objects, the value as a string for the rest; always as UTF-8
+// (Duktape keeps a character past U+FFFF that script code makes as two surrogates: the writers
+// join them, and write U+FFFD for a lone one). Such a character counts as 2 in a script-made
+// string's length and as 1 in a string of the argument (a Duktape limitation).
 //
 // What a script sees (the sandbox): the language's own objects (Object, Array, String, Number,
 // Boolean, Date, RegExp, Math, JSON, the Error types, Symbol, Proxy, Reflect, the typed arrays,

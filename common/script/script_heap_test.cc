@@ -48,6 +48,16 @@ TEST_CASE("a script writes its output, raw and escaped") {
   CHECK(r.text == "<v|[<][v][>][1,\"a\"]{\"k\":true}2.5");
 }
 
+TEST_CASE("output is UTF-8 also for characters past U+FFFF the script made") {
+  auto heap = MakeHeap();
+  // Duktape keeps the source's 😀 as two surrogates; ctx strings stay as they came.
+  Result r = RunOn(*heap,
+                   "(function (e) { __mc_write('é😀|', e.s, '|', '\\uD83D\\uDE00', '|', "
+                   "String.fromCharCode(0xD83D), '|\\u2028'); })",
+                   R"({"s":"é😀"})");
+  CHECK(r.text == "é😀|é😀|😀|\uFFFD|\u2028");
+}
+
 TEST_CASE("an endless loop is stopped by the time budget, and the heap goes on") {
   auto heap = MakeHeap({.time_budget = absl::Milliseconds(20)});
   Result r = RunOn(*heap, "(function () { while (true) {} })");
