@@ -8,6 +8,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/personalisation/compiled_text.h"
 
 namespace mc::personalisation {
@@ -83,7 +85,9 @@ std::string JsString(absl::string_view text) {
 }
 
 bool IsIdentifierStart(char c) { return absl::ascii_isalpha(c) || c == '_' || c == '$'; }
-bool IsIdentifierPart(char c) { return absl::ascii_isalnum(c) || c == '_' || c == '$'; }
+bool IsIdentifierPart(char c) {
+  return absl::ascii_isalnum(c) || c == '_' || c == '$' || (static_cast<unsigned char>(c) & 0x80);
+}
 
 // ACC's attribute references, `.@name`, outside string literals, comments and regular
 // expression literals, as `["name"]`. Newlines are kept, so lines stay where they were.
@@ -159,6 +163,27 @@ std::string RewriteAttributes(absl::string_view code) {
     }
   }
   return out;
+}
+
+// A reference CompiledText accepts (rtEvent.ctx.first-name.items[0]) whose keys are not all
+// JavaScript identifiers, as the property accesses CompiledText makes of it
+// (rtEvent["ctx"]["first-name"]["items"][0]); empty for anything else, which is JavaScript as
+// it is.
+std::string PlainReferenceJs(absl::string_view tag, absl::string_view content) {
+  content = absl::StripAsciiWhitespace(content);
+  if (content.find('-') == absl::string_view::npos || !CompiledText::Compile(tag, false).ok()) {
+    return "";
+  }
+  std::string js;
+  bool first = true;
+  for (absl::string_view part : absl::StrSplit(content, '.')) {
+    size_t bracket = part.find('[');
+    absl::string_view key = part.substr(0, bracket);
+    absl::StrAppend(&js, first ? key : absl::StrCat("[\"", key, "\"]"));
+    if (bracket != absl::string_view::npos) absl::StrAppend(&js, part.substr(bracket));
+    first = false;
+  }
+  return js;
 }
 
 enum class TagKind { kCode, kValue, kRawValue, kDirective };
@@ -318,7 +343,14 @@ absl::StatusOr<ScriptedText> ScriptedText::Compile(absl::string_view source, boo
         }
         js.NewLine();  // marked where the expression starts
         js.Append(tag.kind == TagKind::kValue ? "__mc_write_escaped(" : "__mc_write(");
-        js.AppendCode(source, tag.content_start, content);
+        if (std::string plain =
+                PlainReferenceJs(source.substr(tag.open, tag.close + 2 - tag.open), content);
+            !plain.empty()) {
+          js.Mark(tag.content_start);
+          js.Append(plain);
+        } else {
+          js.AppendCode(source, tag.content_start, content);
+        }
         js.NewLine();  // so that a // comment at the expression's end ends before the ')'
         js.Mark(tag.close);
         js.Append(");");

@@ -10,7 +10,9 @@
 //   <%- expression %>   its value as it is
 //   document.write(x)   inside code: as <%= x %> (escaped in an HTML body too)
 // A tag ends at the first "%>", also one inside a string of its code (as in ACC). Values: nothing
-// for undefined and null, JSON for arrays and plain objects, else the value as a string. ACC's
+// for undefined and null, JSON for arrays and plain objects, else the value as a string. A tag
+// that is a reference CompiledText takes reads what CompiledText reads, also keys with a '-'
+// (<%= rtEvent.ctx.first-name %> is the key "first-name", not a subtraction). ACC's
 // XML attribute references are accepted for JSON keys: `rtEvent.ctx.@firstName` and
 // `rtEvent.ctx.order.@id` read the keys "firstName" and "id" (`.@name` is rewritten to
 // `["name"]` outside strings, comments and regular expression literals). Helpers (the event's

@@ -145,6 +145,12 @@ TEST_CASE("missing values render empty; objects and lists as JSON; event fields"
              .Render({}, *heap) == "[][][{}]");
 }
 
+TEST_CASE("a reference CompiledText takes reads the same keys in a template with code") {
+  CHECK(Render("<% if (true) { %><%= rtEvent.ctx.first-name %> <%- batchEvent.ctx.a-b[1].c-d %>"
+               "<% } %>",
+               false, R"({"first-name":"Ana","a-b":[{},{"c-d":"x"}]})") == "Ana x");
+}
+
 TEST_CASE("ACC's @name form reads the JSON key of that name") {
   CHECK(Render("<%= rtEvent.ctx.@firstName %> <%= rtEvent.ctx.order.@id %>", true, kItems) ==
         "Ana A-1");

@@ -522,18 +522,22 @@ duk_ret_t DescribeProtected(duk_context* ctx, void* udata) {
   return 0;
 }
 
-// Describes the error at the stack top (popping it) under a fresh time budget: the thrown value
-// may be an object whose toString is the script's own.
-absl::Status DescribeError(duk_context* ctx, State* s, absl::Duration budget, int* error_line) {
+// Describes the error at the stack top (popping it) under fresh budgets: the thrown value may be
+// an object whose toString is the script's own.
+absl::Status DescribeError(duk_context* ctx, State* s, const ScriptHeapOptions& budgets,
+                           int* error_line) {
   s->has_deadline = true;
   s->timed_out = false;
-  s->deadline = std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(budget);
+  s->deadline = std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(budgets.time_budget);
+  s->refused = false;
+  s->limit = s->in_use + budgets.memory_budget;
   DescribeArgs args;
   s->scratch.clear();
   int rc = duk_safe_call(ctx, DescribeProtected, &args, 1, 1);
   duk_pop(ctx);
   s->has_deadline = false;
-  if (rc != DUK_EXEC_SUCCESS || s->timed_out || s->scratch.empty()) {
+  s->limit = std::numeric_limits<size_t>::max();
+  if (rc != DUK_EXEC_SUCCESS || s->timed_out || s->refused || s->scratch.empty()) {
     s->scratch = "the template threw a value that cannot be printed";
   }
   if (error_line != nullptr) *error_line = args.line;
@@ -734,7 +738,7 @@ absl::StatusOr<std::string> ScriptHeap::Run(const ScriptCall& call, int* error_l
     result = absl::ResourceExhaustedError(
         BudgetMessage("memory", absl::StrCat(options_.memory_budget, " bytes")));
   } else if (rc != DUK_EXEC_SUCCESS) {
-    result = DescribeError(ctx, &s, options_.time_budget, error_line);
+    result = DescribeError(ctx, &s, options_, error_line);
   } else {
     duk_pop(ctx);
     if (compile) cache_[call.key] = Cached{std::string(call.source), stash_key};
@@ -767,7 +771,7 @@ absl::Status ScriptHeap::CheckSyntax(absl::string_view source, int* error_line) 
   absl::Status status;
   if (duk_safe_call(ctx, compile, &src, 0, 1) != DUK_EXEC_SUCCESS) {
     status = s.refused ? absl::ResourceExhaustedError("the template is too large to compile")
-                       : DescribeError(ctx, &s, ScriptHeapOptions().time_budget, error_line);
+                       : DescribeError(ctx, &s, ScriptHeapOptions(), error_line);
     if (s.refused) duk_pop(ctx);
   } else {
     duk_pop(ctx);

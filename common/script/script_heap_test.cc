@@ -113,6 +113,15 @@ TEST_CASE("a throw names the error and its line") {
   CHECK(r.line == 0);
   r = RunOn(*heap, "(function () { throw {toString: function () { for (;;) {} }}; })");
   CHECK(r.text == "the template threw a value that cannot be printed");
+  r = RunOn(*heap,
+            "(function () { throw {toString: function () { var s = 'x'; for (;;) s += s; }}; })");
+  CHECK(r.text == "the template threw a value that cannot be printed");
+  // Deep recursion, also through native calls (C recursion), is an error, not a crash.
+  r = RunOn(*heap, "(function () { function f() { return 1 + f(); } f(); })");
+  CHECK(r.text.rfind("RangeError: ", 0) == 0);
+  r = RunOn(*heap, "(function () { function f() { return [1].map(f); } f(); })");
+  INFO(r.text);
+  CHECK(r.text.rfind("RangeError: ", 0) == 0);
   CHECK(RunOn(*heap, kGood, R"({"n":4})").text == "ok 4");
 }
 
