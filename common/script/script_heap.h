@@ -34,7 +34,12 @@
 // may allocate memory_budget bytes more than the heap held when it started (the allocator
 // refuses past it: Duktape collects garbage, retries, then throws), and may write
 // max_output_bytes. The heap's compiled functions are cached by the call's key (at most
-// max_cached_functions, then the cache starts over).
+// max_cached_functions, then the cache starts over): a template's source is compiled once per
+// heap, on its first call there. Compiled from the source rather than loaded from bytecode
+// (duk_dump_function / duk_load_function): Duktape does not check bytecode it loads (a buffer
+// from another build or a corrupt one can crash it), bytecode would tie a published version to
+// one Duktape build, and the source is what the publication's syntax check compiled already;
+// compiling a template takes well under a millisecond, once per worker thread and version.
 //
 // Failure modes (Run):
 //   RESOURCE_EXHAUSTED "the template ran past its time budget (50 ms)", "... its memory budget
