@@ -22,6 +22,9 @@ PACKAGES=(
   prometheus-cpp-dev
   # MIME parsing of inbound bounce reports (DSN, RFC 3464) and complaints (ARF, RFC 5965)
   libgmime-3.0-dev
+  # template code (<% %> blocks, JS expressions): Duktape, built from its packaged duktape.c with
+  # the project's budgets; formatDate/formatNumber/formatCurrency per locale (ICU)
+  duktape-dev libicu-dev
 )
 # The checks of deploy/ (deploy/tests): docker-compose (`docker-compose config`), and node with
 # npm for the Kubernetes schema validator (any node/npm already there will do). Installed by
