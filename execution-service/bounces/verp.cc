@@ -2,8 +2,8 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -71,8 +71,31 @@ absl::StatusOr<VerpCodec> VerpCodec::Create(std::string key, std::string bounce_
   return VerpCodec(std::move(key), std::move(bounce_domain));
 }
 
+void VerpCodec::DigestFree::operator()(evp_md_ctx_st* ctx) const { EVP_MD_CTX_free(ctx); }
+
 VerpCodec::VerpCodec(std::string key, std::string bounce_domain)
-    : key_(std::move(key)), bounce_domain_(CanonicalDomain(bounce_domain)) {}
+    : key_(std::move(key)),
+      bounce_domain_(CanonicalDomain(bounce_domain)),
+      inner_(EVP_MD_CTX_new()),
+      outer_(EVP_MD_CTX_new()) {
+  // RFC 2104: the key (hashed first when longer than SHA-256's 64-byte block), zero-padded.
+  unsigned char block[64] = {};
+  if (key_.size() > sizeof(block)) {
+    unsigned int n = 0;
+    EVP_Digest(key_.data(), key_.size(), block, &n, EVP_sha256(), nullptr);
+  } else {
+    std::copy(key_.begin(), key_.end(), block);
+  }
+  unsigned char pad[64];
+  for (size_t i = 0; i < sizeof(pad); ++i) pad[i] = block[i] ^ 0x36;
+  EVP_DigestInit_ex(inner_.get(), EVP_sha256(), nullptr);
+  EVP_DigestUpdate(inner_.get(), pad, sizeof(pad));
+  for (size_t i = 0; i < sizeof(pad); ++i) pad[i] = block[i] ^ 0x5c;
+  EVP_DigestInit_ex(outer_.get(), EVP_sha256(), nullptr);
+  EVP_DigestUpdate(outer_.get(), pad, sizeof(pad));
+  OPENSSL_cleanse(block, sizeof(block));
+  OPENSSL_cleanse(pad, sizeof(pad));
+}
 
 VerpCodec::~VerpCodec() { OPENSSL_cleanse(key_.data(), key_.size()); }
 
@@ -80,10 +103,15 @@ std::string VerpCodec::Signature(absl::string_view instance_lower, int queue_num
                                  int64_t event_id) const {
   const std::string input =
       absl::StrCat(kContext, instance_lower, "\n", queue_number, "\n", event_id);
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_len = 0;
-  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
-       reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &mac_len);
+  unsigned char inner[EVP_MAX_MD_SIZE], mac[EVP_MAX_MD_SIZE];
+  unsigned int inner_len = 0, mac_len = 0;
+  const std::unique_ptr<evp_md_ctx_st, DigestFree> ctx(EVP_MD_CTX_new());
+  EVP_MD_CTX_copy_ex(ctx.get(), inner_.get());
+  EVP_DigestUpdate(ctx.get(), input.data(), input.size());
+  EVP_DigestFinal_ex(ctx.get(), inner, &inner_len);
+  EVP_MD_CTX_copy_ex(ctx.get(), outer_.get());
+  EVP_DigestUpdate(ctx.get(), inner, inner_len);
+  EVP_DigestFinal_ex(ctx.get(), mac, &mac_len);
   uint64_t bits = 0;
   for (int i = 0; i < 8; ++i) bits = (bits << 8) | mac[i];
   std::string out(kSignatureChars, 'a');

@@ -2,6 +2,9 @@
 // tampered field, another key and another domain.
 #include "execution-service/bounces/verp.h"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include <catch2/catch.hpp>
 #include <string>
 
@@ -21,6 +24,35 @@ VerpCodec Codec(char fill = 'k', absl::string_view domain = kDomain) {
 
 VerpStatus StatusOf(const VerpCodec& codec, absl::string_view address) {
   return codec.Decode(address).status;
+}
+
+// The signature as the header defines it, with OpenSSL's one-shot HMAC (the codec keys its own
+// SHA-256 states once): the top 50 bits of HMAC-SHA256(key, "mc-verp-v1\n" instance "\n" queue
+// "\n" id), in lowercase base32.
+std::string ExpectedSignature(const std::string& key, const std::string& input) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &len);
+  uint64_t bits = 0;
+  for (int i = 0; i < 8; ++i) bits = (bits << 8) | mac[i];
+  std::string out;
+  for (int i = 0; i < 10; ++i)
+    out.push_back("abcdefghijklmnopqrstuvwxyz234567"[(bits >> (59 - 5 * i)) & 0x1f]);
+  return out;
+}
+
+TEST_CASE("the signature is the documented HMAC-SHA256, for any key") {
+  for (const std::string& key : {std::string(32, 'k'), std::string(32, '\0'),
+                                 std::string("0123456789abcdef0123456789ABCDEF")}) {
+    const VerpCodec codec(key, std::string(kDomain));
+    for (int64_t id : {int64_t{1}, int64_t{4815162342}, INT64_MAX}) {
+      const std::string address = codec.Encode("Prod.EU-1", Queue::kBatch, id);
+      const std::string local = address.substr(0, address.find('@'));
+      CHECK(local.substr(local.rfind('-') + 1) ==
+            ExpectedSignature(key, absl::StrCat("mc-verp-v1\nprod.eu-1\n2\n", id)));
+    }
+  }
 }
 
 TEST_CASE("a return path round-trips instance, queue and event id") {
