@@ -34,6 +34,13 @@ absl::Status CheckExecutionConfig(const ExecutionConfig& c) {
     return absl::InvalidArgumentError(
         "--soft_bounce_threshold and --soft_bounce_expiry_hours must be at least 1");
   }
+  if (c.template_time_budget_ms < 1 || c.template_memory_budget_mb < 1 ||
+      c.attachment_max_bytes < 1 || c.attachment_fetch_timeout_ms < 1 ||
+      c.attachment_cache_mb < 0) {
+    return absl::InvalidArgumentError(
+        "--template_time_budget_ms, --template_memory_budget_mb, --attachment_max_bytes and "
+        "--attachment_fetch_timeout_ms must be positive, --attachment_cache_mb not negative");
+  }
   if (!c.bounce_listen.empty() && c.bounce_domain.empty()) {
     return absl::InvalidArgumentError(
         "--bounce_listen needs --bounce_domain (the listener accepts mail for it only)");
@@ -147,6 +154,23 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
                "domain of the signed return paths (VERP: each email's MAIL FROM names its "
                "event, so a late bounce can be traced to it); empty: every email's return path "
                "is --smtp_from's address");
+  flags.Int("template_time_budget_ms", &c.template_time_budget_ms,
+            "a template with code that runs longer than this for one event fails that event "
+            "(Delivery failed, the reason says so); its lane goes on");
+  flags.Int("template_memory_budget_mb", &c.template_memory_budget_mb,
+            "memory one render of a template with code may allocate (beyond: that event fails)");
+  flags.Int("attachment_max_bytes", &c.attachment_max_bytes,
+            "largest total of one email's attachments, and of one fetched by URL");
+  flags.Int("attachment_fetch_timeout_ms", &c.attachment_fetch_timeout_ms,
+            "a template's attachment URL that does not answer in full within this is a soft "
+            "failure (the event is tried again)");
+  flags.Int("attachment_cache_mb", &c.attachment_cache_mb,
+            "fetched attachments kept in memory, one copy per published template and URL (0: "
+            "fetched for every message)");
+  flags.Bool("attachment_allow_http", &c.attachment_allow_http,
+             "allow http:// attachment URLs (development only)");
+  flags.Bool("attachment_allow_private_networks", &c.attachment_allow_private_networks,
+             "allow attachment URLs on private, loopback and link-local addresses");
   flags.String("bounce_listen", &c.bounce_listen,
                "host:port of the bounce listener (SMTP, for the bounce domain's MX: late bounces "
                "and complaints); port 0 picks a free one; empty: no listener");

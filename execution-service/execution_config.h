@@ -63,6 +63,16 @@ struct ExecutionConfig : config::ServiceFlags {
   int soft_bounce_expiry_hours = 7 * 24;
   // Each email's return path: a signed VERP address on this domain (empty: --smtp_from's).
   std::string bounce_domain;
+  // Templates with code: each render's budgets (ScriptHeap, common/script/script_heap.h).
+  int template_time_budget_ms = 50;
+  int template_memory_budget_mb = 8;
+  // Attachments: all of one email's together; each URL fetch's size, timeout and guard; the
+  // per-process cache of fetched ones (one copy per published copy and URL).
+  int attachment_max_bytes = 10 << 20;
+  int attachment_fetch_timeout_ms = 30000;
+  int attachment_cache_mb = 64;
+  bool attachment_allow_http = false;
+  bool attachment_allow_private_networks = false;
   // The bounce listener (inbound/smtp_listener.h): where the bounce domain's MX hands bounces
   // and complaints over ("host:port"; empty: none; needs --bounce_domain), and its limits.
   std::string bounce_listen;

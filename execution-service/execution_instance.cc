@@ -87,12 +87,18 @@ std::vector<ExecutionInstance::LaneWorker> ExecutionInstance::MakeLaneWorkers() 
     return std::make_unique<SmtpSender>(smtp_);
   };
   auto sms_factory = [this] { return std::make_unique<SmsSender>(sms_); };
-  const ProcessorOptions options{.batch_size = config_.processing_batch,
-                                 .lease = absl::Seconds(config_.lease_seconds),
-                                 .max_tries = config_.max_tries,
-                                 .retry_base = absl::Milliseconds(config_.retry_base_ms),
-                                 .message_id_domain = config_.message_id_domain,
-                                 .return_paths = return_paths_.get()};
+  const ProcessorOptions options{
+      .batch_size = config_.processing_batch,
+      .lease = absl::Seconds(config_.lease_seconds),
+      .max_tries = config_.max_tries,
+      .retry_base = absl::Milliseconds(config_.retry_base_ms),
+      .message_id_domain = config_.message_id_domain,
+      .return_paths = return_paths_.get(),
+      .assembly = {
+          .script = {.time_budget = absl::Milliseconds(config_.template_time_budget_ms),
+                     .memory_budget = static_cast<size_t>(config_.template_memory_budget_mb) << 20},
+          .max_attachment_bytes = static_cast<size_t>(config_.attachment_max_bytes),
+          .attachments = &attachments_}};
   std::vector<LaneWorker> workers;
   for (Queue queue : {Queue::kRealTime, Queue::kBatch}) {
     for (int i = 0; i < config_.lane_workers; ++i) {

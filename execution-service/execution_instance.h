@@ -46,6 +46,8 @@
 #include "execution-service/archive/identity_repository.h"
 #include "execution-service/archive/instance_identity.h"
 #include "execution-service/bounces/verp.h"
+#include "execution-service/delivery/attachment_cache.h"
+#include "execution-service/delivery/attachment_fetcher.h"
 #include "execution-service/delivery/sender_pool.h"
 #include "execution-service/delivery/sms_sender.h"
 #include "execution-service/delivery/smtp_sender.h"
@@ -225,6 +227,16 @@ class ExecutionInstance {
                 *late_outcomes_, inbound_metrics_, logger_,
                 static_cast<size_t>(config_.bounce_max_message_bytes))
           : nullptr;
+
+  // Attachments by URL, fetched once per published copy and URL (AttachmentCache over libcurl).
+  AttachmentCache attachments_{
+      std::make_unique<CurlAttachmentFetcher>(AttachmentFetcherOptions{
+          .guard = {.allow_http = config_.attachment_allow_http,
+                    .allow_private_networks = config_.attachment_allow_private_networks,
+                    .flag_prefix = "attachment"},
+          .max_bytes = static_cast<size_t>(config_.attachment_max_bytes),
+          .timeout = absl::Milliseconds(config_.attachment_fetch_timeout_ms)}),
+      static_cast<size_t>(config_.attachment_cache_mb) << 20};
 
   // Delivery: each lane has its own connections, so batch traffic never queues real-time mail.
   const SmtpOptions smtp_{.url = config_.smtp_url,

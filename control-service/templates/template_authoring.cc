@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <future>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +10,7 @@
 #include "common/personalisation/channel.h"
 #include "common/personalisation/compiled_template.h"
 #include "common/personalisation/template_validation.h"
+#include "common/script/script_heap.h"
 
 namespace mc::control {
 namespace {
@@ -23,6 +25,26 @@ personalisation::TemplateContent Content(const AuthoredTemplate& t, int version)
           .html_body = t.html_body,
           .text_body = t.text_body,
           .sms_text = t.sms_text};
+}
+
+// A script heap for rendering `compiled` when it has code (previews and publication checks: one
+// per call, a few hundred KB); nullptr otherwise.
+absl::StatusOr<std::unique_ptr<script::ScriptHeap>> HeapFor(
+    const personalisation::CompiledTemplate& compiled) {
+  if (!compiled.has_script()) return std::unique_ptr<script::ScriptHeap>();
+  return script::ScriptHeap::Create();
+}
+
+// `compiled` rendered with a seed standing for the event: its address is the channel's, its
+// test data the ctx.
+absl::StatusOr<personalisation::RenderedMessage> RenderForSeed(
+    const personalisation::CompiledTemplate& compiled, const AuthoredTemplate& t, const Seed& seed,
+    script::ScriptHeap* heap) {
+  personalisation::EventFields event{.type = t.event_type};
+  (t.channel == static_cast<int>(personalisation::Channel::kSms) ? event.mobile_phone
+                                                                 : event.email) = seed.address;
+  const nlohmann::json ctx = nlohmann::json::parse(seed.ctx_json, nullptr, false);
+  return compiled.Render({.id = 0, .event = &event, .ctx = &ctx}, heap);
 }
 
 absl::Status Validate(const AuthoredTemplate& t) {
@@ -71,17 +93,16 @@ absl::StatusOr<RenderedPreview> TemplateAuthoring::Preview(const std::string& na
       personalisation::CompiledTemplate::Compile(Content(*t, std::max(t->version, 1)));
   if (!compiled.ok()) return compiled.status();
   const Seed& seed = t->seeds[seed_index];
-  // The seed stands for the event: its address is the channel's, its test data the ctx.
-  personalisation::EventFields event{.type = t->event_type};
-  (t->channel == static_cast<int>(personalisation::Channel::kSms) ? event.mobile_phone
-                                                                  : event.email) = seed.address;
-  const nlohmann::json ctx = nlohmann::json::parse(seed.ctx_json, nullptr, false);
-  personalisation::RenderedMessage m = compiled->Render({.id = 0, .event = &event, .ctx = &ctx});
+  absl::StatusOr<std::unique_ptr<script::ScriptHeap>> heap = HeapFor(*compiled);
+  if (!heap.ok()) return heap.status();
+  absl::StatusOr<personalisation::RenderedMessage> m =
+      RenderForSeed(*compiled, *t, seed, heap->get());
+  if (!m.ok()) return m.status();
   return RenderedPreview{.address = seed.address,
-                         .subject = m.subject,
-                         .html_body = m.html,
-                         .text_body = m.text,
-                         .sms_text = m.sms};
+                         .subject = m->subject,
+                         .html_body = m->html,
+                         .text_body = m->text,
+                         .sms_text = m->sms};
 }
 
 absl::Status TemplateAuthoring::CheckReady(const ExecutionTarget& target) {
@@ -121,6 +142,21 @@ absl::StatusOr<PublicationResult> TemplateAuthoring::Publish(const std::string& 
   // A version is spent only by a publication that some instance took.
   const int version = t->version + 1;
   const personalisation::TemplateContent content = Content(*t, version);
+  // Refused when it does not compile, or when it fails for one of its seeds' test data (a
+  // template with code that throws or runs past its budget), naming the seed.
+  absl::StatusOr<personalisation::CompiledTemplate> compiled =
+      personalisation::CompiledTemplate::Compile(content);
+  if (!compiled.ok()) return compiled.status();
+  absl::StatusOr<std::unique_ptr<script::ScriptHeap>> heap = HeapFor(*compiled);
+  if (!heap.ok()) return heap.status();
+  for (size_t i = 0; i < t->seeds.size(); ++i) {
+    absl::StatusOr<personalisation::RenderedMessage> m =
+        RenderForSeed(*compiled, *t, t->seeds[i], heap->get());
+    if (!m.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("seeds[", i, "] (", t->seeds[i].address, "): ", m.status().message()));
+    }
+  }
   const TemplatePublication publication{.internal_name = content.internal_name,
                                         .label = content.label,
                                         .event_type = content.event_type,

@@ -104,6 +104,7 @@ void StoredEventToProto(const StoredEvent& s, v1::StoredEvent* p) {
 void EventStoryToProto(const EventStory& s, v1::EventStory* p) {
   p->set_template_name(s.template_name);
   p->set_template_version(s.template_version);
+  p->set_template_language(s.template_language);
   p->set_channel(static_cast<v1::Channel>(s.channel));
   p->set_address(s.address);
   p->set_message_id(s.message_id);

@@ -114,6 +114,7 @@ constexpr char kStorySql[] = R"sql(
 SELECT e.*, t.internal_name AS template_name,
   l.status AS log_status, l.failure_type AS log_failure_type,
   l.failure_reason AS log_failure_reason, l.tries AS log_tries, l.message_id AS log_message_id,
+  l.template_language AS log_template_language,
   (extract(epoch FROM l.created_at) * 1000000)::bigint AS log_us,
   (extract(epoch FROM l.bounced_at) * 1000000)::bigint AS log_bounced_us,
   (SELECT json_agg(json_build_object(

@@ -40,6 +40,7 @@ EventStory BuildStory(const StoredEvent& e, const StoryFacts& f) {
   const bool final_when_taken_up =
       !log && (e.status == EventStatus::kNotTakenIntoAccount || e.status == EventStatus::kExpired);
 
+  if (log) s.template_language = log->template_language;
   if (log && !log->message_id.empty()) {
     s.message_id = log->message_id;
   } else if (last_attempt != nullptr) {

@@ -76,6 +76,7 @@ struct TimelineEntry {
 struct EventStory {
   std::string template_name;  // empty until routed, or when none was published
   int template_version = 0;
+  std::string template_language;  // the language variant its message was rendered from
   int channel = 0;
   std::string address;  // as given
   std::string message_id;
@@ -102,7 +103,8 @@ struct StoredDeliveryLog {
   std::string failure_reason;
   int tries = 0;
   std::string message_id;
-  absl::Time at;  // created_at: when the relay answered
+  std::string template_language;  // the variant rendered ("": the default parts)
+  absl::Time at;                  // created_at: when the relay answered
   // Set when a late hard bounce rewrote the log (status Delivery failed, failure hard, the
   // report's reason): the relay had accepted the message.
   std::optional<absl::Time> bounced_at;

@@ -32,6 +32,7 @@ StoryFacts ReadStoryFacts(const pg::Row& r) {
                               .failure_reason = r.Text("log_failure_reason"),
                               .tries = r.Get<int>("log_tries"),
                               .message_id = r.Text("log_message_id"),
+                              .template_language = r.Text("log_template_language"),
                               .at = r.Micros("log_us"),
                               .bounced_at = r.OptionalMicros("log_bounced_us")};
   }

@@ -65,6 +65,13 @@ DeliveryDecision DeliveryPolicy::TemplateNotUsable(const DeliveryItem& item,
                absl::StrCat("template not usable: ", why.message()), DeliveryOutcome::kFailedHard);
 }
 
+DeliveryDecision DeliveryPolicy::RenderFailed(const DeliveryItem& item,
+                                              const OutgoingMessage& envelope,
+                                              const absl::Status& why) const {
+  return Final(item, envelope, EventStatus::kDeliveryFailed, "hard",
+               absl::StrCat("message not made: ", why.message()), DeliveryOutcome::kFailedHard);
+}
+
 DeliveryDecision DeliveryPolicy::NoProvider(const DeliveryItem& item,
                                             const OutgoingMessage& envelope) const {
   return Final(item, envelope, EventStatus::kDeliveryFailed, "hard", "no push provider configured",

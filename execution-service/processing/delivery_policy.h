@@ -59,6 +59,10 @@ class DeliveryPolicy {
                                                 const OutgoingMessage& envelope) const;
   // Cannot be sent: its template cannot be used (`why`, not UNAVAILABLE: that is tried again
   // by the next run), or its channel has no provider (push).
+  // Cannot be sent: its message could not be made for it (its template's code failed, an
+  // attachment is missing or refused: `why`): Delivery failed, hard, no quarantine.
+  DeliveryDecision RenderFailed(const DeliveryItem& item, const OutgoingMessage& envelope,
+                                const absl::Status& why) const;
   DeliveryDecision TemplateNotUsable(const DeliveryItem& item, const OutgoingMessage& envelope,
                                      const absl::Status& why) const;
   DeliveryDecision NoProvider(const DeliveryItem& item, const OutgoingMessage& envelope) const;

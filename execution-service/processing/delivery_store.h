@@ -53,6 +53,7 @@ struct DeliveryRecord {
   std::string failure_reason;
   int tries = 0;
   std::string message_id;
+  std::string template_language;  // the variant rendered; "" for the template's default parts
 };
 
 // A hard refusal naming the address: a hard quarantine entry, caused by the event.

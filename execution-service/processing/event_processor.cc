@@ -22,10 +22,11 @@ struct EventProcessor::ChannelBatch {
 // One run's messages (messages[i] is items[i]'s) and the outcomes it records.
 struct EventProcessor::Delivery {
   Delivery(std::vector<DeliveryItem>& claimed, const prometheus::Histogram::BucketBoundaries& b)
-      : items(claimed), messages(claimed.size()), latencies(b) {}
+      : items(claimed), messages(claimed.size()), languages(claimed.size()), latencies(b) {}
 
   const std::vector<DeliveryItem>& items;
   std::vector<OutgoingMessage> messages;  // sized once: the channels point into it
+  std::vector<std::string> languages;     // each message's template variant ("": default)
   ChannelBatch email, sms;
   std::vector<DeliveryRecord> records;
   std::vector<QuarantineEntry> quarantine;
@@ -109,11 +110,18 @@ absl::Status EventProcessor::Prepare(Delivery& d) {
     }
     nlohmann::json ctx =
         nlohmann::json::parse(item.event.ctx_json, nullptr, /*allow_exceptions=*/false);
-    RenderedMessage r = (*t)->Render({.id = item.id, .event = &item.event, .ctx = &ctx});
-    m.subject = std::move(r.subject);
-    m.html = std::move(r.html);
-    m.text = std::move(r.text);
-    m.sms = std::move(r.sms);
+    if (absl::Status s = assembly_.Assemble(**t, item, ctx, m, &d.languages[i]); !s.ok()) {
+      if (s.code() == absl::StatusCode::kUnavailable) {
+        Apply(d,
+              policy_.AfterSending(
+                  item, m,
+                  {.kind = SendOutcome::Kind::kSoftFailure, .reason = std::string(s.message())}),
+              m.channel);
+      } else {
+        Apply(d, policy_.RenderFailed(item, m, s), m.channel);
+      }
+      continue;
+    }
     ChannelBatch* batch = m.channel == 0 ? &d.email : m.channel == 1 ? &d.sms : nullptr;
     if (batch == nullptr) {
       Apply(d, policy_.NoProvider(item, m), m.channel);
@@ -148,6 +156,7 @@ void EventProcessor::Decide(Delivery& d, const ChannelBatch& batch, absl::Durati
     const DeliveryItem& item = d.items[batch.index[k]];
     const OutgoingMessage& m = d.messages[batch.index[k]];
     DeliveryDecision decision = policy_.AfterSending(item, m, batch.outcomes[k]);
+    if (decision.log) decision.log->template_language = d.languages[batch.index[k]];
     if (decision.counted == DeliveryOutcome::kSent) {
       d.latencies.Add(absl::ToDoubleSeconds(item.age + sending));
     }

@@ -1,8 +1,9 @@
 // EventProcessor: the job of rtEventsProcessing and batchEventsProcessing, one per queue.
 //
 // One run: claim and route a batch (DeliveryStore::ClaimAndRoute), render each routed event
-// with its template (compiled once, TemplateSource), hand the messages to their channel's
-// ChannelSender (email and SMS at once), then record the outcomes in one call
+// with its template (compiled once, TemplateSource; the variant for its language, the sender,
+// the attachments: MessageAssembly, whose script heap is this worker's), hand the messages to their
+// channel's ChannelSender (email and SMS at once), then record the outcomes in one call
 // (DeliveryStore::RecordOutcomes). What becomes of each event is DeliveryPolicy's decision
 // (processing/delivery_policy.h):
 //  - sent -> log "Sent";
@@ -10,6 +11,9 @@
 //    events/address_key.h) -> log "Ignored by the delivery", nothing sent;
 //  - hard failure (permanent 5xx, provider refusal) -> log "Delivery failed" (hard); when the
 //    refusal names the address (5xx to RCPT, a refused number) its key goes into quarantine;
+//  - its template with code failing for it (a budget, a throw), an attachment missing or refused
+//    -> log "Delivery failed" (hard, the reason naming the part); an attachment's server
+//    unreachable -> a soft failure;
 //  - soft failure -> retried after a back-off (retry_base * 2^tries, at most an hour) until
 //    max_tries or the event's expiration run out, then log "Expired" (soft, last reason), as
 //    DOMAIN.md defines Expired: tries exhausted or past its expiration.
@@ -34,6 +38,7 @@
 #include "execution-service/metrics/execution_metrics.h"
 #include "execution-service/processing/delivery_policy.h"
 #include "execution-service/processing/delivery_store.h"
+#include "execution-service/processing/message_assembly.h"
 #include "execution-service/templates/template_source.h"
 #include "execution-service/workflows/local_signal.h"
 #include "execution-service/workflows/workflow_runner.h"
@@ -47,6 +52,7 @@ struct ProcessorOptions {
   absl::Duration retry_base = absl::Seconds(30);
   std::string message_id_domain = "messagecenter.local";
   const ReturnPaths* return_paths = nullptr;  // see DeliveryPolicyOptions
+  MessageAssemblyOptions assembly;            // render budgets, attachments
 };
 
 class EventProcessor final : public WorkflowJob {
@@ -81,6 +87,7 @@ class EventProcessor final : public WorkflowJob {
   ChannelSender& sms_;
   const ProcessorOptions options_;
   const DeliveryPolicy policy_;
+  MessageAssembly assembly_{options_.assembly};  // its script heap is this worker's
   pg::Listener* const listener_;
   LocalSignal woken_;  // the poll's wait, without a listener
   std::function<void()> delivered_;

@@ -114,9 +114,11 @@ constexpr char kReturning[] = R"sql(e.id, e.status, e.event_type, e.email, e.mob
 constexpr char kOutcomesSql[] = R"sql(
 WITH logs AS (
   INSERT INTO delivery_logs (queue, event_id, channel, address, template_id, template_version,
-                             status, failure_type, failure_reason, tries, message_id)
+                             status, failure_type, failure_reason, tries, message_id,
+                             template_language)
   SELECT {Q}, * FROM unnest($1::bigint[], $2::smallint[], $3::text[], $4::bigint[], $5::int[],
-                            $6::smallint[], $7::text[], $8::text[], $9::int[], $10::text[])
+                            $6::smallint[], $7::text[], $8::text[], $9::int[], $10::text[],
+                            $21::text[])
   ON CONFLICT (queue, event_id) DO NOTHING
   RETURNING 1
 ), quarantined AS (
@@ -304,7 +306,7 @@ absl::Status ProcessingRepository::RecordOutcomes(Queue queue,
                                                   const std::vector<QuarantineEntry>& quarantine,
                                                   const std::vector<RetryEntry>& retries) {
   pg::IntArray ids, channels, template_ids, versions, statuses, tries;
-  pg::TextArray addresses, types, reasons, message_ids;
+  pg::TextArray addresses, types, reasons, message_ids, languages;
   for (const DeliveryRecord& r : records) {
     ids.Add(r.event_id);
     channels.Add(r.channel);
@@ -316,6 +318,7 @@ absl::Status ProcessingRepository::RecordOutcomes(Queue queue,
     reasons.AddOrNull(r.failure_reason);
     tries.Add(r.tries);
     message_ids.AddOrNull(r.message_id);
+    languages.AddOrNull(r.template_language);
   }
   pg::IntArray q_channels, q_events;
   pg::TextArray q_addresses, q_reasons;
@@ -341,7 +344,7 @@ absl::Status ProcessingRepository::RecordOutcomes(Queue queue,
                      message_ids.Finish(), q_channels.Finish(), q_addresses.Finish(),
                      q_reasons.Finish(), retry_ids.Finish(), retry_delays.Finish(),
                      retry_tries.Finish(), retry_reasons.Finish(), retry_addresses.Finish(),
-                     retry_message_ids.Finish(), q_events.Finish())
+                     retry_message_ids.Finish(), q_events.Finish(), languages.Finish())
       .status();
 }
 

@@ -12,8 +12,9 @@ absl::StatusOr<CompiledTemplate> CompiledTemplate::Compile(const PublishedTempla
   return t;
 }
 
-RenderedMessage CompiledTemplate::Render(const EventRenderInput& input) const {
-  if (input.event == nullptr) return compiled_.Render({.id = input.id, .ctx = input.ctx});
+absl::StatusOr<RenderedMessage> CompiledTemplate::Render(const EventRenderInput& input,
+                                                         script::ScriptHeap* heap) const {
+  if (input.event == nullptr) return compiled_.Render({.id = input.id, .ctx = input.ctx}, heap);
   const NewEvent& e = *input.event;
   const personalisation::EventFields fields{.type = e.type,
                                             .email = e.email,
@@ -22,7 +23,7 @@ RenderedMessage CompiledTemplate::Render(const EventRenderInput& input) const {
                                             .origin = e.origin,
                                             .language = e.language,
                                             .country = e.country};
-  return compiled_.Render({.id = input.id, .event = &fields, .ctx = input.ctx});
+  return compiled_.Render({.id = input.id, .event = &fields, .ctx = input.ctx}, heap);
 }
 
 }  // namespace mc::execution

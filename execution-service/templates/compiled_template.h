@@ -3,7 +3,8 @@
 // rendered per event into a RenderedMessage: the execution's event is what the references name.
 //
 // Failure modes: Compile returns INVALID_ARGUMENT naming the part and the position
-// ("html_body: line 3, column 7: ..."). Immutable after Compile: Render is thread-safe.
+// ("html_body: line 3, column 7: ..."); Render of a template with code may fail (below).
+// Immutable after Compile: Render is thread-safe (the heap is the calling thread's).
 #pragma once
 
 #include <cstdint>
@@ -29,7 +30,12 @@ class CompiledTemplate {
  public:
   [[nodiscard]] static absl::StatusOr<CompiledTemplate> Compile(const PublishedTemplate& published);
 
-  RenderedMessage Render(const EventRenderInput& input) const;
+  // `heap`: the calling worker's script heap (only templates with code use it; nullptr for
+  // others). Fails as personalisation::CompiledTemplate::Render does: a template with code
+  // that ran past a budget or threw, naming the part.
+  [[nodiscard]] absl::StatusOr<RenderedMessage> Render(const EventRenderInput& input,
+                                                       script::ScriptHeap* heap) const;
+  bool has_script() const { return compiled_.has_script(); }
   const PublishedTemplate& published() const { return published_; }
 
  private:

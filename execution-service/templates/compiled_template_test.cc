@@ -26,7 +26,10 @@ TEST_CASE("every event field renders from the pushed event") {
   e.language = "fr";
   e.country = "FR";
   const nlohmann::json ctx = nlohmann::json::parse(R"({"order":{"id":"A-1"},"name":"A&B"})");
-  const RenderedMessage m = compiled->Render({.id = 42, .event = &e, .ctx = &ctx});
+  const absl::StatusOr<RenderedMessage> rendered =
+      compiled->Render({.id = 42, .event = &e, .ctx = &ctx}, nullptr);
+  REQUIRE(rendered.ok());
+  const RenderedMessage& m = *rendered;
   CHECK(m.subject == "42|ORDER_SHIPPED|ana@example.com|+33612345678|o-1|shop|fr|FR|A-1");
   CHECK(m.html == "<p>A&amp;B</p>");
   CHECK(m.text.empty());
@@ -39,7 +42,7 @@ TEST_CASE("without an event, only the ctx renders") {
   absl::StatusOr<CompiledTemplate> compiled = CompiledTemplate::Compile(t);
   REQUIRE(compiled.ok());
   const nlohmann::json ctx = nlohmann::json::parse(R"({"a":1})");
-  CHECK(compiled->Render({.id = 7, .ctx = &ctx}).text == "[][][1]");
+  CHECK(compiled->Render({.id = 7, .ctx = &ctx}, nullptr)->text == "[][][1]");
 }
 
 TEST_CASE("the stored copy is kept, and a faulty part is named") {
