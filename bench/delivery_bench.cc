@@ -13,6 +13,8 @@
 //  (v) signed VERP return paths (bench/verp_phase.h): (a) on a service with --bounce_domain and
 //      its bounce listener against (a) on one without, rounds alternating: every ratio, its
 //      median and spread;
+//  (t) templates (bench/template_phase.h): (a) with a code template (a loop over 10 items, a
+//      condition, two formatted values) against an expression-only one, rounds alternating;
 //  (c) real-time latency from PushEvent to the message handed to the SMTP server, at
 //      --rate events/s for --latency_seconds: p50 and p99;
 //  (s) sustained volume (bench/sustained_phase.h): a steady push at --sustained_rate for
@@ -38,6 +40,7 @@
 #include "absl/time/clock.h"
 #include "bench/bulk_push.h"
 #include "bench/sustained_phase.h"
+#include "bench/template_phase.h"
 #include "bench/verp_phase.h"
 #include "bench/webhook_phase.h"
 #include "common/config/flag_set.h"
@@ -64,11 +67,12 @@ struct Options {
   int streams = 4;
   int rate = 5000;
   int latency_seconds = 10;
-  std::string phases = "abcwv";
+  std::string phases = "abcwvt";
   int partition_period_seconds = 86400;
   mc::bench::SustainedOptions sustained;
   mc::bench::WebhookPhaseOptions webhooks;
   mc::bench::VerpPhaseOptions verp;
+  mc::bench::TemplatePhaseOptions templates;
 };
 
 std::unique_ptr<grpc::ClientContext> Ctx() {
@@ -123,7 +127,9 @@ int main(int argc, char** argv) {
   flags.Int("streams", &o.streams, "client streams in (a)");
   flags.Int("rate", &o.rate, "events/s pushed one by one in (c)");
   flags.Int("latency_seconds", &o.latency_seconds, "duration of (c)");
-  flags.String("phases", &o.phases, "which of a, b, c, s, v, w to run");
+  flags.String("phases", &o.phases, "which of a, b, c, s, t, v, w to run");
+  flags.Int("template_rounds", &o.templates.rounds,
+            "(t): rounds of one measurement of --events per template (expression, code)");
   flags.Int("verp_rounds", &o.verp.rounds,
             "(v): rounds of one measurement of --events on each service (plain, verp)");
   flags.Int("sustained_rate", &o.sustained.rate, "events/s pushed in (s)");
@@ -165,6 +171,13 @@ int main(int argc, char** argv) {
   o.verp.events = o.events;
   o.verp.streams = o.streams;
   o.verp.batch = o.batch;
+  o.templates.events = o.events;
+  o.templates.streams = o.streams;
+  o.templates.batch = o.batch;
+  if (o.templates.rounds < 1) {
+    std::cerr << "--template_rounds must be at least 1\n";
+    return 2;
+  }
   if (o.verp.rounds < 1) {
     std::cerr << "--verp_rounds must be at least 1\n";
     return 2;
@@ -306,6 +319,15 @@ int main(int argc, char** argv) {
                                             .make_event = MakeEvent,
                                             .publish = publish};
     if (!mc::bench::RunVerpPhase(target, o.verp)) counts_ok = false;
+  }
+
+  if (o.phases.find('t') != std::string::npos) {
+    const mc::bench::TemplatePhaseTarget target{.address = service->address(),
+                                                .token = kToken,
+                                                .dsn = dsn,
+                                                .schema = "bench_svc",
+                                                .mails = [&] { return (*smtp)->accepted(); }};
+    if (!mc::bench::RunTemplatePhase(target, o.templates)) counts_ok = false;
   }
 
   if (o.phases.find('b') != std::string::npos) {
