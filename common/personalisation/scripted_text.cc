@@ -263,7 +263,8 @@ class JsWriter {
   std::vector<ScriptedText::Position> map_;
 };
 
-std::string EventJson(const RenderInput& in) {
+// The event's own fields (the argument's members but ctx).
+nlohmann::json EventMembers(const RenderInput& in) {
   nlohmann::json fields = nlohmann::json::object();
   if (in.event != nullptr) {
     constexpr int64_t kExact = int64_t{1} << 53;
@@ -281,15 +282,7 @@ std::string EventJson(const RenderInput& in) {
     fields["language"] = std::string(e.language);
     fields["country"] = std::string(e.country);
   }
-  std::string json = fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  json.pop_back();  // the closing '}'
-  if (json.size() > 1) json += ",";
-  json += "\"ctx\":";
-  json += in.ctx != nullptr && !in.ctx->is_null()
-              ? in.ctx->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-              : "{}";
-  json += "}";
-  return json;
+  return fields;
 }
 
 }  // namespace
@@ -379,10 +372,11 @@ absl::StatusOr<ScriptedText> ScriptedText::Compile(absl::string_view source, boo
 
 absl::StatusOr<std::string> ScriptedText::Render(const RenderInput& input,
                                                  script::ScriptHeap& heap) const {
-  const std::string json = EventJson(input);
+  const nlohmann::json fields = EventMembers(input);
   script::ScriptCall call{.key = key_,
                           .source = javascript_,
-                          .argument_json = json,
+                          .argument = &fields,
+                          .argument_ctx = input.ctx,
                           .escape = html_ ? &HtmlEscape : nullptr};
   if (input.event != nullptr) {
     call.language = input.event->language;

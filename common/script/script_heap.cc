@@ -552,7 +552,59 @@ struct RunArgs {
   bool reset_cache;
   const char* json;
   size_t json_len;
+  const nlohmann::json* argument;
+  const nlohmann::json* argument_ctx;
 };
+
+// `v` onto the stack as the JavaScript value JSON.parse would make of it (nesting past 64 levels
+// becomes null; ingestion refuses ctx nested past 32).
+void PushJson(duk_context* ctx, const nlohmann::json& v, int depth) {
+  duk_require_stack(ctx, 4);
+  switch (v.type()) {
+    case nlohmann::json::value_t::boolean:
+      duk_push_boolean(ctx, v.get<bool>());
+      return;
+    case nlohmann::json::value_t::number_integer:
+      duk_push_number(ctx, static_cast<double>(v.get<int64_t>()));
+      return;
+    case nlohmann::json::value_t::number_unsigned:
+      duk_push_number(ctx, static_cast<double>(v.get<uint64_t>()));
+      return;
+    case nlohmann::json::value_t::number_float:
+      duk_push_number(ctx, v.get<double>());
+      return;
+    case nlohmann::json::value_t::string: {
+      const std::string& s = v.get_ref<const std::string&>();
+      duk_push_lstring(ctx, s.data(), s.size());
+      return;
+    }
+    case nlohmann::json::value_t::array: {
+      if (depth > 64) break;
+      duk_push_array(ctx);
+      duk_uarridx_t i = 0;
+      for (const nlohmann::json& item : v) {
+        PushJson(ctx, item, depth + 1);
+        duk_put_prop_index(ctx, -2, i++);
+      }
+      return;
+    }
+    case nlohmann::json::value_t::object: {
+      if (depth > 64) break;
+      duk_push_object(ctx);
+      for (const auto& [key, item] : v.items()) {
+        duk_push_lstring(ctx, key.data(), key.size());
+        PushJson(ctx, item, depth + 1);
+        duk_def_prop(ctx, -3,
+                     DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE |
+                         DUK_DEFPROP_SET_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE);
+      }
+      return;
+    }
+    default:
+      break;
+  }
+  duk_push_null(ctx);
+}
 
 duk_ret_t RunProtected(duk_context* ctx, void* udata) {
   auto* args = static_cast<RunArgs*>(udata);
@@ -579,7 +631,22 @@ duk_ret_t RunProtected(duk_context* ctx, void* udata) {
   } else {
     duk_get_prop_string(ctx, -1, args->stash_key);
   }
-  if (args->json_len == 0) {
+  if (args->argument != nullptr) {
+    PushJson(ctx, *args->argument, 0);
+    if (!duk_is_object(ctx, -1)) {
+      duk_pop(ctx);
+      duk_push_object(ctx);
+    }
+    duk_push_string(ctx, "ctx");
+    if (args->argument_ctx != nullptr && !args->argument_ctx->is_null()) {
+      PushJson(ctx, *args->argument_ctx, 0);
+    } else {
+      duk_push_object(ctx);
+    }
+    duk_def_prop(ctx, -3,
+                 DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE | DUK_DEFPROP_SET_ENUMERABLE |
+                     DUK_DEFPROP_SET_CONFIGURABLE);
+  } else if (args->json_len == 0) {
     duk_push_object(ctx);
   } else {
     duk_push_lstring(ctx, args->json, args->json_len);
@@ -718,7 +785,9 @@ absl::StatusOr<std::string> ScriptHeap::Run(const ScriptCall& call, int* error_l
                .compile = compile,
                .reset_cache = reset_cache,
                .json = call.argument_json.data(),
-               .json_len = call.argument_json.size()};
+               .json_len = call.argument_json.size(),
+               .argument = call.argument,
+               .argument_ctx = call.argument_ctx};
   const int rc = duk_safe_call(ctx, RunProtected, &args, 0, 1);
   s.has_deadline = false;
   const bool timed_out = s.timed_out, refused = s.refused, over = s.output_exceeded;

@@ -61,6 +61,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -85,6 +86,11 @@ struct ScriptCall {
   uint64_t key = 0;
   absl::string_view source;
   absl::string_view argument_json;  // the function's argument, as JSON; empty: {}
+  // Instead of argument_json: the argument's members (an object), and its "ctx" member ({} when
+  // nullptr or null), pushed value by value from the parsed JSON (no text is made or parsed;
+  // each key is defined as an own property, so "__proto__" is data as JSON.parse makes it).
+  const nlohmann::json* argument = nullptr;
+  const nlohmann::json* argument_ctx = nullptr;
   std::string (*escape)(absl::string_view) = nullptr;  // what __mc_write_escaped applies
   absl::string_view language;                          // the helpers' locale (LocaleId)
   absl::string_view country;
