@@ -73,8 +73,8 @@ absl::StatusOr<SearchTokenCodec> ControlInstance::LoadSearchTokens(const Control
 absl::Status ControlInstance::StartServing() {
   absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> server = service::ServeGrpcAsConfigured(
       config_, metrics_,
-      {&account_service_, &template_service_, &archiving_service_, &report_service_,
-       &subscription_service_, &archive_search_service_, &suppression_service_},
+      {&account_service_, &template_service_, &block_service_, &archiving_service_,
+       &report_service_, &subscription_service_, &archive_search_service_, &suppression_service_},
       gate_, logger_);
   if (!server.ok()) return server.status();
   server_ = *std::move(server);

@@ -2,9 +2,9 @@
 // every part built from the flags, started in order, stopped in one place. The members below
 // are built in the order they are declared: metrics, the pool and repositories, the client of
 // the execution instances (its TLS files read first) and the key of the archive search's page
-// tokens (read, or created, first), the logic (accounts, templates, archiving, webhook
-// subscriptions, archive search, the instances' suppression lists), the gRPC services. Start()
-// then serves metrics, then gRPC (port file, "serving" line), and starts the archiving lag
+// tokens (read, or created, first), the logic (accounts, templates and their blocks, archiving,
+// webhook subscriptions, archive search, the instances' suppression lists), the gRPC services.
+// Start() then serves metrics, then gRPC (port file, "serving" line), and starts the archiving lag
 // sampler, the health watcher and, with --archiving_scheduler, the archiving scheduler.
 // Stop() is the drain, in this order: no new archiving run, and runs in progress (scheduled or
 // RunNow) get --shutdown_grace_seconds, then stop at their next page boundary (Archiver::StopBy,
@@ -35,6 +35,7 @@
 #include "control-service/api/account_grpc_service.h"
 #include "control-service/api/archive_search_grpc_service.h"
 #include "control-service/api/archiving_grpc_service.h"
+#include "control-service/api/block_grpc_service.h"
 #include "control-service/api/method_roles.h"
 #include "control-service/api/report_grpc_service.h"
 #include "control-service/api/subscription_grpc_service.h"
@@ -52,6 +53,8 @@
 #include "control-service/metrics/control_metrics.h"
 #include "control-service/reports/report_repository.h"
 #include "control-service/suppressions/suppression_fanout.h"
+#include "control-service/templates/block_authoring.h"
+#include "control-service/templates/block_repository.h"
 #include "control-service/templates/template_authoring.h"
 #include "control-service/templates/template_repository.h"
 #include "control-service/webhooks/execution_targets.h"
@@ -96,6 +99,7 @@ class ControlInstance {
       {.dsn = config_.pg_dsn, .schema = config_.schema, .size = config_.pg_pool_size}};
   AccountRepository accounts_{pool_};
   TemplateRepository templates_{pool_};
+  BlockRepository blocks_{pool_};
   ArchivingRepository archive_{pool_};
   ReportRepository reports_{pool_};
   SubscriptionRepository subscriptions_{pool_};
@@ -104,7 +108,8 @@ class ControlInstance {
   const ExecutionClient client_;
   const SearchTokenCodec search_tokens_;
   AccountManager account_manager_{accounts_, client_};
-  TemplateAuthoring authoring_{templates_, accounts_, archive_, client_, control_metrics_};
+  TemplateAuthoring authoring_{templates_, blocks_, accounts_, archive_, client_, control_metrics_};
+  BlockAuthoring block_authoring_{blocks_, templates_};
   Archiver archiver_{archive_,
                      accounts_,
                      client_,
@@ -122,6 +127,7 @@ class ControlInstance {
 
   AccountGrpcService account_service_{account_manager_, gate_};
   TemplateGrpcService template_service_{authoring_, gate_};
+  BlockGrpcService block_service_{block_authoring_, gate_};
   ArchivingGrpcService archiving_service_{archiving_, gate_};
   ReportGrpcService report_service_{reports_, gate_};
   SubscriptionGrpcService subscription_service_{subscription_authoring_, gate_};

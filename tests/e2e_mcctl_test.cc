@@ -287,6 +287,55 @@ TEST_CASE("mcctl templates and workflows: authored from files, refused, then pub
   CHECK(Contains(undeletable.err, "(FAILED_PRECONDITION)"));
 }
 
+TEST_CASE("mcctl blocks and a template from one JSON file: variants, sender, attachments") {
+  const std::string footer = WriteFile("footer.html", "<p>Brand, Paris</p>");
+  Cli created = Expect(0, {"blocks", "create", "footer", "--file", footer, "--label", "Footer"});
+  CHECK(Contains(created.out, "Created block footer."));
+  CHECK(Contains(created.out, "version:  1"));
+  const std::string file = WriteFile("welcome.json", R"({
+    "eventType": "WELCOME", "channel": "CHANNEL_EMAIL", "defaultLanguage": "en",
+    "subject": "Welcome", "htmlBody": "<p>Hi</p><%@ include view='footer' %>",
+    "variants": [{"language": "fr", "subject": "Bienvenue",
+                  "htmlBody": "<p>Salut</p><%@ include view=\"footer\" %>"}],
+    "sender": {"from": "Brand <shop@brand.test>",
+               "headers": [{"name": "X-Campaign", "value": "welcome"}],
+               "listUnsubscribe": "<https://brand.test/u>", "listUnsubscribePost": true},
+    "attachments": [{"url": "https://brand.test/terms.pdf", "filename": "Terms.pdf"}]})");
+  Cli t = Expect(0, {"templates", "create", "welcome", "--file", file, "--label", "Welcome"});
+  CHECK(Contains(t.out, "subject [fr]:"));
+  CHECK(Contains(t.out, "from:"));
+  CHECK(Contains(t.out, "header:"));
+  CHECK(Contains(t.out, "X-Campaign: welcome"));
+  CHECK(Contains(t.out, "<https://brand.test/u> (one-click)"));
+  CHECK(Contains(t.out, "https://brand.test/terms.pdf as Terms.pdf"));
+  Cli published = Expect(0, {"templates", "publish", "welcome"});
+  CHECK(Contains(published.out, "Published welcome version 1."));
+  json got = Expect(0, {"templates", "get", "welcome", "--json"}).Json();
+  CHECK(got["label"] == "Welcome");
+  CHECK(got["variants"][0]["language"] == "fr");
+  CHECK(got["sender"]["listUnsubscribePost"] == true);
+  CHECK(got["publishedBlocks"][0]["name"] == "footer");
+  CHECK(got["publishedBlocks"][0]["version"] == 1);
+
+  const std::string footer2 = WriteFile("footer2.html", "<p>Brand, Lyon</p>");
+  Cli updated = Expect(0, {"blocks", "update", "footer", "--file", footer2});
+  CHECK(Contains(updated.out, "Updated block footer to version 2"));
+  CHECK(Contains(Row(Expect(0, {"blocks", "list"}).out, "footer"), " 2 "));
+  Cli in_use = Expect(3, {"blocks", "delete", "footer"});
+  CHECK(Contains(in_use.err, "block 'footer' is included by template 'welcome'"));
+  CHECK(Contains(in_use.err, "(FAILED_PRECONDITION)"));
+  // Update from the file: what it holds replaces, the rest (the label) stays.
+  const std::string no_variants = WriteFile("welcome2.json", R"({"variants": []})");
+  Expect(0, {"templates", "update", "welcome", "--file", no_variants});
+  got = Expect(0, {"templates", "get", "welcome", "--json"}).Json();
+  CHECK(got["label"] == "Welcome");
+  CHECK(got.value("variants", json::array()).empty());
+  Cli unknown = Expect(3, {"templates", "update", "welcome", "--html-file",
+                           WriteFile("bad.html", "<%@ include view='nope' %>")});
+  CHECK(Contains(unknown.err, "html_body: includes block 'nope', which does not exist"));
+  Expect(0, {"templates", "unpublish", "welcome"});
+}
+
 TEST_CASE("mcctl events, archiving and reports: what was pushed is what the reports count") {
   const std::string ctx = R"("ctx":{"name":"Ana","order":{"id":"A-1"}})";
   std::vector<std::string> events;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/grpc/timestamps.h"
+#include "common/template_proto/template_proto.h"
 
 namespace mc::control {
 namespace pb = messagecenter::control::v1;
@@ -43,7 +44,11 @@ absl::StatusOr<AuthoredTemplate> TemplateFromProto(const pb::Template& p) {
                      .subject = p.subject(),
                      .html_body = p.html_body(),
                      .text_body = p.text_body(),
-                     .sms_text = p.sms_text()};
+                     .sms_text = p.sms_text(),
+                     .default_language = p.default_language(),
+                     .variants = templateproto::VariantsFromProto(p.variants()),
+                     .sender = templateproto::SenderFromProto(p.sender()),
+                     .attachments = templateproto::AttachmentsFromProto(p.attachments())};
   for (int i = 0; i < p.seeds_size(); ++i) {
     Seed seed{.address = p.seeds(i).address()};
     if (p.seeds(i).has_ctx()) {
@@ -66,6 +71,10 @@ void TemplateToProto(const AuthoredTemplate& t, pb::Template* p) {
   p->set_html_body(t.html_body);
   p->set_text_body(t.text_body);
   p->set_sms_text(t.sms_text);
+  p->set_default_language(t.default_language);
+  templateproto::VariantsToProto(t.variants, p->mutable_variants());
+  templateproto::SenderToProto(t.sender, p->mutable_sender());
+  templateproto::AttachmentsToProto(t.attachments, p->mutable_attachments());
   for (const Seed& s : t.seeds) {
     pb::Seed* seed = p->add_seeds();
     seed->set_address(s.address);
@@ -77,6 +86,19 @@ void TemplateToProto(const AuthoredTemplate& t, pb::Template* p) {
   p->set_version(t.version);
   if (t.published) ToTimestamp(*t.published, p->mutable_published());
   ToTimestamp(t.updated, p->mutable_updated());
+  templateproto::BlocksToProto(t.published_blocks, p->mutable_published_blocks());
+}
+
+Block BlockFromProto(const pb::Block& p) {
+  return Block{.name = p.name(), .label = p.label(), .content = p.content()};
+}
+
+void BlockToProto(const Block& b, pb::Block* p) {
+  p->set_name(b.name);
+  p->set_label(b.label);
+  p->set_content(b.content);
+  p->set_version(b.version);
+  ToTimestamp(b.updated, p->mutable_updated());
 }
 
 void OutcomeToProto(const InstanceOutcome& o, pb::InstanceOutcome* p) {

@@ -8,6 +8,7 @@
 #include "control-service/accounts/account_manager.h"
 #include "control-service/archiving/archiving_workflow.h"
 #include "control-service/reports/report.h"
+#include "control-service/templates/block.h"
 #include "control-service/templates/template.h"
 #include "messagecenter/control/v1/control.pb.h"
 
@@ -20,6 +21,9 @@ void AccountToProto(const Account& a, messagecenter::control::v1::Account* p);
 [[nodiscard]] absl::StatusOr<AuthoredTemplate> TemplateFromProto(
     const messagecenter::control::v1::Template& p);
 void TemplateToProto(const AuthoredTemplate& t, messagecenter::control::v1::Template* p);
+// The authored fields (name, label, content).
+Block BlockFromProto(const messagecenter::control::v1::Block& p);
+void BlockToProto(const Block& b, messagecenter::control::v1::Block* p);
 void OutcomeToProto(const InstanceOutcome& o, messagecenter::control::v1::InstanceOutcome* p);
 
 void WorkflowToProto(const ArchivingWorkflow& w, messagecenter::control::v1::ArchivingWorkflow* p);

@@ -24,6 +24,12 @@ grpcutil::MethodRoles ControlMethodRoles() {
       {"messagecenter.control.v1.TemplateService.PreviewTemplate", kOperator},
       {"messagecenter.control.v1.TemplateService.PublishTemplate", kOperator},
       {"messagecenter.control.v1.TemplateService.UnpublishTemplate", kOperator},
+      // BlockService: the personalisation blocks templates include
+      {"messagecenter.control.v1.BlockService.CreateBlock", kOperator},
+      {"messagecenter.control.v1.BlockService.UpdateBlock", kOperator},
+      {"messagecenter.control.v1.BlockService.GetBlock", kOperator},
+      {"messagecenter.control.v1.BlockService.ListBlocks", kOperator},
+      {"messagecenter.control.v1.BlockService.DeleteBlock", kOperator},
       // ArchivingService
       {"messagecenter.control.v1.ArchivingService.CreateArchivingWorkflow", kOperator},
       {"messagecenter.control.v1.ArchivingService.ListArchivingWorkflows", kOperator},

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/grpc/timestamps.h"
 #include "common/status/grpc_status.h"
+#include "common/template_proto/template_proto.h"
 #include "control-service/execution/suppression_proto.h"
 #include "messagecenter/v1/instance.grpc.pb.h"
 #include "messagecenter/v1/suppressions.grpc.pb.h"
@@ -249,16 +250,7 @@ absl::Status ExecutionClient::Publish(const ExecutionTarget& target,
   auto stub = pb::TemplateService::NewStub(MakeChannel(target));
   auto ctx = MakeContext(target, options_.deadline);
   pb::PublishTemplateRequest request;
-  pb::Template* p = request.mutable_template_();
-  p->set_internal_name(t.internal_name);
-  p->set_label(t.label);
-  p->set_event_type(t.event_type);
-  p->set_channel(static_cast<pb::Channel>(t.channel));
-  p->set_version(t.version);
-  p->set_subject(t.subject);
-  p->set_html_body(t.html_body);
-  p->set_text_body(t.text_body);
-  p->set_sms_text(t.sms_text);
+  templateproto::TemplateToProto(t, request.mutable_template_());
   pb::PublishTemplateResponse response;
   return Explain(target, stub->PublishTemplate(ctx.get(), request, &response));
 }

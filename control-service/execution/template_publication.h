@@ -1,16 +1,13 @@
 // TemplatePublication: one version of an authored template as the control instance publishes
-// it to an execution instance (PublishTemplate). Plain values.
+// it to an execution instance (PublishTemplate): the content both services share
+// (common/personalisation/template_content.h), its includes already expanded and `blocks`
+// listing the blocks they came from. Plain values.
 #pragma once
 
-#include <string>
+#include "common/personalisation/template_content.h"
 
 namespace mc::control {
 
-struct TemplatePublication {
-  std::string internal_name, label, event_type;
-  int channel = 0;
-  int version = 0;
-  std::string subject, html_body, text_body, sms_text;
-};
+using TemplatePublication = personalisation::TemplateContent;
 
 }  // namespace mc::control

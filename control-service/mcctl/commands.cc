@@ -6,8 +6,8 @@ const std::vector<CommandSpec>& AllCommands() {
   static const std::vector<CommandSpec> kCommands = [] {
     std::vector<CommandSpec> all;
     for (auto group :
-         {AccountCommands, WorkflowCommands, ArchivingCommands, TemplateCommands, WebhookCommands,
-          EventCommands, ReportCommands, ArchiveCommands, SuppressionCommands}) {
+         {AccountCommands, WorkflowCommands, ArchivingCommands, TemplateCommands, BlockCommands,
+          WebhookCommands, EventCommands, ReportCommands, ArchiveCommands, SuppressionCommands}) {
       std::vector<CommandSpec> commands = group();
       all.insert(all.end(), commands.begin(), commands.end());
     }

@@ -1,5 +1,6 @@
 // The command table of mcctl, one function per group (each in its own file): accounts,
-// workflows (the execution instance's technical workflows), archiving, templates, webhooks,
+// workflows (the execution instance's technical workflows), archiving, templates, blocks (the
+// personalisation blocks templates include), webhooks,
 // events, reports, archive (the search of archived events), suppressions (every instance's
 // quarantine and deny list). AllCommands() is every command, in help order.
 #pragma once
@@ -14,6 +15,7 @@ std::vector<CommandSpec> AccountCommands();
 std::vector<CommandSpec> WorkflowCommands();
 std::vector<CommandSpec> ArchivingCommands();
 std::vector<CommandSpec> TemplateCommands();
+std::vector<CommandSpec> BlockCommands();
 std::vector<CommandSpec> WebhookCommands();
 std::vector<CommandSpec> EventCommands();
 std::vector<CommandSpec> ReportCommands();

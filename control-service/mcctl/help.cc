@@ -60,8 +60,9 @@ std::string CommandIndex(const std::vector<CommandSpec>& commands) {
 std::string GeneralHelp(const std::vector<CommandSpec>& commands) {
   return absl::StrCat(
       "mcctl: operate Message Center over gRPC: external accounts, technical and archiving\n"
-      "workflows, templates, status-webhook subscriptions, events, reports, the search of the\n"
-      "archive and every instance's suppression list (quarantine and deny list).\n\n"
+      "workflows, templates and the personalisation blocks they include, status-webhook\n"
+      "subscriptions, events, reports, the search of the archive and every instance's\n"
+      "suppression list (quarantine and deny list).\n\n"
       "Usage: mcctl [FLAGS] GROUP VERB [ARGUMENTS] [FLAGS]\n\n"
       "Commands (on the control instance; [execution]: on the execution instance; each\n"
       "command's flags: mcctl GROUP VERB --help):\n",

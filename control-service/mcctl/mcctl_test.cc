@@ -1,7 +1,10 @@
 // Unit tests of mcctl without a server: the argument parser, the settings, the table printer,
 // the exit codes, and RunCli's usage errors and help (suppressions: the channel an address says,
-// the kinds, states and failure types, the page of one account).
+// the kinds, states and failure types, the page of one account); the template file (every field
+// a template has, those it holds replacing the template's) and the blocks commands' usage.
 #include <catch2/catch.hpp>
+#include <cstdio>
+#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -13,6 +16,7 @@
 #include "control-service/mcctl/exit_codes.h"
 #include "control-service/mcctl/names.h"
 #include "control-service/mcctl/table.h"
+#include "control-service/mcctl/template_file.h"
 
 namespace mc::mcctl {
 namespace {
@@ -243,7 +247,8 @@ TEST_CASE("usage errors exit 2 and say what is expected; help exits 0") {
   r = Run({"bogus"});
   CHECK(r.code == 2);
   CHECK(r.err.find("unknown command 'bogus' (one of accounts, workflows, archiving, templates, "
-                   "webhooks, events, reports, archive, suppressions)") != std::string::npos);
+                   "blocks, webhooks, events, reports, archive, suppressions)") !=
+        std::string::npos);
   r = Run({"accounts"});
   CHECK(r.code == 2);
   CHECK(r.err.find("missing what to do with accounts (one of create, update, list") !=
@@ -440,6 +445,112 @@ TEST_CASE("suppressions: arguments and flags are checked before anything is sent
     CHECK(r.code == 4);
     CHECK(r.err.find("cannot reach the control instance at 127.0.0.1:1") != std::string::npos);
   }
+}
+
+TEST_CASE("template file: every field, those it holds replacing the template's") {
+  namespace pb = messagecenter::control::v1;
+  pb::Template t;
+  t.set_internal_name("welcome");
+  t.set_label("Kept");
+  t.set_subject("Old subject");
+  t.add_variants()->set_language("de");
+  t.mutable_sender()->set_reply_to("old@brand.test");
+  t.add_seeds()->set_address("qa@brand.test");
+  const std::string file = R"({
+    "internalName": "welcome",
+    "subject": "Welcome",
+    "default_language": "en",
+    "variants": [{"language": "fr", "subject": "Bienvenue", "textBody": "Salut"},
+                 {"language": "pt-BR", "subject": "Oi", "html_body": "<p>Oi</p>"}],
+    "sender": {"from": "Brand <shop@brand.test>",
+               "headers": [{"name": "X-Campaign", "value": "w"}],
+               "listUnsubscribe": "<https://brand.test/u>", "listUnsubscribePost": true},
+    "attachments": [{"url": "https://brand.test/t.pdf", "filename": "T.pdf",
+                     "contentType": "application/pdf"}, {"ctxPath": "invoice"}],
+    "status": "TEMPLATE_STATUS_PUBLISHED", "version": 7,
+    "publishedBlocks": [{"name": "footer", "version": 2}]
+  })";
+  REQUIRE(ApplyTemplateJson(file, "t.json", "welcome", &t).ok());
+  CHECK(t.internal_name() == "welcome");
+  CHECK(t.label() == "Kept");  // not in the file
+  CHECK(t.seeds_size() == 1);
+  CHECK(t.subject() == "Welcome");
+  CHECK(t.default_language() == "en");
+  REQUIRE(t.variants_size() == 2);  // replaced, not appended
+  CHECK(t.variants(0).language() == "fr");
+  CHECK(t.variants(0).text_body() == "Salut");
+  CHECK(t.variants(1).html_body() == "<p>Oi</p>");
+  CHECK(t.sender().from() == "Brand <shop@brand.test>");
+  CHECK(t.sender().reply_to().empty());  // the file's sender is the whole sender
+  REQUIRE(t.sender().headers_size() == 1);
+  CHECK(t.sender().headers(0).value() == "w");
+  CHECK(t.sender().list_unsubscribe_post());
+  REQUIRE(t.attachments_size() == 2);
+  CHECK(t.attachments(0).content_type() == "application/pdf");
+  CHECK(t.attachments(1).ctx_path() == "invoice");
+  // What the control keeps is not the file's to say.
+  CHECK(t.status() == pb::TEMPLATE_STATUS_EDITING);
+  CHECK(t.version() == 0);
+  CHECK(t.published_blocks_size() == 0);
+
+  // A field given empty empties it.
+  REQUIRE(ApplyTemplateJson(R"({"variants": [], "subject": ""})", "t.json", "welcome", &t).ok());
+  CHECK(t.variants_size() == 0);
+  CHECK(t.subject().empty());
+  CHECK(t.attachments_size() == 2);
+
+  auto why = [&](const std::string& text) {
+    pb::Template x;
+    absl::Status s = ApplyTemplateJson(text, "t.json", "welcome", &x);
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.code() == absl::StatusCode::kInvalidArgument);
+    return std::string(s.message());
+  };
+  CHECK(why("{") == "t.json: not valid JSON");
+  CHECK(why("[]") == "t.json: expected one template object");
+  CHECK(why(R"({"internalName": "other"})") ==
+        "t.json: internalName 'other' is not the template's name 'welcome'");
+  CHECK(why(R"({"variantz": []})").rfind("t.json: ", 0) == 0);
+  CHECK(why(R"({"sender": {"from": 3}})").rfind("t.json: ", 0) == 0);
+}
+
+TEST_CASE("templates and blocks: usage and files are checked before anything is sent") {
+  const std::string path = "mcctl_test_template.json";
+  {
+    std::ofstream f(path);
+    f << R"({"eventType": "WELCOME", "channel": "CHANNEL_EMAIL", "bogus": 1})";
+  }
+  Result r = Run({"templates", "create", "welcome", "--file", path});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("mcctl: templates create: --file mcctl_test_template.json: ") == 0);
+  std::remove(path.c_str());
+  r = Run({"templates", "create", "welcome", "--file", "/nonexistent/t.json"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("cannot read /nonexistent/t.json") != std::string::npos);
+  r = Run({"templates", "create", "welcome", "--channel", "email"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("templates create: missing --event-type TYPE") != std::string::npos);
+  r = Run({"templates", "create", "--help"});
+  CHECK(r.code == 0);
+  CHECK(r.out.find("--file FILE") != std::string::npos);
+  CHECK(r.out.find("--default-language LANG") != std::string::npos);
+
+  r = Run({"--help"});
+  CHECK(r.out.find("  blocks create NAME ") != std::string::npos);
+  r = Run({"blocks", "--help"});
+  CHECK(r.code == 0);
+  CHECK(r.out.find("mcctl blocks create NAME --file FILE [--label LABEL]") != std::string::npos);
+  CHECK(r.out.find("mcctl blocks update NAME [--file FILE] [--label LABEL]") != std::string::npos);
+  CHECK(r.out.find("mcctl blocks delete NAME") != std::string::npos);
+  r = Run({"blocks", "create", "footer"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("missing --file FILE") != std::string::npos);
+  r = Run({"blocks", "create", "footer", "--file", "/nonexistent/footer.html"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--file: cannot read /nonexistent/footer.html") != std::string::npos);
+  r = Run({"blocks", "get"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("blocks get: missing NAME") != std::string::npos);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// mcctl templates: authoring on the control instance (create and update from files, with seed
-// addresses and their test data), preview, publication to every instance, unpublication.
+// mcctl templates: authoring on the control instance (create and update from files: a whole
+// template as JSON, template_file.h, and each part, with seed addresses and their test data),
+// preview, publication to every instance, unpublication.
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "control-service/mcctl/commands.h"
@@ -7,6 +8,7 @@
 #include "control-service/mcctl/input_files.h"
 #include "control-service/mcctl/names.h"
 #include "control-service/mcctl/table.h"
+#include "control-service/mcctl/template_file.h"
 #include "messagecenter/control/v1/control.grpc.pb.h"
 
 namespace mc::mcctl {
@@ -18,9 +20,16 @@ std::unique_ptr<pb::TemplateService::Stub> Stub(const Invocation& inv) {
   return pb::TemplateService::NewStub(inv.conn().channel());
 }
 
-// Sets the template's fields from the flags that were given (all of them for create).
-absl::Status ApplyFlags(const ParsedFlags& f, pb::Template* t) {
+// Sets the template's fields from the file, then from the flags that were given (all of them
+// for create).
+absl::Status ApplyFlags(const ParsedFlags& f, const std::string& name, pb::Template* t) {
+  if (f.Has("file")) {
+    if (absl::Status s = ApplyTemplateFile(f.Get("file"), name, t); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--file ", s.message()));
+    }
+  }
   if (f.Has("label")) t->set_label(f.Get("label"));
+  if (f.Has("default-language")) t->set_default_language(f.Get("default-language"));
   if (f.Has("event-type")) t->set_event_type(f.Get("event-type"));
   if (f.Has("channel")) {
     absl::StatusOr<messagecenter::v1::Channel> channel = ParseChannel(f.Get("channel"));
@@ -69,10 +78,42 @@ void PrintTemplate(const pb::Template& t, std::ostream& out) {
       .Add("published", FormatTimestamp(t.published()))
       .Add("updated", FormatTimestamp(t.updated()))
       .Add("seeds", seeds.empty() ? "-" : absl::StrJoin(seeds, ", "));
+  if (!t.published_blocks().empty()) {
+    std::vector<std::string> blocks;
+    for (const auto& b : t.published_blocks()) {
+      blocks.push_back(absl::StrCat(b.name(), " v", b.version()));
+    }
+    fields.Add("published blocks", absl::StrJoin(blocks, ", "));
+  }
+  if (!t.default_language().empty()) fields.Add("language", t.default_language());
   if (!t.subject().empty()) fields.Add("subject", t.subject());
   if (!t.html_body().empty()) fields.Add("html body", t.html_body());
   if (!t.text_body().empty()) fields.Add("text body", t.text_body());
   if (!t.sms_text().empty()) fields.Add("sms text", t.sms_text());
+  for (const messagecenter::v1::TemplateVariant& v : t.variants()) {
+    const std::string in = absl::StrCat(" [", v.language(), "]");
+    if (!v.subject().empty()) fields.Add("subject" + in, v.subject());
+    if (!v.html_body().empty()) fields.Add("html body" + in, v.html_body());
+    if (!v.text_body().empty()) fields.Add("text body" + in, v.text_body());
+    if (!v.sms_text().empty()) fields.Add("sms text" + in, v.sms_text());
+  }
+  const messagecenter::v1::TemplateSender& sender = t.sender();
+  if (!sender.from().empty()) fields.Add("from", sender.from());
+  if (!sender.reply_to().empty()) fields.Add("reply-to", sender.reply_to());
+  for (const messagecenter::v1::TemplateHeader& h : sender.headers()) {
+    fields.Add("header", absl::StrCat(h.name(), ": ", h.value()));
+  }
+  if (!sender.list_unsubscribe().empty()) {
+    fields.Add("list-unsubscribe",
+               absl::StrCat(sender.list_unsubscribe(),
+                            sender.list_unsubscribe_post() ? " (one-click)" : ""));
+  }
+  for (const messagecenter::v1::TemplateAttachment& a : t.attachments()) {
+    std::string what = a.url().empty() ? absl::StrCat("ctx ", a.ctx_path()) : a.url();
+    if (!a.filename().empty()) absl::StrAppend(&what, " as ", a.filename());
+    if (!a.content_type().empty()) absl::StrAppend(&what, " (", a.content_type(), ")");
+    fields.Add("attachment", what);
+  }
   fields.Print(out);
 }
 
@@ -107,10 +148,19 @@ int PrintOutcomes(Invocation& inv,
 }
 
 int Create(Invocation& inv) {
+  // Without a file, the flags are the template: these two it cannot do without.
+  if (!inv.flags().Has("file")) {
+    for (const char* flag : {"event-type", "channel"}) {
+      if (inv.flags().Has(flag)) continue;
+      const std::string value = std::string(flag) == "channel" ? "email|sms" : "TYPE";
+      return inv.UsageError(
+          absl::InvalidArgumentError(absl::StrCat("missing --", flag, " ", value)));
+    }
+  }
   pb::CreateTemplateRequest req;
   pb::Template* t = req.mutable_template_();
   t->set_internal_name(inv.arg(0));
-  if (absl::Status s = ApplyFlags(inv.flags(), t); !s.ok()) return inv.UsageError(s);
+  if (absl::Status s = ApplyFlags(inv.flags(), inv.arg(0), t); !s.ok()) return inv.UsageError(s);
   pb::Template resp;
   grpc::Status s = Stub(inv)->CreateTemplate(inv.Context().get(), req, &resp);
   return Respond(inv, s, resp, "Created template " + inv.arg(0) + ".");
@@ -123,7 +173,7 @@ int Update(Invocation& inv) {
   pb::UpdateTemplateRequest req;
   pb::Template* t = req.mutable_template_();
   if (grpc::Status s = stub->GetTemplate(inv.Context().get(), get, t); !s.ok()) return inv.Fail(s);
-  if (absl::Status s = ApplyFlags(inv.flags(), t); !s.ok()) return inv.UsageError(s);
+  if (absl::Status s = ApplyFlags(inv.flags(), inv.arg(0), t); !s.ok()) return inv.UsageError(s);
   pb::Template resp;
   grpc::Status s = stub->UpdateTemplate(inv.Context().get(), req, &resp);
   return Respond(inv, s, resp, "Updated template " + inv.arg(0) + ".");
@@ -211,9 +261,17 @@ int Delete(Invocation& inv) {
 
 std::vector<FlagSpec> AuthoringFlags(bool create) {
   return {
-      {"event-type", "TYPE", "the event type it answers", false, create},
-      {"channel", "email|sms", "the channel it is for", false, create},
+      {"file", "FILE",
+       "the template as JSON (Template's proto-JSON form: variants, sender, attachments, any "
+       "field); the flags below override it"},
+      {"event-type", "TYPE",
+       create ? "the event type it answers (required unless the file says it)"
+              : "the event type it answers"},
+      {"channel", "email|sms",
+       create ? "the channel it is for (required unless the file says it)"
+              : "the channel it is for"},
       {"label", "LABEL", "a label for people"},
+      {"default-language", "LANG", "the language of its own parts (fr, pt-BR)"},
       {"subject", "TEXT", "the email subject (personalisation allowed)"},
       {"html-file", "FILE", "the HTML body"},
       {"text-file", "FILE", "the text body"},

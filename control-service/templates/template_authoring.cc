@@ -11,6 +11,7 @@
 #include "common/personalisation/compiled_template.h"
 #include "common/personalisation/template_validation.h"
 #include "common/script/script_heap.h"
+#include "control-service/templates/block_expansion.h"
 
 namespace mc::control {
 namespace {
@@ -24,7 +25,11 @@ personalisation::TemplateContent Content(const AuthoredTemplate& t, int version)
           .subject = t.subject,
           .html_body = t.html_body,
           .text_body = t.text_body,
-          .sms_text = t.sms_text};
+          .sms_text = t.sms_text,
+          .default_language = t.default_language,
+          .variants = t.variants,
+          .sender = t.sender,
+          .attachments = t.attachments};
 }
 
 // A script heap for rendering `compiled` when it has code (previews and publication checks: one
@@ -47,8 +52,7 @@ absl::StatusOr<personalisation::RenderedMessage> RenderForSeed(
   return compiled.Render({.id = 0, .event = &event, .ctx = &ctx}, heap);
 }
 
-absl::Status Validate(const AuthoredTemplate& t) {
-  if (absl::Status s = personalisation::ValidateTemplate(Content(t, 1)); !s.ok()) return s;
+absl::Status ValidateSeeds(const AuthoredTemplate& t) {
   for (size_t i = 0; i < t.seeds.size(); ++i) {
     const nlohmann::json ctx = nlohmann::json::parse(t.seeds[i].ctx_json, nullptr, false);
     if (!ctx.is_object()) {
@@ -66,6 +70,24 @@ std::string Who(const ExecutionTarget& t) {
 }
 
 }  // namespace
+
+absl::StatusOr<personalisation::TemplateContent> TemplateAuthoring::Expanded(
+    const AuthoredTemplate& t, int version) {
+  absl::StatusOr<std::vector<Block>> all = blocks_.List();
+  if (!all.ok()) return all.status();
+  BlocksByName blocks;
+  for (Block& b : *all) blocks.emplace(b.name, std::move(b));
+  absl::StatusOr<personalisation::TemplateContent> content =
+      ExpandBlocks(Content(t, version), blocks);
+  if (!content.ok()) return content.status();
+  if (absl::Status s = personalisation::ValidateTemplate(*content); !s.ok()) return s;
+  return content;
+}
+
+absl::Status TemplateAuthoring::Validate(const AuthoredTemplate& t) {
+  if (absl::Status s = Expanded(t, 1).status(); !s.ok()) return s;
+  return ValidateSeeds(t);
+}
 
 absl::StatusOr<AuthoredTemplate> TemplateAuthoring::Create(const AuthoredTemplate& t) {
   if (absl::Status s = Validate(t); !s.ok()) return s;
@@ -89,8 +111,11 @@ absl::StatusOr<RenderedPreview> TemplateAuthoring::Preview(const std::string& na
     return absl::InvalidArgumentError(
         absl::StrCat("seed_index: ", seed_index, " (the template has ", t->seeds.size(), ")"));
   }
+  // With the blocks as they are now: what the next publication would send.
+  absl::StatusOr<personalisation::TemplateContent> content = Expanded(*t, std::max(t->version, 1));
+  if (!content.ok()) return content.status();
   absl::StatusOr<personalisation::CompiledTemplate> compiled =
-      personalisation::CompiledTemplate::Compile(Content(*t, std::max(t->version, 1)));
+      personalisation::CompiledTemplate::Compile(*content);
   if (!compiled.ok()) return compiled.status();
   const Seed& seed = t->seeds[seed_index];
   absl::StatusOr<std::unique_ptr<script::ScriptHeap>> heap = HeapFor(*compiled);
@@ -141,11 +166,14 @@ absl::StatusOr<PublicationResult> TemplateAuthoring::Publish(const std::string& 
   if (!t.ok()) return t.status();
   // A version is spent only by a publication that some instance took.
   const int version = t->version + 1;
-  const personalisation::TemplateContent content = Content(*t, version);
-  // Refused when it does not compile, or when it fails for one of its seeds' test data (a
-  // template with code that throws or runs past its budget), naming the seed.
+  // The parts with the blocks' content of now, checked as saving checks them.
+  absl::StatusOr<TemplatePublication> expanded = Expanded(*t, version);
+  if (!expanded.ok()) return expanded.status();
+  const TemplatePublication& publication = *expanded;
+  // Refused when it fails for one of its seeds' test data (a template with code that throws or
+  // runs past its budget), naming the seed.
   absl::StatusOr<personalisation::CompiledTemplate> compiled =
-      personalisation::CompiledTemplate::Compile(content);
+      personalisation::CompiledTemplate::Compile(publication);
   if (!compiled.ok()) return compiled.status();
   absl::StatusOr<std::unique_ptr<script::ScriptHeap>> heap = HeapFor(*compiled);
   if (!heap.ok()) return heap.status();
@@ -157,15 +185,6 @@ absl::StatusOr<PublicationResult> TemplateAuthoring::Publish(const std::string& 
           absl::StrCat("seeds[", i, "] (", t->seeds[i].address, "): ", m.status().message()));
     }
   }
-  const TemplatePublication publication{.internal_name = content.internal_name,
-                                        .label = content.label,
-                                        .event_type = content.event_type,
-                                        .channel = content.channel,
-                                        .version = content.version,
-                                        .subject = content.subject,
-                                        .html_body = content.html_body,
-                                        .text_body = content.text_body,
-                                        .sms_text = content.sms_text};
   std::vector<std::future<absl::Status>> calls;
   for (const ExecutionTarget& target : *targets) {
     calls.push_back(std::async(std::launch::async, [this, &target, &publication] {
@@ -187,7 +206,7 @@ absl::StatusOr<PublicationResult> TemplateAuthoring::Publish(const std::string& 
                                .message = std::string(s.message())});
   }
   absl::StatusOr<AuthoredTemplate> recorded =
-      templates_.RecordPublication(name, version, result.outcomes, any);
+      templates_.RecordPublication(name, version, result.outcomes, publication.blocks, any);
   if (!recorded.ok()) return recorded.status();
   if (!any) {
     // Retryable when every instance was only out of reach; else their state needs fixing.

@@ -1,8 +1,14 @@
 // TemplateAuthoring: the control instance's template operations (DOMAIN.md section 5): author,
 // preview with a seed's test data, publish to every enabled execution instance (each
 // publication a new version), unpublish everywhere.
+// Parts include personalisation blocks (block_expansion.h): saving, previewing and publishing
+// expand every include with the blocks' current content and check the result
+// (common/personalisation/template_validation.h); a publication sends that result with the
+// versions of the blocks used, and records them with its outcomes. The stored template keeps
+// its includes, so a block changed later reaches the instances with the next publication.
 //
-// Failure modes: INVALID_ARGUMENT naming the field or the personalisation fault's position;
+// Failure modes: INVALID_ARGUMENT naming the field or the personalisation fault's position, or
+// the part and the block of an include that cannot be expanded;
 // NOT_FOUND; ALREADY_EXISTS; FAILED_PRECONDITION for deleting a published template, previewing
 // without a seed, or a publication no instance took (the message lists each instance's
 // reason). Per instance, a publication is refused with FAILED_PRECONDITION naming the instance
@@ -19,6 +25,7 @@
 #include "control-service/archiving/archiving_repository.h"
 #include "control-service/execution/execution_gateway.h"
 #include "control-service/metrics/control_metrics.h"
+#include "control-service/templates/block_repository.h"
 #include "control-service/templates/template_repository.h"
 
 namespace mc::control {
@@ -35,10 +42,11 @@ struct PublicationResult {
 
 class TemplateAuthoring {
  public:
-  TemplateAuthoring(TemplateRepository& templates, AccountRepository& accounts,
-                    ArchivingRepository& archiving, const ExecutionGateway& client,
-                    ControlMetrics& metrics)
+  TemplateAuthoring(TemplateRepository& templates, BlockRepository& blocks,
+                    AccountRepository& accounts, ArchivingRepository& archiving,
+                    const ExecutionGateway& client, ControlMetrics& metrics)
       : templates_(templates),
+        blocks_(blocks),
         accounts_(accounts),
         archiving_(archiving),
         client_(client),
@@ -59,8 +67,13 @@ class TemplateAuthoring {
  private:
   // OK, or FAILED_PRECONDITION naming the instance and everything it lacks.
   [[nodiscard]] absl::Status CheckReady(const ExecutionTarget& target);
+  // The content of `t` as `version`, its includes expanded with the current blocks, validated.
+  [[nodiscard]] absl::StatusOr<personalisation::TemplateContent> Expanded(const AuthoredTemplate& t,
+                                                                          int version);
+  [[nodiscard]] absl::Status Validate(const AuthoredTemplate& t);
 
   TemplateRepository& templates_;
+  BlockRepository& blocks_;
   AccountRepository& accounts_;
   ArchivingRepository& archiving_;
   const ExecutionGateway& client_;

@@ -42,10 +42,11 @@ struct Fixture {
       : schema(testing::FreshSchema("publication", Migrations())),
         pool({.dsn = testing::SharedPostgresDsn(), .schema = schema, .size = 4}),
         templates(pool),
+        blocks(pool),
         accounts(pool),
         archiving(pool),
         control_metrics(metrics.registry()),
-        authoring(templates, accounts, archiving, gateway, control_metrics) {
+        authoring(templates, blocks, accounts, archiving, gateway, control_metrics) {
     // exec_a is ready; exec_b has no identifier nor archiving workflow; exec_c has a paused
     // technical workflow; exec_d is out of reach; exec_e is disabled; exec_f refuses itself.
     for (const char* name : {"exec_a", "exec_b", "exec_c", "exec_d", "exec_e", "exec_f"}) {
@@ -116,6 +117,7 @@ struct Fixture {
   const std::string schema;
   pg::ConnectionPool pool;
   TemplateRepository templates;
+  BlockRepository blocks;
   AccountRepository accounts;
   ArchivingRepository archiving;
   FakeExecutionGateway gateway;

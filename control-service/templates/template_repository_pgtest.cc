@@ -1,10 +1,13 @@
 // The control's TemplateRepository against a real PostgreSQL: authored fields and seeds round
-// trip, a taken name is ALREADY_EXISTS, a published template cannot be deleted, a publication
-// records each instance's outcome and takes the version only when published.
+// trip (the default language, variants, sender and attachments too), a taken name is
+// ALREADY_EXISTS, a published template cannot be deleted, a publication records each
+// instance's outcome and the blocks it was expanded from, and takes the version only when
+// published.
 #include <catch2/catch.hpp>
 #include <pqxx/pqxx>
 
 #include "common/testing/shared_postgres.h"
+#include "common/testing/template_samples.h"
 #include "control-service/migrations/migrations.h"
 #include "control-service/templates/template_repository.h"
 
@@ -71,20 +74,90 @@ TEST_CASE_METHOD(Fixture, "templates round trip with their seeds; names are uniq
   CHECK(templates.Update(Make("ghost")).status() == missing);
   CHECK(templates.Delete("ghost") == missing);
   CHECK(templates.MarkUnpublished("ghost").status() == missing);
-  CHECK(templates.RecordPublication("ghost", 1, {}, true).status() == missing);
+  CHECK(templates.RecordPublication("ghost", 1, {}, {}, true).status() == missing);
+}
+
+TEST_CASE_METHOD(Fixture, "the default language, variants, sender and attachments round trip") {
+  // The sample's authored fields; what a publication sets (version, blocks) is not authored.
+  const personalisation::TemplateContent full = testing::FullTemplateContent();
+  AuthoredTemplate t = Make("full");
+  t.default_language = full.default_language;
+  t.variants = full.variants;
+  t.sender = full.sender;
+  t.attachments = full.attachments;
+  auto check = [&](const AuthoredTemplate& got, const AuthoredTemplate& want) {
+    personalisation::TemplateContent a{.default_language = got.default_language,
+                                       .variants = got.variants,
+                                       .sender = got.sender,
+                                       .attachments = got.attachments};
+    personalisation::TemplateContent b{.default_language = want.default_language,
+                                       .variants = want.variants,
+                                       .sender = want.sender,
+                                       .attachments = want.attachments};
+    testing::CheckSameContent(a, b);
+    CHECK(got.published_blocks.empty());
+  };
+  absl::StatusOr<AuthoredTemplate> created = templates.Create(t);
+  REQUIRE(created.ok());
+  check(*created, t);
+  check(*templates.Get("full"), t);
+  check(templates.List()->at(0), t);
+
+  // An update replaces them all: fewer variants, no headers, no attachments.
+  t.default_language = "de";
+  t.variants.pop_back();
+  t.variants[0].text_body = "Changed.";
+  t.sender = {.from = "other@brand.test"};
+  t.attachments.clear();
+  absl::StatusOr<AuthoredTemplate> updated = templates.Update(t);
+  REQUIRE(updated.ok());
+  check(*updated, t);
+  check(*templates.Get("full"), t);
+}
+
+TEST_CASE_METHOD(Fixture, "the blocks of the published version are the template's") {
+  REQUIRE(templates.Create(Make("shipped")).ok());
+  // A try no instance took records its blocks; the next try of that version replaces them.
+  absl::StatusOr<AuthoredTemplate> t = templates.RecordPublication(
+      "shipped", 1, {{.account = "acme", .code = 14}},
+      {{.name = "footer", .version = 1}, {.name = "legal", .version = 4}}, false);
+  REQUIRE(t.ok());
+  CHECK(t->published_blocks.empty());  // version 0 is still the template's
+  t = templates.RecordPublication("shipped", 1, {{.account = "acme", .code = 0}},
+                                  {{.name = "footer", .version = 2}}, true);
+  REQUIRE(t.ok());
+  REQUIRE(t->published_blocks.size() == 1);
+  CHECK(t->published_blocks[0].name == "footer");
+  CHECK(t->published_blocks[0].version == 2);
+  t = templates.RecordPublication(
+      "shipped", 2, {{.account = "acme", .code = 0}},
+      {{.name = "legal", .version = 5}, {.name = "footer", .version = 3}}, true);
+  REQUIRE(t.ok());
+  REQUIRE(t->published_blocks.size() == 2);  // by name
+  CHECK(t->published_blocks[0].name == "footer");
+  CHECK(t->published_blocks[0].version == 3);
+  CHECK(t->published_blocks[1].name == "legal");
+  CHECK(t->published_blocks[1].version == 5);
+  CHECK(templates.Get("shipped")->published_blocks.size() == 2);
+  // Version 1's record stays.
+  pqxx::connection c(testing::SharedPostgresDsn());
+  pqxx::work tx(c);
+  CHECK(tx.exec1("SELECT count(*) FROM " + tx.quote_name(schema) +
+                 ".publication_blocks WHERE version = 1")[0]
+            .as<int>() == 1);
 }
 
 TEST_CASE_METHOD(Fixture, "a publication takes the version only when published; delete waits") {
   REQUIRE(templates.Create(Make("shipped")).ok());
   absl::StatusOr<AuthoredTemplate> refused = templates.RecordPublication(
-      "shipped", 1, {{.account = "acme", .code = 9, .message = "refused"}}, false);
+      "shipped", 1, {{.account = "acme", .code = 9, .message = "refused"}}, {}, false);
   REQUIRE(refused.ok());
   CHECK(refused->status == TemplateStatus::kEditing);
   CHECK(refused->version == 0);
   CHECK(Publications("shipped") == 1);
 
   absl::StatusOr<AuthoredTemplate> taken = templates.RecordPublication(
-      "shipped", 1, {{.account = "acme", .code = 0}, {.account = "beta", .code = 14}}, true);
+      "shipped", 1, {{.account = "acme", .code = 0}, {.account = "beta", .code = 14}}, {}, true);
   REQUIRE(taken.ok());
   CHECK(taken->status == TemplateStatus::kPublished);
   CHECK(taken->version == 1);

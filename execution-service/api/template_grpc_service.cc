@@ -1,6 +1,7 @@
 #include "execution-service/api/template_grpc_service.h"
 
 #include "common/status/grpc_status.h"
+#include "common/template_proto/template_proto.h"
 #include "execution-service/api/event_proto.h"
 
 namespace mc::execution {
@@ -20,16 +21,7 @@ void ToProto(const PublishedTemplate& t, v1::PublishedTemplate* p) {
   p->set_id(t.id);
   p->set_queue(QueueToProto(t.queue));
   TimeToProto(t.published, p->mutable_published());
-  v1::Template* c = p->mutable_template_();
-  c->set_internal_name(t.content.internal_name);
-  c->set_label(t.content.label);
-  c->set_event_type(t.content.event_type);
-  c->set_channel(static_cast<v1::Channel>(t.content.channel));
-  c->set_version(t.content.version);
-  c->set_subject(t.content.subject);
-  c->set_html_body(t.content.html_body);
-  c->set_text_body(t.content.text_body);
-  c->set_sms_text(t.content.sms_text);
+  templateproto::TemplateToProto(t.content, p->mutable_template_());
 }
 
 }  // namespace
@@ -37,16 +29,7 @@ void ToProto(const PublishedTemplate& t, v1::PublishedTemplate* p) {
 grpc::Status TemplateGrpcService::PublishTemplate(grpc::ServerContext* context,
                                                   const v1::PublishTemplateRequest* request,
                                                   v1::PublishTemplateResponse* response) {
-  const v1::Template& p = request->template_();
-  TemplateContent c{.internal_name = p.internal_name(),
-                    .label = p.label(),
-                    .event_type = p.event_type(),
-                    .channel = p.channel(),
-                    .version = p.version(),
-                    .subject = p.subject(),
-                    .html_body = p.html_body(),
-                    .text_body = p.text_body(),
-                    .sms_text = p.sms_text()};
+  const TemplateContent c = templateproto::TemplateFromProto(request->template_());
   absl::StatusOr<std::vector<PublishedTemplate>> copies = publishing_.Publish(c);
   if (!copies.ok()) return ToGrpc(copies.status());
   for (const PublishedTemplate& t : *copies) ToProto(t, response->add_copies());

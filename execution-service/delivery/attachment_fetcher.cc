@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
-#include "execution-service/delivery/mail_field_checks.h"
+#include "common/mail/mail_field_checks.h"
 
 namespace mc::execution {
 namespace {
@@ -221,7 +221,7 @@ absl::StatusOr<Attachment> CurlAttachmentFetcher::Fetch(const std::string& url,
     if (answer.rc != CURLE_OK) return absl::UnavailableError(prefix + answer.error);
     Attachment out;
     out.content = std::move(answer.body);
-    out.content_type = request.content_type.empty() ? NormalizeMediaType(answer.content_type)
+    out.content_type = request.content_type.empty() ? mail::NormalizeMediaType(answer.content_type)
                                                     : request.content_type;
     if (out.content_type.empty()) out.content_type = "application/octet-stream";
     out.filename = request.filename.empty() ? FilenameFromUrl(url) : request.filename;

@@ -12,7 +12,7 @@
 //  - `connect_timeout` bounds each connection, `timeout` the whole fetch, redirects included;
 //  - no proxy unless `proxy` names one (environment proxies are ignored), no compressed
 //    answers, no cookies;
-//  - the content type is the answer's Content-Type (normalised: mail_field_checks.h),
+//  - the content type is the answer's Content-Type (normalised: common/mail/mail_field_checks.h),
 //    application/octet-stream when it has none or none that is valid; the filename is the
 //    URL's last path segment, percent-decoded ("attachment" when it has none); each unless the
 //    request names it.

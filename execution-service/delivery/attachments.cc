@@ -3,7 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "execution-service/delivery/mail_field_checks.h"
+#include "common/mail/mail_field_checks.h"
 
 namespace mc::execution {
 namespace {
@@ -74,10 +74,10 @@ absl::StatusOr<Attachment> AttachmentFromCtx(const nlohmann::json& value) {
   out.content_type = "application/octet-stream";
   if (const auto type = value.find("type"); type != value.end() && !type->is_null()) {
     if (!type->is_string()) return Invalid("type", "must be a string");
-    if (absl::Status s = CheckMediaType(type->get<std::string>()); !s.ok()) {
+    if (absl::Status s = mail::CheckMediaType(type->get<std::string>()); !s.ok()) {
       return Invalid("type", s.message());
     }
-    out.content_type = NormalizeMediaType(type->get<std::string>());
+    out.content_type = mail::NormalizeMediaType(type->get<std::string>());
   }
   const auto content = value.find("content");
   if (content == value.end() || content->is_null()) return Invalid("content", "required");

@@ -2,8 +2,8 @@
 //  - AttachmentFromCtx: {"name": "invoice.pdf", "type": "application/pdf", "content":
 //    "<base64>"} -> Attachment. "name": a non-empty string of at most 255 bytes, without control
 //    characters, '/' or '\'; "type": optional (application/octet-stream), a media type
-//    (mail_field_checks.h); "content": the bytes in standard base64 (RFC 4648 section 4),
-//    checked strictly: only the alphabet, padded to a multiple of 4, no white space, no bits
+//    (common/mail/mail_field_checks.h); "content": the bytes in standard base64 (RFC 4648 section
+//    4), checked strictly: only the alphabet, padded to a multiple of 4, no white space, no bits
 //    set past the last byte. Other members are ignored.
 //  - CheckAttachmentsSize: the attachments' content in all, at most `max_total_bytes`.
 // Failure modes: AttachmentFromCtx: INVALID_ARGUMENT naming the member and why ("content: not

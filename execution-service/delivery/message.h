@@ -30,7 +30,7 @@ struct OutgoingMessage {
   std::string from;
   std::string reply_to;  // the Reply-To: mailbox, rendered; empty: none
   // Custom header fields: name and rendered value, written in this order as unstructured
-  // fields (header_encoder.h). A name CheckHeaderName refuses (mail_field_checks.h: not
+  // fields (header_encoder.h). A name CheckHeaderName refuses (common/mail/mail_field_checks.h: not
   // ftext, or a field the message writes itself) is left out.
   std::vector<std::pair<std::string, std::string>> headers;
   // The List-Unsubscribe value (RFC 2369), e.g. "<https://brand.test/u/1>,

@@ -6,8 +6,8 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/mail/mail_field_checks.h"
 #include "execution-service/delivery/header_encoder.h"
-#include "execution-service/delivery/mail_field_checks.h"
 
 namespace mc::execution {
 namespace {
@@ -152,7 +152,7 @@ std::string CleanFilename(absl::string_view filename) {
 }
 
 std::string AttachmentPart(const Attachment& a) {
-  std::string type = NormalizeMediaType(a.content_type);
+  std::string type = mail::NormalizeMediaType(a.content_type);
   if (type.empty()) type = "application/octet-stream";
   const std::string filename = CleanFilename(a.filename);
   return absl::StrCat("Content-Type: ", type, Parameter("name", filename),
@@ -171,12 +171,13 @@ std::string BuildMime(const OutgoingMessage& m, const std::string& from, absl::T
   if (!m.reply_to.empty()) absl::StrAppend(&out, EncodeMailboxField("Reply-To", m.reply_to));
   if (!m.list_unsubscribe.empty()) {
     absl::StrAppend(&out, EncodeStructuredField("List-Unsubscribe", m.list_unsubscribe));
-    if (m.list_unsubscribe_post && HasHttpsUri(m.list_unsubscribe)) {
+    if (m.list_unsubscribe_post && mail::HasHttpsUri(m.list_unsubscribe)) {
       absl::StrAppend(&out, "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n");
     }
   }
   for (const auto& [name, value] : m.headers) {
-    if (CheckHeaderName(name).ok()) absl::StrAppend(&out, EncodeUnstructuredField(name, value));
+    if (mail::CheckHeaderName(name).ok())
+      absl::StrAppend(&out, EncodeUnstructuredField(name, value));
   }
   absl::StrAppend(&out, "MIME-Version: 1.0\r\n");
   if (m.attachments.empty()) {

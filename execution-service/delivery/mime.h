@@ -7,8 +7,8 @@
 //    "List-Unsubscribe-Post: List-Unsubscribe=One-Click" when asked and it has an https URI
 //    (RFC 8058);
 //  - the custom headers, in order, as unstructured fields; one whose name CheckHeaderName
-//    refuses (mail_field_checks.h) is left out, so a custom header can neither break the
-//    message's structure nor stand in for a field the builder writes;
+//    refuses (common/mail/mail_field_checks.h) is left out, so a custom header can neither break
+//    the message's structure nor stand in for a field the builder writes;
 //  - MIME-Version.
 // The body: multipart/alternative with a text and an HTML part (base64, UTF-8), or a single
 // part when only one is given. With attachments, multipart/mixed around it: the body first,

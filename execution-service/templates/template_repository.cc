@@ -1,6 +1,9 @@
 #include "execution-service/templates/template_repository.h"
 
+#include <nlohmann/json.hpp>
+
 #include "absl/strings/str_cat.h"
+#include "common/personalisation/template_json.h"
 #include "common/pg/execute.h"
 
 namespace mc::execution {
@@ -8,15 +11,16 @@ namespace {
 
 constexpr char kColumns[] =
     "id, queue, internal_name, label, event_type, channel, version, subject, html_body, "
-    "text_body, sms_text, (extract(epoch FROM published_at) * 1000000)::bigint AS published_us, "
+    "text_body, sms_text, extras::text AS extras, "
+    "(extract(epoch FROM published_at) * 1000000)::bigint AS published_us, "
     "(extract(epoch FROM unpublished_at) * 1000000)::bigint AS unpublished_us";
 
 constexpr char kPublishSql[] =
     "INSERT INTO templates (internal_name, label, queue, event_type, channel, version, subject, "
-    "html_body, text_body, sms_text) "
-    "SELECT $1, $2, q, $3, $4, $5, $6, $7, $8, $9 FROM (VALUES (1), (2)) AS queues(q) "
+    "html_body, text_body, sms_text, extras) "
+    "SELECT $1, $2, q, $3, $4, $5, $6, $7, $8, $9, $10::jsonb FROM (VALUES (1), (2)) AS queues(q) "
     "RETURNING id, queue, internal_name, label, event_type, channel, version, subject, "
-    "html_body, text_body, sms_text, "
+    "html_body, text_body, sms_text, extras::text AS extras, "
     "(extract(epoch FROM published_at) * 1000000)::bigint AS published_us, "
     "NULL::bigint AS unpublished_us";
 
@@ -38,6 +42,7 @@ PublishedTemplate FromRow(const pg::Row& r) {
   c.html_body = r.Get<std::string>("html_body");
   c.text_body = r.Get<std::string>("text_body");
   c.sms_text = r.Get<std::string>("sms_text");
+  personalisation::TemplateExtrasFromJson(nlohmann::json::parse(r.Get<std::string>("extras")), c);
   t.published = r.Micros("published_us");
   t.unpublished = r.OptionalMicros("unpublished_us");
   return t;
@@ -69,7 +74,7 @@ absl::StatusOr<std::vector<PublishedTemplate>> TemplateRepository::Publish(
       pg::ReadWrite().OnUniqueViolation(absl::AlreadyExistsError(absl::StrCat(
           "template ", c.internal_name, " version ", c.version, " is already published"))),
       c.internal_name, c.label, c.event_type, c.channel, c.version, c.subject, c.html_body,
-      c.text_body, c.sms_text);
+      c.text_body, c.sms_text, personalisation::TemplateExtrasToJson(c).dump());
 }
 
 absl::StatusOr<int> TemplateRepository::Unpublish(const std::string& internal_name) {

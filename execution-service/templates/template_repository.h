@@ -1,6 +1,8 @@
 // TemplateRepository: published templates in PostgreSQL (table templates).
 //
-// Publish stores the real-time and the batch copy of one version in one transaction.
+// Publish stores the real-time and the batch copy of one version in one transaction, with all
+// of its content: the parts, and beside them (column extras, migration 0011) the default
+// language, the variants, the sender, the attachments and the blocks it was expanded from.
 // Failure modes: ALREADY_EXISTS when that version was published before; NOT_FOUND from
 // Unpublish (nothing published under that name) and Get; UNAVAILABLE when PostgreSQL is
 // unreachable. Thread-safe.

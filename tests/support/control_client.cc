@@ -11,6 +11,7 @@ ControlClient::ControlClient(const std::string& address) {
   auto channel = Channel(address);
   accounts_ = pb::AccountService::NewStub(channel);
   templates_ = pb::TemplateService::NewStub(channel);
+  blocks_ = pb::BlockService::NewStub(channel);
   archiving_ = pb::ArchivingService::NewStub(channel);
   reports_ = pb::ReportService::NewStub(channel);
   archive_ = pb::ArchiveService::NewStub(channel);

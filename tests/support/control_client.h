@@ -23,6 +23,7 @@ class ControlClient {
 
   messagecenter::control::v1::AccountService::Stub& accounts() { return *accounts_; }
   messagecenter::control::v1::TemplateService::Stub& templates() { return *templates_; }
+  messagecenter::control::v1::BlockService::Stub& blocks() { return *blocks_; }
   messagecenter::control::v1::ArchivingService::Stub& archiving() { return *archiving_; }
   messagecenter::control::v1::ReportService::Stub& reports() { return *reports_; }
   messagecenter::control::v1::ArchiveService::Stub& archive() { return *archive_; }
@@ -30,6 +31,7 @@ class ControlClient {
  private:
   std::unique_ptr<messagecenter::control::v1::AccountService::Stub> accounts_;
   std::unique_ptr<messagecenter::control::v1::TemplateService::Stub> templates_;
+  std::unique_ptr<messagecenter::control::v1::BlockService::Stub> blocks_;
   std::unique_ptr<messagecenter::control::v1::ArchivingService::Stub> archiving_;
   std::unique_ptr<messagecenter::control::v1::ReportService::Stub> reports_;
   std::unique_ptr<messagecenter::control::v1::ArchiveService::Stub> archive_;

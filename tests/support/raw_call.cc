@@ -21,10 +21,10 @@ const std::vector<std::string> kExecutionServices = {
     "messagecenter.v1.WorkflowService", "messagecenter.v1.InstanceService",
     "messagecenter.v1.WebhookService",  "messagecenter.v1.SuppressionService"};
 const std::vector<std::string> kControlServices = {
-    "messagecenter.control.v1.AccountService",      "messagecenter.control.v1.TemplateService",
-    "messagecenter.control.v1.ArchivingService",    "messagecenter.control.v1.ReportService",
-    "messagecenter.control.v1.SubscriptionService", "messagecenter.control.v1.ArchiveService",
-    "messagecenter.control.v1.SuppressionService"};
+    "messagecenter.control.v1.AccountService", "messagecenter.control.v1.TemplateService",
+    "messagecenter.control.v1.BlockService",   "messagecenter.control.v1.ArchivingService",
+    "messagecenter.control.v1.ReportService",  "messagecenter.control.v1.SubscriptionService",
+    "messagecenter.control.v1.ArchiveService", "messagecenter.control.v1.SuppressionService"};
 
 std::vector<std::string> MethodPaths(const std::vector<std::string>& services) {
   // Each proto file's descriptors are registered once its code is linked in: use one message

@@ -1,5 +1,6 @@
-// MailFieldChecks: whether a template's sender fields may go into the mail BuildMime writes
-// (mime.h), for the publication's checks and for the builder itself:
+// MailFieldChecks: whether a template's sender fields may go into the mail the execution
+// instance writes (execution-service/delivery/mime.h), for the publication's checks on both
+// instances (common/personalisation/template_validation.h) and for the builder itself:
 //  - CheckHeaderName: a custom field's name: 1 to 76 printable US-ASCII characters but ':'
 //    (RFC 5322 section 3.6.8 ftext), and not a field the builder writes or a relay adds
 //    (IsReservedHeaderName: From, To, Cc, Bcc, Sender, Reply-To, Subject, Date, Message-ID,
@@ -25,7 +26,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
-namespace mc::execution {
+namespace mc::mail {
 
 inline constexpr size_t kMaxHeaderNameLength = 76;  // "Name: " and a word fit a 78-octet line
 
@@ -40,4 +41,4 @@ bool HasHttpsUri(absl::string_view list_unsubscribe);
 std::string NormalizeMediaType(absl::string_view content_type);
 [[nodiscard]] absl::Status CheckMediaType(absl::string_view content_type);
 
-}  // namespace mc::execution
+}  // namespace mc::mail

@@ -1,10 +1,10 @@
-#include "execution-service/delivery/mail_field_checks.h"
+#include "common/mail/mail_field_checks.h"
 
 #include <catch2/catch.hpp>
 
 #include "absl/strings/match.h"
 
-namespace mc::execution {
+namespace mc::mail {
 namespace {
 
 std::string Why(const absl::Status& s) {
@@ -124,4 +124,4 @@ TEST_CASE("media types: type/subtype tokens, lower-cased, a charset kept") {
 }
 
 }  // namespace
-}  // namespace mc::execution
+}  // namespace mc::mail

@@ -1,4 +1,4 @@
-#include "execution-service/delivery/mail_field_checks.h"
+#include "common/mail/mail_field_checks.h"
 
 #include <vector>
 
@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
-namespace mc::execution {
+namespace mc::mail {
 namespace {
 
 constexpr absl::string_view kReservedNames[] = {
@@ -248,4 +248,4 @@ absl::Status CheckMediaType(absl::string_view content_type) {
   return absl::OkStatus();
 }
 
-}  // namespace mc::execution
+}  // namespace mc::mail
