@@ -81,9 +81,10 @@ absl::StatusOr<CompiledTemplate> CompiledTemplate::Compile(const TemplateContent
       !st.ok()) {
     return st;
   }
-  for (const TemplateHeader& h : s.headers) {
+  for (size_t i = 0; i < s.headers.size(); ++i) {
+    const TemplateHeader& h = s.headers[i];
     PersonalisedText value;
-    if (absl::Status st = CompileText(absl::StrCat("sender.headers[", h.name, "]"), h.value, false,
+    if (absl::Status st = CompileText(absl::StrCat("sender.headers[", i, "].value"), h.value, false,
                                       &value, &script);
         !st.ok()) {
       return st;
@@ -118,8 +119,8 @@ absl::StatusOr<RenderedMessage> CompiledTemplate::Render(const RenderInput& inpu
   m.headers.resize(headers_.size());
   for (size_t i = 0; i < headers_.size(); ++i) {
     m.headers[i].first = headers_[i].first;
-    jobs.push_back({absl::StrCat("sender.headers[", headers_[i].first, "]"), &headers_[i].second,
-                    &m.headers[i].second});
+    jobs.push_back(
+        {absl::StrCat("sender.headers[", i, "].value"), &headers_[i].second, &m.headers[i].second});
   }
   for (const Job& job : jobs) {
     if (absl::Status s = RenderText(job.part, *job.text, input, heap, job.out); !s.ok()) return s;

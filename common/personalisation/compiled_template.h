@@ -7,7 +7,7 @@
 //
 // Failure modes: Compile returns INVALID_ARGUMENT naming the part and the position
 // ("html_body: line 3, column 7: ...", "variants[fr].subject: ...", "sender.from: ...",
-// "sender.headers[X-Campaign]: ..."). Render fails only for texts with code, naming the part
+// "sender.headers[0].value: ..."). Render fails only for texts with code, naming the part
 // ("html_body: the template ran past its time budget (50 ms)", "subject: line 2: TypeError:
 // ..."), and FAILED_PRECONDITION when such a template is rendered without a heap.
 // Immutable after Compile: Render is thread-safe (the heap is the calling thread's).

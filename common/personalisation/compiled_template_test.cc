@@ -113,7 +113,7 @@ TEST_CASE("compile errors name the variant or the sender field") {
   c.sender.headers.push_back({"X-Bad", "<%= rtEvent.nope %>"});
   t = CompiledTemplate::Compile(c);
   REQUIRE_FALSE(t.ok());
-  CHECK(t.status().message().rfind("sender.headers[X-Bad]: line 1, column ", 0) == 0);
+  CHECK(t.status().message().rfind("sender.headers[0].value: line 1, column ", 0) == 0);
 }
 
 }  // namespace
