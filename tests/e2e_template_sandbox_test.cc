@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/sinks/smtp_sink.h"
+#include "common/testing/mail_headers.h"
 #include "common/testing/mail_parts.h"
 #include "common/testing/shared_postgres.h"
 #include "tests/support/e2e_cluster.h"
@@ -171,6 +172,94 @@ TEST_CASE("a template with a loop, a condition and locale helpers renders per ev
   CHECK(TextFor(fr.email()) ==
         "Items: mug tea\nFree shipping\nTotal: 1\xe2\x80\xaf"
         "234,50\xc2\xa0\xe2\x82\xac\nDate: 09/03/2026");
+}
+
+// The mail the SMTP server got for `address`, as Python's email package decodes it.
+std::vector<testing::DecodedPart> PartsFor(const std::string& address) {
+  for (const sinks::ReceivedMail& m : TheInstance().smtp->Messages()) {
+    if (m.recipients != std::vector<std::string>{address}) continue;
+    absl::StatusOr<std::vector<testing::DecodedPart>> parts = testing::DecodeMailParts(m.data);
+    REQUIRE(parts.ok());
+    return *parts;
+  }
+  return {};
+}
+
+std::string HeaderOf(const std::string& address, const std::string& name) {
+  for (const sinks::ReceivedMail& m : TheInstance().smtp->Messages()) {
+    if (m.recipients != std::vector<std::string>{address}) continue;
+    absl::StatusOr<testing::DecodedHeaders> h = testing::DecodeMailHeaders(m.data);
+    REQUIRE(h.ok());
+    const testing::DecodedField* f = h->Find(name);
+    return f == nullptr ? "" : f->value;
+  }
+  return "";
+}
+
+TEST_CASE("the French variant for language fr, the sender's fields and an attachment from ctx") {
+  ExecClient& c = *TheInstance().client;
+  v1::Template t = Code("sandboxOrder", "SB_ORDER",
+                        "Thanks <%= rtEvent.ctx.@firstName %>: <% if (rtEvent.ctx.order.total >= "
+                        "50) { %>free shipping<% } else { %>shipping extra<% } %>");
+  t.set_default_language("en");
+  v1::TemplateVariant* fr = t.add_variants();
+  fr->set_language("fr");
+  fr->set_subject("Commande <%= rtEvent.ctx.order.id %>");
+  fr->set_text_body(
+      "Merci <%= rtEvent.ctx.@firstName %> : <%= formatCurrency(rtEvent.ctx.order.total, 'EUR') "
+      "%>");
+  t.mutable_sender()->set_from("Brand Shop <shop@brand.test>");
+  t.mutable_sender()->set_reply_to("care@brand.test");
+  v1::TemplateHeader* h = t.mutable_sender()->add_headers();
+  h->set_name("X-Order");
+  h->set_value("<%= rtEvent.ctx.order.id %>");
+  t.add_attachments()->set_ctx_path("invoice");
+  const grpc::Status published = c.Publish(t);
+  INFO(published.error_message());
+  REQUIRE(published.ok());
+
+  auto push = [&](int n, const std::string& country) {
+    v1::Event e = Order("SB_ORDER", n, country);
+    (*e.mutable_ctx()->mutable_fields())["firstName"].set_string_value("Zo\xc3\xa9");
+    auto& inv =
+        *(*e.mutable_ctx()->mutable_fields())["invoice"].mutable_struct_value()->mutable_fields();
+    inv["name"].set_string_value("invoice-" + std::to_string(n) + ".pdf");
+    inv["type"].set_string_value("application/pdf");
+    inv["content"].set_string_value("JVBERi0xLjQK");  // "%PDF-1.4\n"
+    return std::make_pair(c.Push(v1::QUEUE_REAL_TIME, e), e.email());
+  };
+  const auto [fr_id, fr_address] = push(7, "FR");
+  const auto [en_id, en_address] = push(8, "US");
+  const v1::StoredEvent fr_event = c.WaitFinal(fr_id);
+  const v1::StoredEvent en_event = c.WaitFinal(en_id);
+  INFO(fr_event.story().last_failure_reason() << en_event.story().last_failure_reason());
+  REQUIRE(fr_event.status() == v1::EVENT_STATUS_SENT);
+  REQUIRE(en_event.status() == v1::EVENT_STATUS_SENT);
+  CHECK(fr_event.story().template_language() == "fr");
+  CHECK(en_event.story().template_language().empty());
+
+  CHECK(HeaderOf(fr_address, "Subject") == "Commande A-7");
+  CHECK(HeaderOf(en_address, "Subject") == "Order A-8");
+  for (const std::string& a : {fr_address, en_address}) {
+    CHECK(HeaderOf(a, "From") == "Brand Shop <shop@brand.test>");
+    CHECK(HeaderOf(a, "Reply-To") == "care@brand.test");
+  }
+  CHECK(HeaderOf(fr_address, "X-Order") == "A-7");
+  std::string fr_text, en_text, fr_pdf, fr_pdf_name;
+  for (const testing::DecodedPart& p : PartsFor(fr_address)) {
+    if (p.content_type == "text/plain") fr_text = p.payload;
+    if (p.content_type == "application/pdf") {
+      fr_pdf = p.payload;
+      fr_pdf_name = p.filename;
+    }
+  }
+  for (const testing::DecodedPart& p : PartsFor(en_address)) {
+    if (p.content_type == "text/plain") en_text = p.payload;
+  }
+  CHECK(fr_text == "Merci Zo\xc3\xa9 : 42,50\xc2\xa0\xe2\x82\xac");
+  CHECK(en_text == "Thanks Zo\xc3\xa9: free shipping");
+  CHECK(fr_pdf == "%PDF-1.4\n");
+  CHECK(fr_pdf_name == "invoice-7.pdf");
 }
 
 TEST_CASE("bad templates fail only their own events; the lane keeps more than half its rate") {
