@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/script/locale_format.h"
 
 namespace mc::personalisation {
 namespace {
@@ -52,32 +53,8 @@ std::string JsonText(const nlohmann::json& v) {
 
 }  // namespace
 
-std::string HtmlEscape(absl::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
+// The same five references as escapeXMLString (ACC's), one implementation.
+std::string HtmlEscape(absl::string_view text) { return script::EscapeXml(text); }
 
 namespace {
 
