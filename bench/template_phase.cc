@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "bench/bulk_push.h"
+#include "bench/ratio_spread.h"
 #include "messagecenter/v1/templates.grpc.pb.h"
 
 namespace mc::bench {
@@ -72,12 +73,6 @@ bool Publish(const TemplatePhaseTarget& t, const std::string& name, const std::s
   return s.ok();
 }
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 }  // namespace
 
 bool RunTemplatePhase(const TemplatePhaseTarget& t, const TemplatePhaseOptions& o) {
@@ -125,11 +120,7 @@ bool RunTemplatePhase(const TemplatePhaseTarget& t, const TemplatePhaseOptions& 
       std::printf("(t) round %d ratio code/expression: %.3f\n", round + 1, ratios.back());
     }
   }
-  if (!ratios.empty()) {
-    std::printf("(t) ratio code/expression over %zu rounds: median %.3f, min %.3f, max %.3f\n",
-                ratios.size(), Median(ratios), *std::min_element(ratios.begin(), ratios.end()),
-                *std::max_element(ratios.begin(), ratios.end()));
-  }
+  PrintRatioSpread("(t) ratio code/expression", ratios);
   return counts_ok && static_cast<int>(ratios.size()) == o.rounds;
 }
 

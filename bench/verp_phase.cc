@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "bench/bulk_push.h"
+#include "bench/ratio_spread.h"
 #include "common/pgcluster/free_port.h"
 #include "common/process/service_process.h"
 
@@ -51,12 +52,6 @@ double Measure(const VerpPhaseTarget& t, const VerpPhaseOptions& o, Service& s, 
   return rate;
 }
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 }  // namespace
 
 bool RunVerpPhase(const VerpPhaseTarget& t, const VerpPhaseOptions& o) {
@@ -98,11 +93,7 @@ bool RunVerpPhase(const VerpPhaseTarget& t, const VerpPhaseOptions& o) {
       std::printf("(v) round %d ratio verp/plain: %.3f\n", round + 1, ratios.back());
     }
   }
-  if (!ratios.empty()) {
-    std::printf("(v) ratio verp/plain over %zu rounds: median %.3f, min %.3f, max %.3f\n",
-                ratios.size(), Median(ratios), *std::min_element(ratios.begin(), ratios.end()),
-                *std::max_element(ratios.begin(), ratios.end()));
-  }
+  PrintRatioSpread("(v) ratio verp/plain", ratios);
   for (Service* s : {&plain, &verp}) s->process->Terminate();
   return counts_ok && static_cast<int>(ratios.size()) == o.rounds;
 }

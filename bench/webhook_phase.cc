@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "bench/bulk_push.h"
 #include "bench/pusher.h"
+#include "bench/ratio_spread.h"
 #include "common/sinks/webhook_sink.h"
 #include "common/webhook_receiver/webhook_receiver.h"
 #include "common/webhook_receiver/webhook_signature.h"
@@ -118,13 +119,6 @@ bool WaitForWebhooks(const WebhookReceiver& receiver, int64_t target) {
     absl::SleepFor(absl::Milliseconds(5));
   }
   return true;
-}
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 double Percentile(std::vector<double> v, double p) {
