@@ -81,12 +81,25 @@ absl::StatusOr<std::optional<ExecutionInstance::Bounces>> ExecutionInstance::Loa
 
 std::string ExecutionInstance::Version() { return MC_VERSION; }
 
+std::unique_ptr<MessageSender> ExecutionInstance::NewSmtpSender() const {
+  if (CanPipeline(smtp_)) return std::make_unique<PipeliningSmtpSender>(smtp_);
+  return std::make_unique<SmtpSender>(smtp_);
+}
+
+std::unique_ptr<MessageSender> ExecutionInstance::NewSmsSender() const {
+  return std::make_unique<SmsSender>(sms_);
+}
+
+MessageAssemblyOptions ExecutionInstance::AssemblyOptions() {
+  return {.script = {.time_budget = absl::Milliseconds(config_.template_time_budget_ms),
+                     .memory_budget = static_cast<size_t>(config_.template_memory_budget_mb) << 20},
+          .max_attachment_bytes = static_cast<size_t>(config_.attachment_max_bytes),
+          .attachments = &attachments_};
+}
+
 std::vector<ExecutionInstance::LaneWorker> ExecutionInstance::MakeLaneWorkers() {
-  auto smtp_factory = [this]() -> std::unique_ptr<MessageSender> {
-    if (CanPipeline(smtp_)) return std::make_unique<PipeliningSmtpSender>(smtp_);
-    return std::make_unique<SmtpSender>(smtp_);
-  };
-  auto sms_factory = [this] { return std::make_unique<SmsSender>(sms_); };
+  auto smtp_factory = [this] { return NewSmtpSender(); };
+  auto sms_factory = [this] { return NewSmsSender(); };
   const ProcessorOptions options{
       .batch_size = config_.processing_batch,
       .lease = absl::Seconds(config_.lease_seconds),
@@ -94,11 +107,7 @@ std::vector<ExecutionInstance::LaneWorker> ExecutionInstance::MakeLaneWorkers() 
       .retry_base = absl::Milliseconds(config_.retry_base_ms),
       .message_id_domain = config_.message_id_domain,
       .return_paths = return_paths_.get(),
-      .assembly = {
-          .script = {.time_budget = absl::Milliseconds(config_.template_time_budget_ms),
-                     .memory_budget = static_cast<size_t>(config_.template_memory_budget_mb) << 20},
-          .max_attachment_bytes = static_cast<size_t>(config_.attachment_max_bytes),
-          .attachments = &attachments_}};
+      .assembly = AssemblyOptions()};
   std::vector<LaneWorker> workers;
   for (Queue queue : {Queue::kRealTime, Queue::kBatch}) {
     for (int i = 0; i < config_.lane_workers; ++i) {

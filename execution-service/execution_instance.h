@@ -50,6 +50,7 @@
 #include "execution-service/delivery/attachment_fetcher.h"
 #include "execution-service/delivery/sender_pool.h"
 #include "execution-service/delivery/sms_sender.h"
+#include "execution-service/proofs/proof_sender.h"
 #include "execution-service/delivery/smtp_sender.h"
 #include "execution-service/events/event_ingestion.h"
 #include "execution-service/events/event_repository.h"
@@ -131,6 +132,11 @@ class ExecutionInstance {
   static std::string Version();
   // The real-time lane's workers, then the batch lane's.
   std::vector<LaneWorker> MakeLaneWorkers();
+  // One connection's sender, as configured (pipelining when the relay's URL allows it).
+  std::unique_ptr<MessageSender> NewSmtpSender() const;
+  std::unique_ptr<MessageSender> NewSmsSender() const;
+  // How every message is made (lanes and proofs alike): budgets, attachment limit and cache.
+  MessageAssemblyOptions AssemblyOptions();
   [[nodiscard]] absl::Status StartWorkflows();
   void AddRunner(const std::string& name, WorkflowJob& job, RunnerTiming timing);
   [[nodiscard]] absl::Status StartServing();
@@ -170,7 +176,6 @@ class ExecutionInstance {
   TemplateRepository template_repository_{pool_};
   TemplateCatalog template_catalog_{template_repository_};
   TemplatePublishing publishing_{template_repository_, workflow_repository_};
-  TemplateGrpcService template_service_{publishing_, gate_};
   WorkflowGrpcService workflow_service_{workflow_control_, gate_};
 
   // Archiving: the identity the control instance stamps, the export it pulls, the purge.
@@ -256,6 +261,13 @@ class ExecutionInstance {
   // The real-time lane's workers share one LISTEN connection: a notification wakes one of them.
   pg::Listener rt_listener_{config_.pg_dsn, "mc_rt_" + config_.schema};
   std::vector<LaneWorker> lane_workers_ = MakeLaneWorkers();
+  // Proofs have their own connection per channel: a proof never waits behind a lane's batch.
+  SenderPool proof_email_{1, [this] { return NewSmtpSender(); }};
+  SenderPool proof_sms_{1, [this] { return NewSmsSender(); }};
+  ProofSender proofs_{proof_email_, proof_sms_,
+                      {.message_id_domain = config_.message_id_domain,
+                       .assembly = AssemblyOptions()}};
+  TemplateGrpcService template_service_{publishing_, proofs_, gate_};
   // webhookDelivery is woken by the workflows that change statuses on this replica.
   LocalSignal webhook_wake_;
   StatusUpdater status_updater_{processing_,

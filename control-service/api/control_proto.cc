@@ -50,7 +50,9 @@ absl::StatusOr<AuthoredTemplate> TemplateFromProto(const pb::Template& p) {
                      .sender = templateproto::SenderFromProto(p.sender()),
                      .attachments = templateproto::AttachmentsFromProto(p.attachments())};
   for (int i = 0; i < p.seeds_size(); ++i) {
-    Seed seed{.address = p.seeds(i).address()};
+    Seed seed{.address = p.seeds(i).address(),
+              .language = p.seeds(i).language(),
+              .country = p.seeds(i).country()};
     if (p.seeds(i).has_ctx()) {
       seed.ctx_json.clear();
       if (!google::protobuf::util::MessageToJsonString(p.seeds(i).ctx(), &seed.ctx_json).ok()) {
@@ -78,6 +80,8 @@ void TemplateToProto(const AuthoredTemplate& t, pb::Template* p) {
   for (const Seed& s : t.seeds) {
     pb::Seed* seed = p->add_seeds();
     seed->set_address(s.address);
+    seed->set_language(s.language);
+    seed->set_country(s.country);
     // Stored seeds were validated as JSON objects when saved.
     (void)google::protobuf::util::JsonStringToMessage(s.ctx_json, seed->mutable_ctx());
   }

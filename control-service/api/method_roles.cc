@@ -24,6 +24,7 @@ grpcutil::MethodRoles ControlMethodRoles() {
       {"messagecenter.control.v1.TemplateService.PreviewTemplate", kOperator},
       {"messagecenter.control.v1.TemplateService.PublishTemplate", kOperator},
       {"messagecenter.control.v1.TemplateService.UnpublishTemplate", kOperator},
+      {"messagecenter.control.v1.TemplateService.SendProof", kOperator},
       // BlockService: the personalisation blocks templates include
       {"messagecenter.control.v1.BlockService.CreateBlock", kOperator},
       {"messagecenter.control.v1.BlockService.UpdateBlock", kOperator},

@@ -17,6 +17,7 @@ TemplateGrpcService::TemplateGrpcService(TemplateAuthoring& authoring, grpcutil:
   ServeUnary("PreviewTemplate", &TemplateGrpcService::PreviewTemplate);
   ServeUnary("PublishTemplate", &TemplateGrpcService::PublishTemplate);
   ServeUnary("UnpublishTemplate", &TemplateGrpcService::UnpublishTemplate);
+  ServeUnary("SendProof", &TemplateGrpcService::SendProof);
 }
 
 namespace {
@@ -90,6 +91,22 @@ grpc::Status TemplateGrpcService::UnpublishTemplate(Ctx* ctx,
   if (!r.ok()) return ToGrpc(r.status());
   TemplateToProto(r->template_, resp->mutable_template_());
   for (const InstanceOutcome& o : r->outcomes) OutcomeToProto(o, resp->add_outcomes());
+  return grpc::Status::OK;
+}
+
+grpc::Status TemplateGrpcService::SendProof(Ctx* ctx, const pb::SendProofRequest* req,
+                                            pb::SendProofResponse* resp) {
+  absl::StatusOr<ProofResult> r = authoring_.SendProof(req->internal_name(), req->instance());
+  if (!r.ok()) return ToGrpc(r.status());
+  resp->set_account(r->account);
+  for (const ProofOutcome& o : r->outcomes) {
+    messagecenter::v1::ProofOutcome* p = resp->add_outcomes();
+    p->set_address(o.address);
+    p->set_code(o.code);
+    p->set_message(o.message);
+    p->set_message_id(o.message_id);
+    p->set_language(o.language);
+  }
   return grpc::Status::OK;
 }
 

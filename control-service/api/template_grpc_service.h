@@ -37,6 +37,8 @@ class TemplateGrpcService final
   grpc::Status UnpublishTemplate(
       Ctx* ctx, const messagecenter::control::v1::UnpublishTemplateRequest* req,
       messagecenter::control::v1::UnpublishTemplateResponse* resp) override;
+  grpc::Status SendProof(Ctx* ctx, const messagecenter::control::v1::SendProofRequest* req,
+                         messagecenter::control::v1::SendProofResponse* resp) override;
 
  private:
   TemplateAuthoring& authoring_;

@@ -1,5 +1,6 @@
 #include "control-service/execution/execution_client.h"
 
+#include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
@@ -265,6 +266,37 @@ absl::Status ExecutionClient::Unpublish(const ExecutionTarget& target,
   grpc::Status s = stub->UnpublishTemplate(ctx.get(), request, &response);
   if (s.error_code() == grpc::StatusCode::NOT_FOUND) return absl::OkStatus();
   return Explain(target, s);
+}
+
+absl::StatusOr<std::vector<ProofOutcome>> ExecutionClient::SendProof(
+    const ExecutionTarget& target, const TemplatePublication& t,
+    const std::vector<ProofSeed>& seeds) const {
+  auto stub = pb::TemplateService::NewStub(MakeChannel(target));
+  auto ctx = MakeContext(target, options_.deadline);
+  pb::SendProofRequest request;
+  templateproto::TemplateToProto(t, request.mutable_template_());
+  for (const ProofSeed& seed : seeds) {
+    pb::ProofSeed* p = request.add_seeds();
+    p->set_address(seed.address);
+    p->set_language(seed.language);
+    p->set_country(seed.country);
+    if (!google::protobuf::util::JsonStringToMessage(seed.ctx_json, p->mutable_ctx()).ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("seed ", seed.address, ": ctx is not a JSON object"));
+    }
+  }
+  pb::SendProofResponse response;
+  grpc::Status s = stub->SendProof(ctx.get(), request, &response);
+  if (!s.ok()) return Explain(target, s);
+  std::vector<ProofOutcome> outcomes;
+  for (const pb::ProofOutcome& o : response.outcomes()) {
+    outcomes.push_back({.address = o.address(),
+                        .code = o.code(),
+                        .message = o.message(),
+                        .message_id = o.message_id(),
+                        .language = o.language()});
+  }
+  return outcomes;
 }
 
 absl::Status ExecutionClient::Export(

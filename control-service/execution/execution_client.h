@@ -45,6 +45,9 @@ class ExecutionClient final : public ExecutionGateway {
                                      const TemplatePublication& t) const override;
   [[nodiscard]] absl::Status Unpublish(const ExecutionTarget& target,
                                        const std::string& internal_name) const override;
+  [[nodiscard]] absl::StatusOr<std::vector<ProofOutcome>> SendProof(
+      const ExecutionTarget& target, const TemplatePublication& t,
+      const std::vector<ProofSeed>& seeds) const override;
   // A reader thread keeps up to three pages coming while `on_page` stores the current one.
   [[nodiscard]] absl::Status Export(
       const ExecutionTarget& target, const ArchiveCursor& after, int page_size, int max_pages,

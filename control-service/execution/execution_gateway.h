@@ -1,7 +1,7 @@
 // ExecutionGateway: what the control instance asks of an execution instance, each call naming
 // the instance by its ExecutionTarget. Accounts test and initialize a connection (GetInfo,
 // Initialize); publication checks the instance's workflows and publishes or unpublishes
-// (GetInfo, Publish, Unpublish); archiving pulls the export streams (Export, ExportQuarantine);
+// (GetInfo, Publish, Unpublish) and sends proofs (SendProof); archiving pulls the export streams (Export, ExportQuarantine);
 // status-webhook subscriptions are published, deleted, read, resumed and replayed
 // (PutSubscription, DeleteSubscription, ListSubscriptions, ResumeSubscription, ReplayWebhooks);
 // the suppression list is listed and changed by hand (ListSuppressions, AddSuppression,
@@ -25,6 +25,7 @@
 #include "control-service/execution/archive_rows.h"
 #include "control-service/execution/execution_target.h"
 #include "control-service/execution/instance_summary.h"
+#include "control-service/execution/proof_delivery.h"
 #include "control-service/execution/subscription_publication.h"
 #include "control-service/execution/suppression_entry.h"
 #include "control-service/execution/template_publication.h"
@@ -46,6 +47,13 @@ class ExecutionGateway {
   // OK also when the instance had nothing published under that name.
   [[nodiscard]] virtual absl::Status Unpublish(const ExecutionTarget& target,
                                                const std::string& internal_name) const = 0;
+
+  // Renders `t` with each seed's data and sends it to the seed's address as a proof; one
+  // outcome per seed, in order. The instance's INVALID_ARGUMENT for a template or seed it
+  // refuses.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<ProofOutcome>> SendProof(
+      const ExecutionTarget& target, const TemplatePublication& t,
+      const std::vector<ProofSeed>& seeds) const = 0;
 
   // One export stream: acknowledges `after` (the instance may purge what is before it), then
   // hands pages of final events after it to `on_page` until caught up (or `max_pages`); stops

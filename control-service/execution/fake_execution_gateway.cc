@@ -71,6 +71,23 @@ absl::Status FakeExecutionGateway::Publish(const ExecutionTarget& target,
   return (*instance)->publish;
 }
 
+absl::StatusOr<std::vector<ProofOutcome>> FakeExecutionGateway::SendProof(
+    const ExecutionTarget& target, const TemplatePublication& t,
+    const std::vector<ProofSeed>& seeds) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<Instance*> instance = Reach(target, "SendProof");
+  if (!instance.ok()) return instance.status();
+  if (!(*instance)->proof.ok()) return (*instance)->proof;
+  (*instance)->proofs.emplace_back(t, seeds);
+  std::vector<ProofOutcome> outcomes;
+  for (const ProofSeed& seed : seeds) {
+    outcomes.push_back({.address = seed.address,
+                        .message_id = absl::StrCat("<proof-", outcomes.size(), "@fake>"),
+                        .language = seed.language});
+  }
+  return outcomes;
+}
+
 absl::Status FakeExecutionGateway::Unpublish(const ExecutionTarget& target,
                                              const std::string& internal_name) const {
   std::lock_guard<std::mutex> lock(mu_);

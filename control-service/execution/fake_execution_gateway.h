@@ -18,6 +18,8 @@
 //
 // Failure modes, as scripted: an instance that is `down` answers every call with that status;
 // an unknown endpoint is UNAVAILABLE; Publish and Unpublish return `publish` / `unpublish`;
+// SendProof returns `proof` when it is not OK, else keeps the proof and answers every seed
+// with code 0, its language and Message-ID "<proof-N@fake>";
 // PutSubscription returns `put_subscription` when it is not OK; DeleteSubscription,
 // ResumeSubscription and ReplayWebhooks of a name not held are NOT_FOUND; the suppression calls
 // return `suppression_error` when it is not OK, Remove and Reactivate of an address without an
@@ -51,6 +53,8 @@ class FakeExecutionGateway final : public ExecutionGateway {
     // Kept by the fake.
     std::vector<TemplatePublication> published;
     std::vector<std::string> unpublished;
+    absl::Status proof;  // not OK: SendProof refuses with it
+    std::vector<std::pair<TemplatePublication, std::vector<ProofSeed>>> proofs;  // kept
     std::vector<ArchiveCursor> acknowledged;  // each stream's `after`
     // Webhooks.
     absl::Status put_subscription;  // not OK: PutSubscription refuses with it
@@ -85,6 +89,9 @@ class FakeExecutionGateway final : public ExecutionGateway {
                                      const TemplatePublication& t) const override;
   [[nodiscard]] absl::Status Unpublish(const ExecutionTarget& target,
                                        const std::string& internal_name) const override;
+  [[nodiscard]] absl::StatusOr<std::vector<ProofOutcome>> SendProof(
+      const ExecutionTarget& target, const TemplatePublication& t,
+      const std::vector<ProofSeed>& seeds) const override;
   [[nodiscard]] absl::Status Export(
       const ExecutionTarget& target, const ArchiveCursor& after, int page_size, int max_pages,
       const std::function<absl::Status(ArchivePage&)>& on_page) const override;

@@ -12,7 +12,6 @@ namespace {
 
 namespace v1 = messagecenter::v1;
 
-std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
 
 // UTC to the millisecond: a story's steps are often less than a second apart.
 std::string Millis(const google::protobuf::Timestamp& ts) {

@@ -25,7 +25,6 @@ std::unique_ptr<pb::SuppressionService::Stub> Stub(const Invocation& inv) {
   return pb::SuppressionService::NewStub(inv.conn().channel());
 }
 
-std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
 
 absl::StatusOr<v1::SuppressionKind> ParseKind(const std::string& word) {
   if (word == "deny") return v1::SUPPRESSION_DENY;

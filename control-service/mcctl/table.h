@@ -10,6 +10,9 @@
 
 namespace mc::mcctl {
 
+// The cell for a value that may be empty: "-" when it is.
+inline std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
+
 class Table {
  public:
   enum class Align { kLeft, kRight };

@@ -1,6 +1,7 @@
 // mcctl templates: authoring on the control instance (create and update from files: a whole
 // template as JSON, template_file.h, and each part, with seed addresses and their test data),
-// preview, publication to every instance, unpublication.
+// preview, proofs to the seed addresses through one instance, publication to every instance,
+// unpublication.
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "control-service/mcctl/commands.h"
@@ -249,6 +250,40 @@ int Unpublish(Invocation& inv) {
                        absl::StrCat("Unpublished ", inv.arg(0), " (status back to editing)."));
 }
 
+int Proof(Invocation& inv) {
+  if (!inv.flags().Has("instance")) {
+    return inv.UsageError(absl::InvalidArgumentError(
+        "--instance ACCOUNT is required: the execution instance whose relay sends the proofs"));
+  }
+  pb::SendProofRequest req;
+  req.set_internal_name(inv.arg(0));
+  req.set_instance(inv.flags().Get("instance"));
+  pb::SendProofResponse resp;
+  grpc::Status s = Stub(inv)->SendProof(inv.Context().get(), req, &resp);
+  if (!s.ok()) return inv.Fail(s);
+  int failed = 0;
+  for (const auto& o : resp.outcomes()) failed += o.code() != 0;
+  if (inv.json()) {
+    inv.PrintJson(resp);
+  } else {
+    inv.out() << "Proofs of " << inv.arg(0) << " through " << resp.account() << ":\n";
+    Table t({{"SEED"}, {"OUTCOME"}, {"VARIANT"}, {"MESSAGE-ID"}, {"MESSAGE"}});
+    for (const auto& o : resp.outcomes()) {
+      t.AddRow({o.address(), o.code() == 0 ? "sent" : StatusCodeName(o.code()),
+                o.language().empty() ? "default" : o.language(), OrDash(o.message_id()),
+                o.message()});
+    }
+    t.Print(inv.out(), "No seed.");
+  }
+  if (failed > 0) {
+    return inv.Problem(kExitRefused,
+                       absl::StrCat(failed, " of ", resp.outcomes_size(), " proofs were not sent"),
+                       "each seed's message says why: fix the template or the seed's test data "
+                       "(template: ...), or send again once the relay takes it");
+  }
+  return kExitOk;
+}
+
 int Delete(Invocation& inv) {
   pb::DeleteTemplateRequest req;
   req.set_internal_name(inv.arg(0));
@@ -301,6 +336,17 @@ std::vector<CommandSpec> TemplateCommands() {
        1,
        c,
        Preview},
+      {"templates",
+       "proof",
+       "NAME",
+       "Send a proof: render it with each seed's test data (language and country included) and "
+       "send it to the seed addresses through one instance, marked as a proof; nothing is "
+       "published or counted.",
+       {{"instance", "ACCOUNT", "the external account whose relay sends them (required)"}},
+       1,
+       1,
+       c,
+       Proof},
       {"templates",
        "publish",
        "NAME",

@@ -17,6 +17,9 @@ namespace mc::control {
 struct Seed {
   std::string address;
   std::string ctx_json = "{}";  // a JSON object
+  // The test event's language (picks the variant) and country (for the formatting helpers);
+  // "" not said.
+  std::string language, country;
 };
 
 enum class TemplateStatus { kEditing = 0, kPublished = 1 };

@@ -45,12 +45,15 @@ absl::StatusOr<std::unique_ptr<script::ScriptHeap>> HeapFor(
 absl::StatusOr<personalisation::RenderedMessage> RenderForSeed(
     const personalisation::CompiledTemplate& compiled, const AuthoredTemplate& t, const Seed& seed,
     script::ScriptHeap* heap) {
-  personalisation::EventFields event{.type = t.event_type};
+  personalisation::EventFields event{
+      .type = t.event_type, .language = seed.language, .country = seed.country};
   (t.channel == static_cast<int>(personalisation::Channel::kSms) ? event.mobile_phone
                                                                  : event.email) = seed.address;
   const nlohmann::json ctx = nlohmann::json::parse(seed.ctx_json, nullptr, false);
   return compiled.Render({.id = 0, .event = &event, .ctx = &ctx}, heap);
 }
+
+constexpr size_t kMaxSeedFieldChars = 16;
 
 absl::Status ValidateSeeds(const AuthoredTemplate& t) {
   for (size_t i = 0; i < t.seeds.size(); ++i) {
@@ -60,6 +63,14 @@ absl::Status ValidateSeeds(const AuthoredTemplate& t) {
     }
     if (t.seeds[i].address.empty()) {
       return absl::InvalidArgumentError(absl::StrCat("seeds[", i, "].address: required"));
+    }
+    for (const auto& [field, value] :
+         {std::pair<const char*, const std::string&>{"language", t.seeds[i].language},
+          {"country", t.seeds[i].country}}) {
+      if (value.size() > kMaxSeedFieldChars) {
+        return absl::InvalidArgumentError(absl::StrCat("seeds[", i, "].", field, ": longer than ",
+                                                       kMaxSeedFieldChars, " characters"));
+      }
     }
   }
   return absl::OkStatus();
@@ -258,6 +269,36 @@ absl::StatusOr<PublicationResult> TemplateAuthoring::Unpublish(const std::string
   if (!unpublished.ok()) return unpublished.status();
   result.template_ = *std::move(unpublished);
   return result;
+}
+
+absl::StatusOr<ProofResult> TemplateAuthoring::SendProof(const std::string& name,
+                                                        const std::string& account) {
+  absl::StatusOr<AuthoredTemplate> t = templates_.Get(name);
+  if (!t.ok()) return t.status();
+  if (t->seeds.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("template '", name, "' has no seed address: add one with test data"));
+  }
+  if (account.empty()) return absl::InvalidArgumentError("instance: required");
+  absl::StatusOr<Account> a = accounts_.Get(account);
+  if (!a.ok()) return a.status();
+  if (!a->enabled) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("external account '", account, "' is disabled: enable it to send proofs"));
+  }
+  absl::StatusOr<ExecutionTarget> target = accounts_.GetTarget(account);
+  if (!target.ok()) return target.status();
+  // What the next publication would send, with the blocks as they are now.
+  absl::StatusOr<TemplatePublication> content = Expanded(*t, std::max(t->version, 1));
+  if (!content.ok()) return content.status();
+  std::vector<ProofSeed> seeds;
+  for (const Seed& s : t->seeds) {
+    seeds.push_back(
+        {.address = s.address, .ctx_json = s.ctx_json, .language = s.language, .country = s.country});
+  }
+  absl::StatusOr<std::vector<ProofOutcome>> outcomes = client_.SendProof(*target, *content, seeds);
+  if (!outcomes.ok()) return outcomes.status();
+  return ProofResult{.account = account, .outcomes = *std::move(outcomes)};
 }
 
 }  // namespace mc::control

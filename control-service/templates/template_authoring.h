@@ -1,6 +1,7 @@
 // TemplateAuthoring: the control instance's template operations (DOMAIN.md section 5): author,
 // preview with a seed's test data, publish to every enabled execution instance (each
-// publication a new version), unpublish everywhere.
+// publication a new version), unpublish everywhere, send a proof to the seed addresses through
+// one instance.
 // Parts include personalisation blocks (block_expansion.h): saving, previewing and publishing
 // expand every include with the blocks' current content and check the result
 // (common/personalisation/template_validation.h); a publication sends that result with the
@@ -10,7 +11,7 @@
 // Failure modes: INVALID_ARGUMENT naming the field or the personalisation fault's position, or
 // the part and the block of an include that cannot be expanded;
 // NOT_FOUND; ALREADY_EXISTS; FAILED_PRECONDITION for deleting a published template, previewing
-// without a seed, or a publication no instance took (the message lists each instance's
+// or sending a proof without a seed, a proof through a disabled account, or a publication no instance took (the message lists each instance's
 // reason). Per instance, a publication is refused with FAILED_PRECONDITION naming the instance
 // and what is missing: identifier, started technical workflows, archiving workflow.
 // Each instance's publication outcome is counted (mc_publications_total: ok, refused, error).
@@ -32,6 +33,11 @@ namespace mc::control {
 
 struct RenderedPreview {
   std::string address, subject, html_body, text_body, sms_text;
+};
+
+struct ProofResult {
+  std::string account;
+  std::vector<ProofOutcome> outcomes;  // one per seed, in the template's order
 };
 
 struct PublicationResult {
@@ -63,6 +69,11 @@ class TemplateAuthoring {
   [[nodiscard]] absl::StatusOr<RenderedPreview> Preview(const std::string& name, int seed_index);
   [[nodiscard]] absl::StatusOr<PublicationResult> Publish(const std::string& name);
   [[nodiscard]] absl::StatusOr<PublicationResult> Unpublish(const std::string& name);
+  // Sends a proof of the template as the next publication would send it (the blocks of now),
+  // rendered with each seed's data, to every seed's address through `account`'s instance
+  // (published or not; nothing is published or recorded).
+  [[nodiscard]] absl::StatusOr<ProofResult> SendProof(const std::string& name,
+                                                      const std::string& account);
 
  private:
   // OK, or FAILED_PRECONDITION naming the instance and everything it lacks.

@@ -2,7 +2,9 @@
 // workflows) and scripted execution instances (FakeExecutionGateway): each enabled instance's
 // outcome, the control's own refusals (no identifier, no archiving workflow, technical
 // workflows not started), a version spent only when some instance took it, unpublication
-// everywhere; and a preview rendered from a seed.
+// everywhere; a preview rendered from a seed (its language picking the variant); and a proof:
+// the template as the next publication would send it, with every seed, to one named instance,
+// nothing published.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <pqxx/pqxx>
@@ -253,6 +255,96 @@ TEST_CASE("a preview renders a seed as the event: its address on the template's 
   CHECK(preview->sms_text == "+33612345678[] CODE 0 42");
   preview = f.authoring.Preview("shipTpl", 0);
   CHECK(preview.status().code() == absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_CASE("a preview renders the variant the seed's language picks, formatted for its country") {
+  Fixture f;
+  REQUIRE(f.authoring
+              .Create({.internal_name = "frTpl",
+                       .event_type = "ORDER",
+                       .channel = 0,
+                       .subject = "Total <%= formatNumber(rtEvent.ctx.total) %>",
+                       .text_body = "Thanks.",
+                       .default_language = "en",
+                       .variants = {{.language = "fr",
+                                     .subject = "Total <%= formatNumber(rtEvent.ctx.total) %>",
+                                     .text_body = "Merci."}},
+                       .seeds = {{.address = "ana@example.test", .ctx_json = R"({"total":1234.5})"},
+                                 {.address = "zoe@example.fr",
+                                  .ctx_json = R"({"total":1234.5})",
+                                  .language = "fr",
+                                  .country = "FR"}}})
+              .ok());
+  absl::StatusOr<RenderedPreview> en = f.authoring.Preview("frTpl", 0);
+  REQUIRE(en.ok());
+  CHECK(en->subject == "Total 1,234.5");
+  CHECK(en->text_body == "Thanks.");
+  absl::StatusOr<RenderedPreview> fr = f.authoring.Preview("frTpl", 1);
+  REQUIRE(fr.ok());
+  CHECK(fr->subject == "Total 1\u202f234,5");
+  CHECK(fr->text_body == "Merci.");
+  // Stored with the template: read back as written.
+  absl::StatusOr<AuthoredTemplate> t = f.authoring.Get("frTpl");
+  REQUIRE(t.ok());
+  REQUIRE(t->seeds.size() == 2);
+  CHECK(t->seeds[1].language == "fr");
+  CHECK(t->seeds[1].country == "FR");
+  CHECK(t->seeds[0].language.empty());
+}
+
+TEST_CASE("a proof goes to the named instance with every seed, as the next publication would") {
+  Fixture f;
+  REQUIRE(f.blocks.Create({.name = "footer", .content = "Brand footer"}).ok());
+  REQUIRE(f.authoring
+              .Create({.internal_name = "proofTpl",
+                       .event_type = "ORDER",
+                       .channel = 0,
+                       .subject = "Order <%= rtEvent.ctx.order %>",
+                       .text_body = "Thanks. <%@ include view='footer' %>",
+                       .seeds = {{.address = "ana@example.test", .ctx_json = R"({"order":"A-1"})"},
+                                 {.address = "zoe@example.fr",
+                                  .ctx_json = R"({"order":"A-2"})",
+                                  .language = "fr",
+                                  .country = "FR"}}})
+              .ok());
+  absl::StatusOr<ProofResult> r = f.authoring.SendProof("proofTpl", "exec_a");
+  REQUIRE(r.ok());
+  CHECK(r->account == "exec_a");
+  REQUIRE(r->outcomes.size() == 2);
+  CHECK(r->outcomes[0].address == "ana@example.test");
+  CHECK(r->outcomes[0].code == 0);
+  CHECK(r->outcomes[1].language == "fr");
+  const Instance a = f.gateway.Get(Fixture::Endpoint("exec_a"));
+  REQUIRE(a.proofs.size() == 1);
+  CHECK(a.proofs[0].first.text_body == "Thanks. Brand footer");  // the blocks of now
+  CHECK(a.proofs[0].first.version == 1);
+  REQUIRE(a.proofs[0].second.size() == 2);
+  CHECK(a.proofs[0].second[1].ctx_json == R"({"order":"A-2"})");
+  CHECK(a.proofs[0].second[1].country == "FR");
+  CHECK(a.published.empty());
+  // Nothing published, nothing recorded, no other instance called.
+  absl::StatusOr<AuthoredTemplate> t = f.authoring.Get("proofTpl");
+  REQUIRE(t.ok());
+  CHECK(t->status == TemplateStatus::kEditing);
+  CHECK(t->version == 0);
+  CHECK(f.Recorded().empty());
+  for (const std::string& call : f.gateway.calls()) CHECK(call == "SendProof exec_a");
+
+  struct Row {
+    std::string name, template_name, account;
+    absl::StatusCode code;
+  };
+  for (const Row& row : std::vector<Row>{
+           {"no seed", "shipTpl", "exec_a", absl::StatusCode::kFailedPrecondition},
+           {"disabled account", "proofTpl", "exec_e", absl::StatusCode::kFailedPrecondition},
+           {"unknown account", "proofTpl", "nope", absl::StatusCode::kNotFound},
+           {"no account", "proofTpl", "", absl::StatusCode::kInvalidArgument},
+           {"unknown template", "nope", "exec_a", absl::StatusCode::kNotFound},
+           {"unreachable", "proofTpl", "exec_d", absl::StatusCode::kUnavailable},
+       }) {
+    INFO(row.name);
+    CHECK(f.authoring.SendProof(row.template_name, row.account).status().code() == row.code);
+  }
 }
 
 }  // namespace

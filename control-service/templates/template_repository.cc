@@ -63,7 +63,10 @@ std::string WithColumns(std::string sql) {
 std::string SeedsJson(const std::vector<Seed>& seeds) {
   nlohmann::json a = nlohmann::json::array();
   for (const Seed& s : seeds) {
-    a.push_back({{"address", s.address}, {"ctx", nlohmann::json::parse(s.ctx_json)}});
+    nlohmann::json seed = {{"address", s.address}, {"ctx", nlohmann::json::parse(s.ctx_json)}};
+    if (!s.language.empty()) seed["language"] = s.language;
+    if (!s.country.empty()) seed["country"] = s.country;
+    a.push_back(std::move(seed));
   }
   return a.dump();
 }
@@ -97,7 +100,9 @@ AuthoredTemplate FromRow(const pg::Row& r) {
   ReadExtras(nlohmann::json::parse(r.Get<std::string>("extras")), t);
   for (const nlohmann::json& s : nlohmann::json::parse(r.Get<std::string>("seeds"))) {
     t.seeds.push_back({.address = s.value("address", ""),
-                       .ctx_json = s.value("ctx", nlohmann::json::object()).dump()});
+                       .ctx_json = s.value("ctx", nlohmann::json::object()).dump(),
+                       .language = s.value("language", ""),
+                       .country = s.value("country", "")});
   }
   t.status = static_cast<TemplateStatus>(r.Get<int>("status"));
   t.version = r.Get<int>("version");

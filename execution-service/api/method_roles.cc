@@ -16,6 +16,8 @@ grpcutil::MethodRoles ExecutionMethodRoles() {
       {"messagecenter.v1.TemplateService.PublishTemplate", kControl},
       {"messagecenter.v1.TemplateService.UnpublishTemplate", kControl},
       {"messagecenter.v1.TemplateService.ListTemplates", kControl | kOperator},
+      // Proofs are sent for the control instance's authors; an operator may send one directly.
+      {"messagecenter.v1.TemplateService.SendProof", kControl | kOperator},
       // The technical workflows are an operator's; the control reads their states.
       {"messagecenter.v1.WorkflowService.ListWorkflows", kOperator | kControl},
       {"messagecenter.v1.WorkflowService.StartWorkflow", kOperator},

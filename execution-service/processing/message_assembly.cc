@@ -74,9 +74,10 @@ absl::Status MessageAssembly::Attach(const CompiledTemplate& t, const nlohmann::
     if (options_.attachments == nullptr) {
       return absl::FailedPreconditionError("attachments by URL are not enabled on this instance");
     }
-    // One cache entry per published copy and URL: a new publication fetches again.
-    absl::StatusOr<Attachment> fetched =
-        options_.attachments->Fetch(a.url, {.cache_key = absl::StrCat(published.id),
+    // One cache entry per published copy and URL: a new publication fetches again. Id 0 (a
+    // proof, not stored) is never cached.
+    absl::StatusOr<Attachment> fetched = options_.attachments->Fetch(
+        a.url, {.cache_key = published.id == 0 ? std::string() : absl::StrCat(published.id),
                                             .filename = a.filename,
                                             .content_type = a.content_type});
     if (!fetched.ok()) return fetched.status();

@@ -1,6 +1,7 @@
 // MessageAssembly: one event's message from its template: the rendered parts of the variant
 // for its language, the template's sender fields, and its attachments (from the event's ctx,
-// or fetched by URL once per published copy through an AttachmentSource, e.g. the
+// or fetched by URL once per published copy (each time for a copy of id 0, a proof) through an
+// AttachmentSource, e.g. the
 // AttachmentCache over the libcurl fetcher), within the total size limit.
 //
 // Assemble's status says what the processor does with the event (delivery_policy.h):
