@@ -171,6 +171,9 @@ absl::StatusOr<ExecutionConfig> ParseExecutionConfig(int argc, const char* const
              "allow http:// attachment URLs (development only)");
   flags.Bool("attachment_allow_private_networks", &c.attachment_allow_private_networks,
              "allow attachment URLs on private, loopback and link-local addresses");
+  flags.String("attachment_ca_file", &c.attachment_ca_file,
+               "PEM file of the CA certificates attachment servers are checked against (empty: "
+               "the system's)");
   flags.String("bounce_listen", &c.bounce_listen,
                "host:port of the bounce listener (SMTP, for the bounce domain's MX: late bounces "
                "and complaints); port 0 picks a free one; empty: no listener");

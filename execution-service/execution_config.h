@@ -73,6 +73,7 @@ struct ExecutionConfig : config::ServiceFlags {
   int attachment_cache_mb = 64;
   bool attachment_allow_http = false;
   bool attachment_allow_private_networks = false;
+  std::string attachment_ca_file;  // PEM; empty: the system's CA certificates
   // The bounce listener (inbound/smtp_listener.h): where the bounce domain's MX hands bounces
   // and complaints over ("host:port"; empty: none; needs --bounce_domain), and its limits.
   std::string bounce_listen;

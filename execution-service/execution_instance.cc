@@ -100,14 +100,13 @@ MessageAssemblyOptions ExecutionInstance::AssemblyOptions() {
 std::vector<ExecutionInstance::LaneWorker> ExecutionInstance::MakeLaneWorkers() {
   auto smtp_factory = [this] { return NewSmtpSender(); };
   auto sms_factory = [this] { return NewSmsSender(); };
-  const ProcessorOptions options{
-      .batch_size = config_.processing_batch,
-      .lease = absl::Seconds(config_.lease_seconds),
-      .max_tries = config_.max_tries,
-      .retry_base = absl::Milliseconds(config_.retry_base_ms),
-      .message_id_domain = config_.message_id_domain,
-      .return_paths = return_paths_.get(),
-      .assembly = AssemblyOptions()};
+  const ProcessorOptions options{.batch_size = config_.processing_batch,
+                                 .lease = absl::Seconds(config_.lease_seconds),
+                                 .max_tries = config_.max_tries,
+                                 .retry_base = absl::Milliseconds(config_.retry_base_ms),
+                                 .message_id_domain = config_.message_id_domain,
+                                 .return_paths = return_paths_.get(),
+                                 .assembly = AssemblyOptions()};
   std::vector<LaneWorker> workers;
   for (Queue queue : {Queue::kRealTime, Queue::kBatch}) {
     for (int i = 0; i < config_.lane_workers; ++i) {

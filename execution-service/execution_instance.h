@@ -50,7 +50,6 @@
 #include "execution-service/delivery/attachment_fetcher.h"
 #include "execution-service/delivery/sender_pool.h"
 #include "execution-service/delivery/sms_sender.h"
-#include "execution-service/proofs/proof_sender.h"
 #include "execution-service/delivery/smtp_sender.h"
 #include "execution-service/events/event_ingestion.h"
 #include "execution-service/events/event_repository.h"
@@ -72,6 +71,7 @@
 #include "execution-service/processing/event_processor.h"
 #include "execution-service/processing/processing_repository.h"
 #include "execution-service/processing/status_updater.h"
+#include "execution-service/proofs/proof_sender.h"
 #include "execution-service/subscriptions/subscription_registry.h"
 #include "execution-service/subscriptions/subscription_repository.h"
 #include "execution-service/suppressions/suppression_list.h"
@@ -240,7 +240,8 @@ class ExecutionInstance {
                     .allow_private_networks = config_.attachment_allow_private_networks,
                     .flag_prefix = "attachment"},
           .max_bytes = static_cast<size_t>(config_.attachment_max_bytes),
-          .timeout = absl::Milliseconds(config_.attachment_fetch_timeout_ms)}),
+          .timeout = absl::Milliseconds(config_.attachment_fetch_timeout_ms),
+          .ca_file = config_.attachment_ca_file}),
       static_cast<size_t>(config_.attachment_cache_mb) << 20};
 
   // Delivery: each lane has its own connections, so batch traffic never queues real-time mail.
@@ -264,9 +265,10 @@ class ExecutionInstance {
   // Proofs have their own connection per channel: a proof never waits behind a lane's batch.
   SenderPool proof_email_{1, [this] { return NewSmtpSender(); }};
   SenderPool proof_sms_{1, [this] { return NewSmsSender(); }};
-  ProofSender proofs_{proof_email_, proof_sms_,
-                      {.message_id_domain = config_.message_id_domain,
-                       .assembly = AssemblyOptions()}};
+  ProofSender proofs_{
+      proof_email_,
+      proof_sms_,
+      {.message_id_domain = config_.message_id_domain, .assembly = AssemblyOptions()}};
   TemplateGrpcService template_service_{publishing_, proofs_, gate_};
   // webhookDelivery is woken by the workflows that change statuses on this replica.
   LocalSignal webhook_wake_;

@@ -1,12 +1,12 @@
 // ExecutionGateway: what the control instance asks of an execution instance, each call naming
 // the instance by its ExecutionTarget. Accounts test and initialize a connection (GetInfo,
 // Initialize); publication checks the instance's workflows and publishes or unpublishes
-// (GetInfo, Publish, Unpublish) and sends proofs (SendProof); archiving pulls the export streams (Export, ExportQuarantine);
-// status-webhook subscriptions are published, deleted, read, resumed and replayed
-// (PutSubscription, DeleteSubscription, ListSubscriptions, ResumeSubscription, ReplayWebhooks);
-// the suppression list is listed and changed by hand (ListSuppressions, AddSuppression,
-// RemoveSuppression, ReactivateSuppression).
-// ExecutionClient implements it over gRPC; tests use FakeExecutionGateway.
+// (GetInfo, Publish, Unpublish) and sends proofs (SendProof); archiving pulls the export streams
+// (Export, ExportQuarantine); status-webhook subscriptions are published, deleted, read, resumed
+// and replayed (PutSubscription, DeleteSubscription, ListSubscriptions, ResumeSubscription,
+// ReplayWebhooks); the suppression list is listed and changed by hand (ListSuppressions,
+// AddSuppression, RemoveSuppression, ReactivateSuppression). ExecutionClient implements it over
+// gRPC; tests use FakeExecutionGateway.
 //
 // Failure modes every implementation keeps, always naming the account and its endpoint:
 //  - unreachable, or no answer within the deadline: UNAVAILABLE;

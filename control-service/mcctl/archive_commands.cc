@@ -21,7 +21,6 @@ std::unique_ptr<pb::ArchiveService::Stub> Stub(const Invocation& inv) {
   return pb::ArchiveService::NewStub(inv.conn().channel());
 }
 
-
 std::string TemplateCell(const pb::ArchivedEventStory& e) {
   if (e.template_name().empty()) return "-";
   return absl::StrCat(e.template_name(), "@", e.template_version());

@@ -12,7 +12,6 @@ namespace {
 
 namespace v1 = messagecenter::v1;
 
-
 // UTC to the millisecond: a story's steps are often less than a second apart.
 std::string Millis(const google::protobuf::Timestamp& ts) {
   if (ts.seconds() == 0 && ts.nanos() == 0) return "-";

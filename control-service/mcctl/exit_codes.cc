@@ -40,7 +40,8 @@ std::string ExitCodesHelp() {
          "     input file\n"
          "  3  the request was refused (INVALID_ARGUMENT, FAILED_PRECONDITION, ALREADY_EXISTS,\n"
          "     NOT_FOUND, OUT_OF_RANGE); also events push when some event was rejected, and\n"
-         "     templates publish/unpublish and the webhooks commands when some instance refused\n"
+         "     templates publish/unpublish and the webhooks commands when some instance refused,\n"
+         "     templates proof when a seed's proof was not sent\n"
          "  4  unreachable, unavailable or no answer within --timeout-seconds\n"
          "  5  authentication or permission (UNAUTHENTICATED, PERMISSION_DENIED)\n";
 }

@@ -25,7 +25,6 @@ std::unique_ptr<pb::SuppressionService::Stub> Stub(const Invocation& inv) {
   return pb::SuppressionService::NewStub(inv.conn().channel());
 }
 
-
 absl::StatusOr<v1::SuppressionKind> ParseKind(const std::string& word) {
   if (word == "deny") return v1::SUPPRESSION_DENY;
   if (word == "quarantine") return v1::SUPPRESSION_QUARANTINE;

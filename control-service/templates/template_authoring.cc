@@ -272,7 +272,7 @@ absl::StatusOr<PublicationResult> TemplateAuthoring::Unpublish(const std::string
 }
 
 absl::StatusOr<ProofResult> TemplateAuthoring::SendProof(const std::string& name,
-                                                        const std::string& account) {
+                                                         const std::string& account) {
   absl::StatusOr<AuthoredTemplate> t = templates_.Get(name);
   if (!t.ok()) return t.status();
   if (t->seeds.empty()) {
@@ -293,8 +293,10 @@ absl::StatusOr<ProofResult> TemplateAuthoring::SendProof(const std::string& name
   if (!content.ok()) return content.status();
   std::vector<ProofSeed> seeds;
   for (const Seed& s : t->seeds) {
-    seeds.push_back(
-        {.address = s.address, .ctx_json = s.ctx_json, .language = s.language, .country = s.country});
+    seeds.push_back({.address = s.address,
+                     .ctx_json = s.ctx_json,
+                     .language = s.language,
+                     .country = s.country});
   }
   absl::StatusOr<std::vector<ProofOutcome>> outcomes = client_.SendProof(*target, *content, seeds);
   if (!outcomes.ok()) return outcomes.status();

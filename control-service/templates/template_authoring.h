@@ -11,11 +11,12 @@
 // Failure modes: INVALID_ARGUMENT naming the field or the personalisation fault's position, or
 // the part and the block of an include that cannot be expanded;
 // NOT_FOUND; ALREADY_EXISTS; FAILED_PRECONDITION for deleting a published template, previewing
-// or sending a proof without a seed, a proof through a disabled account, or a publication no instance took (the message lists each instance's
-// reason). Per instance, a publication is refused with FAILED_PRECONDITION naming the instance
-// and what is missing: identifier, started technical workflows, archiving workflow.
-// Each instance's publication outcome is counted (mc_publications_total: ok, refused, error).
-// Thread-safe; a publication calls the instances in parallel.
+// or sending a proof without a seed, a proof through a disabled account, or a publication no
+// instance took (the message lists each instance's reason). Per instance, a publication is refused
+// with FAILED_PRECONDITION naming the instance and what is missing: identifier, started technical
+// workflows, archiving workflow. Each instance's publication outcome is counted
+// (mc_publications_total: ok, refused, error). Thread-safe; a publication calls the instances in
+// parallel.
 #pragma once
 
 #include <string>

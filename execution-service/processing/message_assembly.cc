@@ -78,8 +78,8 @@ absl::Status MessageAssembly::Attach(const CompiledTemplate& t, const nlohmann::
     // proof, not stored) is never cached.
     absl::StatusOr<Attachment> fetched = options_.attachments->Fetch(
         a.url, {.cache_key = published.id == 0 ? std::string() : absl::StrCat(published.id),
-                                            .filename = a.filename,
-                                            .content_type = a.content_type});
+                .filename = a.filename,
+                .content_type = a.content_type});
     if (!fetched.ok()) return fetched.status();
     m.attachments.push_back(*std::move(fetched));
   }

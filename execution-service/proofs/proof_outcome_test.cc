@@ -41,10 +41,13 @@ TEST_CASE("a proof's send outcome") {
   const std::vector<Row> rows = {
       {{.kind = SendOutcome::Kind::kSent}, absl::StatusCode::kOk, ""},
       {{.kind = SendOutcome::Kind::kSoftFailure, .reason = "421 try later"},
-       absl::StatusCode::kUnavailable, "relay: 421 try later"},
-      {{.kind = SendOutcome::Kind::kHardFailure, .reason = "550 no such user",
+       absl::StatusCode::kUnavailable,
+       "relay: 421 try later"},
+      {{.kind = SendOutcome::Kind::kHardFailure,
+        .reason = "550 no such user",
         .address_rejected = true},
-       absl::StatusCode::kFailedPrecondition, "relay refused it: 550 no such user"},
+       absl::StatusCode::kFailedPrecondition,
+       "relay refused it: 550 no such user"},
   };
   for (const Row& row : rows) {
     const absl::Status s = ProofSendStatus(row.outcome);

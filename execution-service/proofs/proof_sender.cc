@@ -31,8 +31,8 @@ absl::Status CheckSeeds(const std::vector<ProofSeed>& seeds) {
           absl::StrCat("seeds[", i, "].address: longer than ", kMaxAddressChars, " characters"));
     }
     if (s.language.size() > kMaxSeedFieldChars || s.country.size() > kMaxSeedFieldChars) {
-      return absl::InvalidArgumentError(absl::StrCat("seeds[", i, "].language/country: longer than ",
-                                                     kMaxSeedFieldChars, " characters"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "seeds[", i, "].language/country: longer than ", kMaxSeedFieldChars, " characters"));
     }
     if (!s.ctx.is_object()) {
       return absl::InvalidArgumentError(absl::StrCat("seeds[", i, "].ctx: a JSON object"));
@@ -60,8 +60,8 @@ absl::StatusOr<std::vector<ProofOutcome>> ProofSender::Send(
   if (!compiled.ok()) return compiled.status();
   const bool sms = content.channel == static_cast<int>(personalisation::Channel::kSms);
   if (!sms && content.channel != static_cast<int>(personalisation::Channel::kEmail)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("channel: ", content.channel, ": this instance sends proofs by email and SMS only"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "channel: ", content.channel, ": this instance sends proofs by email and SMS only"));
   }
   MessageAssembly assembly(options_.assembly);  // its own heap: proofs are rare
 

@@ -17,11 +17,13 @@ personalisation::TemplateContent OrderTemplate() {
   c.event_type = "ORDER";
   c.channel = 0;
   c.subject = "Order <%= rtEvent.ctx.order %>";
-  c.html_body = "<% if (rtEvent.ctx.order == 'BOOM') throw new Error('no order'); %>"
-                "<p><%= formatNumber(rtEvent.ctx.total) %></p>";
+  c.html_body =
+      "<% if (rtEvent.ctx.order == 'BOOM') throw new Error('no order'); %>"
+      "<p><%= formatNumber(rtEvent.ctx.total) %></p>";
   c.text_body = "Order <%= rtEvent.ctx.order %>";
   c.default_language = "en";
-  c.variants.push_back({.language = "fr", .subject = "Commande <%= rtEvent.ctx.order %>",
+  c.variants.push_back({.language = "fr",
+                        .subject = "Commande <%= rtEvent.ctx.order %>",
                         .html_body = "<p><%= formatNumber(rtEvent.ctx.total) %></p>",
                         .text_body = "Commande"});
   c.sender.reply_to = "care@brand.test";
