@@ -4,23 +4,31 @@
 //  (b) the same rows inserted straight into PostgreSQL with 100-row INSERTs, one commit each,
 //      --streams connections, into an identical schema (same table and indexes);
 //  (c) single-event PushEvent from --single_callers concurrent callers (group commit), and for
-//      scale PostgreSQL's one-commit-per-event rate (single-row INSERTs, same callers).
+//      scale PostgreSQL's one-commit-per-event rate (single-row INSERTs, same callers);
+//  (h) the same batches pushed as JSON over HTTP (POST /v1/events:pushBatch, --http_listen,
+//      keep-alive, one connection per stream) against gRPC PushEvents in the same round, the
+//      order alternating per round: the ratio h/a per round, its median and spread.
 // (a) and (b) alternate over --rounds rounds; the medians and the median ratio are reported.
 // Prints each figure and the ratios a/b and c/(one commit per event).
 // Exit code 1 when a count does not match (every pushed event must be stored).
+#include <curl/curl.h>
+#include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <latch>
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "bench/ratio_spread.h"
 #include "common/config/flag_set.h"
 #include "common/pg/migrator.h"
 #include "common/pgcluster/temp_postgres.h"
@@ -41,13 +49,10 @@ struct Options {
   int single_events = 20000;
   int warmup_events = 20000;
   int rounds = 3;
-  std::string phases = "abc";
+  std::string phases = "abch";
 };
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
+using mc::bench::Median;
 
 v1::Event MakeEvent(const std::string& key) {
   v1::Event e;
@@ -107,6 +112,68 @@ double PushBatches(const std::string& address, const Options& o, const std::stri
       accepted += resp.accepted();
     }
   });
+}
+
+size_t AppendBody(char* data, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+// (h) the batches of (a) as JSON bodies over HTTP, built before the clock starts as (a)'s
+// requests are; returns seconds. Counts accepted events into `accepted`.
+double PushHttpBatches(const std::string& url, const Options& o, const std::string& prefix,
+                       int total, std::atomic<long>& accepted) {
+  const int per_stream = total / o.streams;
+  std::vector<std::vector<std::string>> bodies(o.streams);
+  for (int s = 0; s < o.streams; ++s) {
+    for (int done = 0; done < per_stream; done += o.batch) {
+      v1::PushEventsRequest r;
+      r.set_queue(v1::QUEUE_BATCH);
+      for (int i = done; i < std::min(per_stream, done + o.batch); ++i) {
+        *r.add_events() = MakeEvent(absl::StrCat(prefix, s, "-", i));
+      }
+      std::string json;
+      (void)google::protobuf::util::MessageToJsonString(r, &json);
+      bodies[s].push_back(std::move(json));
+    }
+  }
+  const std::string endpoint = url + "/v1/events:pushBatch";
+  return RunParallel(o.streams, [&](int s) {
+    CURL* c = curl_easy_init();
+    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+    headers = curl_slist_append(headers, (std::string("Authorization: Bearer ") + kToken).c_str());
+    curl_easy_setopt(c, CURLOPT_URL, endpoint.c_str());
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &AppendBody);
+    std::string answer;
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer);
+    for (const std::string& body : bodies[s]) {
+      answer.clear();
+      curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
+      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+      long status = 0;
+      if (curl_easy_perform(c) != CURLE_OK ||
+          curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK || status != 200) {
+        std::cerr << "HTTP pushBatch failed: " << status << " " << answer.substr(0, 200) << "\n";
+        continue;
+      }
+      const nlohmann::json j = nlohmann::json::parse(answer, nullptr, false);
+      if (j.is_object()) accepted += j.value("accepted", 0);
+    }
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(c);
+  });
+}
+
+int ReadPortFile(const std::string& path) {
+  for (int i = 0; i < 1000; ++i) {
+    int port = 0;
+    std::ifstream in(path);
+    if (in >> port && port > 0) return port;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return 0;
 }
 
 // (b) 100-row INSERTs straight into PostgreSQL, one transaction each; returns seconds.
@@ -232,7 +299,8 @@ int main(int argc, char** argv) {
   flags.Int("single_events", &o.single_events, "events for (c)");
   flags.Int("warmup_events", &o.warmup_events, "events pushed before measuring");
   flags.Int("rounds", &o.rounds, "rounds of (b) then (a); medians are reported");
-  flags.String("phases", &o.phases, "which of a/b (together), c to run, e.g. 'abc' or 'c'");
+  flags.String("phases", &o.phases,
+               "which of a/b (together), c, h (HTTP/JSON against gRPC) to run, e.g. 'abc', 'h'");
   if (auto s = flags.Parse(argc, argv); !s.ok() || flags.help_requested()) {
     std::cerr << (s.ok() ? "" : std::string(s.message()) + "\n") << flags.Usage();
     return s.ok() ? 0 : 2;
@@ -257,7 +325,8 @@ int main(int argc, char** argv) {
       MC_EXECUTION_SERVICE_BIN,
       {"serve", "--listen=127.0.0.1:0", "--pg_dsn=" + dsn, "--schema=bench_svc",
        std::string("--auth_tokens=") + kToken, "--log_level=warn", "--pg_pool_size=12",
-       "--commit_writers=4"},
+       "--commit_writers=4", "--http_listen=127.0.0.1:0",
+       "--http_port_file=" + (*pg)->data_dir() + "/http.port"},
       (*pg)->data_dir() + "/execution.log");
   if (!service.ok()) {
     std::cerr << service.status() << "\n";
@@ -269,6 +338,9 @@ int main(int argc, char** argv) {
 
   const bool run_ab = o.phases.find('a') != std::string::npos;
   const bool run_c = o.phases.find('c') != std::string::npos;
+  const bool run_h = o.phases.find('h') != std::string::npos;
+  const std::string http_url =
+      absl::StrCat("http://127.0.0.1:", ReadPortFile((*pg)->data_dir() + "/http.port"));
   std::atomic<long> accepted{0};
   const int warm = run_ab ? o.warmup_events - o.warmup_events % (o.streams * 100) : 0;
   PushBatches(service->address(), o, "warm-", warm, accepted);
@@ -298,6 +370,44 @@ int main(int argc, char** argv) {
         stored != warm + static_cast<long>(o.events) * o.rounds) {
       std::printf("COUNT MISMATCH: accepted %ld, stored %ld, expected %ld\n", accepted.load(),
                   stored, static_cast<long>(o.events) * o.rounds);
+      counts_ok = false;
+    }
+  }
+  if (run_h) {
+    // Both paths warmed, then rounds alternating which goes first.
+    std::atomic<long> h_accepted{0}, g_accepted{0};
+    const int warm_h = std::max(o.batch * o.streams, warm);
+    PushHttpBatches(http_url, o, "hwarm-", warm_h, h_accepted);
+    PushBatches(service->address(), o, "gwarm-", warm_h, g_accepted);
+    h_accepted = 0;
+    g_accepted = 0;
+    std::vector<double> ratios, http_rates, grpc_rates;
+    for (int r = 0; r < o.rounds; ++r) {
+      double http_s = 0, grpc_s = 0;
+      const std::string hp = absl::StrCat("h", r, "-"), gp = absl::StrCat("g", r, "-");
+      if (r % 2 == 0) {
+        grpc_s = PushBatches(service->address(), o, gp, o.events, g_accepted);
+        http_s = PushHttpBatches(http_url, o, hp, o.events, h_accepted);
+      } else {
+        http_s = PushHttpBatches(http_url, o, hp, o.events, h_accepted);
+        grpc_s = PushBatches(service->address(), o, gp, o.events, g_accepted);
+      }
+      http_rates.push_back(o.events / http_s);
+      grpc_rates.push_back(o.events / grpc_s);
+      ratios.push_back(http_rates.back() / grpc_rates.back());
+      std::printf("    round %d: (h) HTTP/JSON %.0f events/s, gRPC %.0f events/s, h/a %.2f\n",
+                  r + 1, http_rates.back(), grpc_rates.back(), ratios.back());
+    }
+    std::printf(
+        "(h) HTTP/JSON pushBatch, %d streams x %d-event batches: %10.0f events/s (median)\n",
+        o.streams, o.batch, mc::bench::Median(http_rates));
+    std::printf("    gRPC PushEvents, same run:                       %10.0f events/s (median)\n",
+                mc::bench::Median(grpc_rates));
+    mc::bench::PrintRatioSpread("    ratio h/a (goal >= 0.6)", ratios);
+    if (h_accepted != static_cast<long>(o.events) * o.rounds ||
+        g_accepted != static_cast<long>(o.events) * o.rounds) {
+      std::printf("COUNT MISMATCH: HTTP accepted %ld, gRPC accepted %ld, expected %ld each\n",
+                  h_accepted.load(), g_accepted.load(), static_cast<long>(o.events) * o.rounds);
       counts_ok = false;
     }
   }

@@ -9,6 +9,8 @@
 #include "common/grpc/pem_file.h"
 #include "common/service/exit_code.h"
 #include "common/service/service_start.h"
+#include "control-service/api/http_routes.h"
+#include "control-service/api/openapi_doc.h"
 #include "control-service/archive_search/search_token_key_repository.h"
 
 namespace mc::control {
@@ -78,6 +80,11 @@ absl::Status ControlInstance::StartServing() {
       gate_, logger_);
   if (!server.ok()) return server.status();
   server_ = *std::move(server);
+  absl::StatusOr<std::unique_ptr<http::HttpServer>> http =
+      service::ServeHttpAsConfigured(config_, *server_, gate_, ControlHttpServices(),
+                                     ControlHttpRoutes(), ControlOpenApiJson(), logger_);
+  if (!http.ok()) return http.status();
+  http_ = *std::move(http);
   logger_.Info("serving", {{"port", int64_t{server_->port()}}, {"schema", config_.schema}});
 
   // Archiving lag from the runs of every replica; health NOT_SERVING while PostgreSQL is down.
@@ -112,6 +119,7 @@ void ControlInstance::Stop() {
   if (health_watcher_) health_watcher_->Stop();  // before the shutdown sets NOT_SERVING for good
   if (lag_sampler_) lag_sampler_->Stop();
   if (server_) server_->Shutdown(grace);
+  if (http_) http_->Stop();  // its calls were answered by the drain
   if (scheduler_) scheduler_->Stop();
 }
 

@@ -26,6 +26,7 @@
 #include "common/grpc/call_gate.h"
 #include "common/grpc/grpc_server.h"
 #include "common/health/health_watcher.h"
+#include "common/http/http_server.h"
 #include "common/log/logger.h"
 #include "common/metrics/metrics.h"
 #include "common/periodic/periodic_task.h"
@@ -136,6 +137,7 @@ class ControlInstance {
 
   // Started by Start(), in this order.
   std::unique_ptr<grpcutil::GrpcServer> server_;
+  std::unique_ptr<http::HttpServer> http_;  // none without --http_listen
   std::unique_ptr<periodic::PeriodicTask> lag_sampler_;
   std::unique_ptr<health::HealthWatcher> health_watcher_;
   std::unique_ptr<ArchivingScheduler> scheduler_;  // none without --archiving_scheduler

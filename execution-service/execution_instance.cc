@@ -8,6 +8,8 @@
 #include "common/pg/singleton_key.h"
 #include "common/service/exit_code.h"
 #include "common/service/service_start.h"
+#include "execution-service/api/http_routes.h"
+#include "execution-service/api/openapi_doc.h"
 #include "execution-service/delivery/pipelining_smtp_sender.h"
 #include "execution-service/events/page_token_key_repository.h"
 #include "execution-service/webhooks/url_guard.h"
@@ -184,6 +186,11 @@ absl::Status ExecutionInstance::StartServing() {
                                      gate_, logger_);
   if (!server.ok()) return server.status();
   server_ = *std::move(server);
+  absl::StatusOr<std::unique_ptr<http::HttpServer>> http =
+      service::ServeHttpAsConfigured(config_, *server_, gate_, ExecutionHttpServices(),
+                                     ExecutionHttpRoutes(), ExecutionOpenApiJson(), logger_);
+  if (!http.ok()) return http.status();
+  http_ = *std::move(http);
   logger_.Info(
       "serving",
       {{"port", int64_t{server_->port()}}, {"schema", config_.schema}, {"version", Version()}});
@@ -242,6 +249,7 @@ void ExecutionInstance::Stop() {
   if (health_watcher_) health_watcher_->Stop();  // before the shutdown sets NOT_SERVING for good
   if (queue_sampler_) queue_sampler_->Stop();
   if (server_) server_->Shutdown(absl::Seconds(config_.shutdown_grace_seconds));
+  if (http_) http_->Stop();  // its calls were answered by the drain
   if (bounce_listener_) bounce_listener_->Stop();
   committer_.Stop();
   if (purge_) purge_->Stop();

@@ -28,6 +28,7 @@
 #include "common/grpc/call_gate.h"
 #include "common/grpc/grpc_server.h"
 #include "common/health/health_watcher.h"
+#include "common/http/http_server.h"
 #include "common/log/logger.h"
 #include "common/metrics/metrics.h"
 #include "common/periodic/periodic_task.h"
@@ -306,6 +307,7 @@ class ExecutionInstance {
   std::vector<std::unique_ptr<WorkflowRunner>> runners_;
   std::unique_ptr<SmtpListener> bounce_listener_;  // none without --bounce_listen
   std::unique_ptr<grpcutil::GrpcServer> server_;
+  std::unique_ptr<http::HttpServer> http_;  // none without --http_listen
   std::unique_ptr<periodic::PeriodicTask> queue_sampler_;
   std::unique_ptr<health::HealthWatcher> health_watcher_;
   std::unique_ptr<periodic::PeriodicTask> partition_maintenance_;

@@ -34,6 +34,16 @@ void AddServiceFlags(FlagSet& flags, ServiceFlags* f, const std::string& schema_
   flags.Int("metrics_sample_ms", &f->metrics_sample_ms, metrics_sample_help);
   flags.Int("health_check_ms", &f->health_check_ms,
             "how often PostgreSQL is pinged; gRPC health is NOT_SERVING while it fails");
+  flags.String("http_listen", &f->http_listen,
+               "serve every RPC as JSON over HTTP at <host:port> (port 0: any free port; empty: "
+               "off); TLS with --tls_cert and --tls_key");
+  flags.String("http_port_file", &f->http_port_file,
+               "write the bound HTTP port to this file once serving");
+  flags.Int("http_max_body_mb", &f->http_max_body_mb,
+            "largest HTTP request body read (past it: 413, unread)");
+  flags.Int("http_timeout_seconds", &f->http_timeout_seconds,
+            "an HTTP request's reading, call and answer must end within this");
+  flags.Int("http_threads", &f->http_threads, "HTTP requests served at once");
 }
 
 absl::Status FinishServiceFlags(const FlagSet& flags, ServiceFlags* f) {
@@ -53,6 +63,10 @@ absl::Status FinishServiceFlags(const FlagSet& flags, ServiceFlags* f) {
   if (!schema_ok) {
     return absl::InvalidArgumentError(
         "--schema: lower-case letters, digits and '_', starting with a letter, at most 50");
+  }
+  if (f->http_max_body_mb < 1 || f->http_timeout_seconds < 1 || f->http_threads < 1) {
+    return absl::InvalidArgumentError(
+        "--http_max_body_mb, --http_timeout_seconds and --http_threads must be positive");
   }
   if (f->metrics_sample_ms < 100 || f->health_check_ms < 10) {
     return absl::InvalidArgumentError("--metrics_sample_ms >= 100, --health_check_ms >= 10");

@@ -31,6 +31,12 @@ struct ServiceFlags {
   std::string metrics_port_file;
   int metrics_sample_ms = 5000;
   int health_check_ms = 1000;
+  // HTTP/JSON for every RPC (empty: off), its port file and limits; TLS by --tls_cert/--tls_key.
+  std::string http_listen;
+  std::string http_port_file;
+  int http_max_body_mb = 64;
+  int http_timeout_seconds = 30;
+  int http_threads = 16;
 
   bool help = false;
   std::string usage;

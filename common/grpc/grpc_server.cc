@@ -95,4 +95,11 @@ void GrpcServer::Shutdown(absl::Duration grace) {
   server_.reset();
 }
 
+std::shared_ptr<grpc::Channel> GrpcServer::InProcessChannel() {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(-1);
+  args.SetMaxSendMessageSize(-1);
+  return server_->InProcessChannel(args);
+}
+
 }  // namespace mc::grpcutil

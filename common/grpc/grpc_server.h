@@ -43,6 +43,9 @@ class GrpcServer {
   ~GrpcServer();
 
   int port() const { return port_; }
+  // A channel to this server within the process (no socket), for the HTTP/JSON gateway: its
+  // calls pass the gate as every call does.
+  std::shared_ptr<grpc::Channel> InProcessChannel();
   // Sets the overall health status ("" service) and each named service's.
   void SetServing(bool serving);
   void Shutdown(absl::Duration grace);

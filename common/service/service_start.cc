@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include "common/http_gateway/json_gateway.h"
+
 namespace mc::service {
 
 std::optional<int> MigrateAsConfigured(const config::ServiceFlags& flags,
@@ -70,6 +72,31 @@ absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> ServeGrpcAsConfigured(
   (*server)->SetServing(true);
   WritePortFile(flags.port_file, (*server)->port());
   return server;
+}
+
+absl::StatusOr<std::unique_ptr<http::HttpServer>> ServeHttpAsConfigured(
+    const config::ServiceFlags& flags, grpcutil::GrpcServer& server, grpcutil::CallGate& gate,
+    std::vector<std::string> services, std::vector<http::HttpRoute> routes, std::string openapi,
+    log::Logger& logger) {
+  if (flags.http_listen.empty()) return std::unique_ptr<http::HttpServer>();
+  auto gateway = std::make_shared<http::JsonGateway>(
+      server.InProcessChannel(), gate, std::move(services), std::move(routes), std::move(openapi),
+      http::JsonGatewayOptions{.deadline = absl::Seconds(flags.http_timeout_seconds)});
+  absl::StatusOr<std::unique_ptr<http::HttpServer>> http = http::HttpServer::Start(
+      {.listen = flags.http_listen,
+       .threads = flags.http_threads,
+       .max_body_bytes = static_cast<size_t>(flags.http_max_body_mb) << 20,
+       .request_timeout = absl::Seconds(flags.http_timeout_seconds),
+       .tls_cert_file = flags.tls_cert,
+       .tls_key_file = flags.tls_key},
+      [gateway](http::HttpExchange& exchange) { gateway->Handle(exchange); });
+  if (!http.ok()) {
+    logger.Error("cannot start the HTTP listener", {{"error", http.status().message()}});
+    return http.status();
+  }
+  logger.Info("serving HTTP/JSON", {{"port", int64_t{(*http)->port()}}, {"tls", (*http)->tls()}});
+  WritePortFile(flags.http_port_file, (*http)->port());
+  return http;
 }
 
 }  // namespace mc::service

@@ -11,6 +11,8 @@
 #include "common/config/service_flags.h"
 #include "common/grpc/bearer_auth.h"
 #include "common/grpc/grpc_server.h"
+#include "common/http/http_server.h"
+#include "common/http_gateway/http_route.h"
 #include "common/log/logger.h"
 #include "common/metrics/metrics.h"
 #include "common/pg/migrator.h"
@@ -44,5 +46,14 @@ void WritePortFile(const std::string& path, int port);
 [[nodiscard]] absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> ServeGrpcAsConfigured(
     const config::ServiceFlags& flags, metrics::Metrics& metrics,
     const std::vector<grpcutil::Gated*>& services, grpcutil::CallGate& gate, log::Logger& logger);
+
+// With --http_listen: every RPC of `services` as JSON over HTTP (common/http_gateway) on
+// `server`'s in-process channel, behind the same gate, with the readable `routes` and the
+// `openapi` document; TLS by --tls_cert/--tls_key; the bound port in --http_port_file. nullptr
+// without the flag. Stop it right after the gRPC server's Shutdown. Errors logged.
+[[nodiscard]] absl::StatusOr<std::unique_ptr<http::HttpServer>> ServeHttpAsConfigured(
+    const config::ServiceFlags& flags, grpcutil::GrpcServer& server, grpcutil::CallGate& gate,
+    std::vector<std::string> services, std::vector<http::HttpRoute> routes, std::string openapi,
+    log::Logger& logger);
 
 }  // namespace mc::service

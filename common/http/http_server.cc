@@ -1,0 +1,224 @@
+#include "common/http/http_server.h"
+
+#include <civetweb.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace mc::http {
+namespace {
+
+constexpr unsigned kFeaturesTls = 2;  // MG_FEATURES_SSL
+
+const char* Reason(int status) {
+  switch (status) {
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 411:
+      return "Length Required";
+    case 412:
+      return "Precondition Failed";
+    case 413:
+      return "Payload Too Large";
+    case 429:
+      return "Too Many Requests";
+    case 499:
+      return "Client Closed Request";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "Status";
+  }
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path, const std::string& flag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat(flag, ": cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// host:port with a port of digits; the host may be [v6].
+bool SplitListen(const std::string& listen, std::string* host, int* port) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  *host = listen.substr(0, colon);
+  return absl::SimpleAtoi(listen.substr(colon + 1), port) && *port >= 0 && *port < 65536;
+}
+
+}  // namespace
+
+HttpExchange::HttpExchange(mg_connection* conn, size_t max_body_bytes)
+    : conn_(conn), max_body_bytes_(max_body_bytes) {
+  const mg_request_info* info = mg_get_request_info(conn);
+  method_ = info->request_method ? info->request_method : "";
+  path_ = info->local_uri ? info->local_uri : "/";
+  query_ = info->query_string ? info->query_string : "";
+  tls_ = info->is_ssl != 0;
+}
+
+std::string HttpExchange::Header(absl::string_view name) const {
+  const mg_request_info* info = mg_get_request_info(conn_);
+  for (int i = 0; i < info->num_headers; ++i) {
+    if (absl::EqualsIgnoreCase(info->http_headers[i].name, name)) {
+      return info->http_headers[i].value ? info->http_headers[i].value : "";
+    }
+  }
+  return "";
+}
+
+absl::StatusOr<std::string> HttpExchange::ReadBody() {
+  const mg_request_info* info = mg_get_request_info(conn_);
+  if (info->content_length < 0) {
+    if (!Header("Transfer-Encoding").empty()) {
+      return absl::FailedPreconditionError("body: send it with a Content-Length (not chunked)");
+    }
+    return std::string();
+  }
+  if (static_cast<unsigned long long>(info->content_length) > max_body_bytes_) {
+    return absl::ResourceExhaustedError(absl::StrCat("body: ", info->content_length,
+                                                     " bytes, more than the ", max_body_bytes_,
+                                                     " this server reads"));
+  }
+  std::string body(static_cast<size_t>(info->content_length), '\0');
+  size_t at = 0;
+  while (at < body.size()) {
+    const int n = mg_read(conn_, body.data() + at, body.size() - at);
+    if (n <= 0) return absl::InvalidArgumentError("body: shorter than its Content-Length");
+    at += static_cast<size_t>(n);
+  }
+  return body;
+}
+
+int BodyErrorStatus(const absl::Status& s) {
+  if (s.code() == absl::StatusCode::kResourceExhausted) return 413;
+  if (s.code() == absl::StatusCode::kFailedPrecondition) return 411;
+  return 400;
+}
+
+void HttpExchange::Reply(int status, absl::string_view content_type, absl::string_view body,
+                         const std::vector<std::pair<std::string, std::string>>& headers) {
+  if (replied_) return;
+  replied_ = true;
+  std::string head =
+      absl::StrCat("HTTP/1.1 ", status, " ", Reason(status), "\r\n", "Content-Type: ", content_type,
+                   "\r\n", "Content-Length: ", body.size(), "\r\n",
+                   "X-Content-Type-Options: nosniff\r\n", "Cache-Control: no-store\r\n");
+  for (const auto& [name, value] : headers) absl::StrAppend(&head, name, ": ", value, "\r\n");
+  head += "\r\n";
+  mg_write(conn_, head.data(), head.size());
+  if (!body.empty() && method_ != "HEAD") mg_write(conn_, body.data(), body.size());
+}
+
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions options,
+                                                              Handler handler) {
+  std::string host;
+  int port = 0;
+  if (!SplitListen(options.listen, &host, &port)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(options.flag, ": expected host:port, got '", options.listen, "'"));
+  }
+  if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(options.flag, ": TLS needs both --tls_cert and --tls_key"));
+  }
+  std::unique_ptr<HttpServer> server(new HttpServer(std::move(options), std::move(handler)));
+  const HttpServerOptions& o = server->options_;
+  const bool tls = !o.tls_cert_file.empty();
+  mg_init_library(tls ? kFeaturesTls : 0);
+  if (tls) {
+    absl::StatusOr<std::string> cert = ReadFile(o.tls_cert_file, "--tls_cert");
+    if (!cert.ok()) return cert.status();
+    absl::StatusOr<std::string> key = ReadFile(o.tls_key_file, "--tls_key");
+    if (!key.ok()) return key.status();
+    const char* tmp = std::getenv("TMPDIR");
+    std::string path = absl::StrCat(tmp ? tmp : "/tmp", "/mc-http-tls-XXXXXX");
+    const int fd = mkstemp(path.data());  // 0600
+    if (fd < 0) return absl::InternalError("cannot make the TLS file for the HTTP listener");
+    const std::string joined = absl::StrCat(*cert, "\n", *key, "\n");
+    const bool written =
+        write(fd, joined.data(), joined.size()) == static_cast<ssize_t>(joined.size());
+    close(fd);
+    server->tls_file_ = path;
+    if (!written) return absl::InternalError("cannot write the TLS file for the HTTP listener");
+  }
+  const std::string ports = absl::StrCat(o.listen, tls ? "s" : "");
+  const std::string threads = absl::StrCat(o.threads);
+  const std::string request_ms = absl::StrCat(absl::ToInt64Milliseconds(o.request_timeout));
+  const std::string keep_ms = absl::StrCat(absl::ToInt64Milliseconds(o.keep_alive_timeout));
+  std::vector<const char*> config = {
+      "listening_ports",       ports.c_str(),      "num_threads",       threads.c_str(),
+      "request_timeout_ms",    request_ms.c_str(), "enable_keep_alive", "yes",
+      "keep_alive_timeout_ms", keep_ms.c_str()};
+  if (tls) {
+    config.insert(config.end(), {"ssl_certificate", server->tls_file_.c_str(),
+                                 "ssl_protocol_version", "4"});  // TLS 1.2 and later
+  }
+  config.push_back(nullptr);
+  mg_callbacks callbacks{};
+  callbacks.log_message = [](const mg_connection*, const char*) { return 1; };  // no stderr
+  server->ctx_ = mg_start(&callbacks, server.get(), config.data());
+  if (server->ctx_ == nullptr) {
+    return absl::UnavailableError(
+        absl::StrCat(o.flag, ": cannot listen on ", o.listen, tls ? " with TLS" : ""));
+  }
+  mg_set_request_handler(server->ctx_, "/", &HttpServer::OnRequest, server.get());
+  mg_server_port bound[4];
+  const int n = mg_get_server_ports(server->ctx_, 4, bound);
+  if (n < 1) return absl::InternalError(absl::StrCat(o.flag, ": no port bound"));
+  server->port_ = bound[0].port;
+  return server;
+}
+
+int HttpServer::OnRequest(mg_connection* conn, void* self) {
+  auto* server = static_cast<HttpServer*>(self);
+  HttpExchange exchange(conn, server->options_.max_body_bytes);
+  server->handler_(exchange);
+  if (!exchange.replied()) exchange.Reply(500, "application/json", "{}");
+  const mg_request_info* info = mg_get_request_info(conn);
+  (void)info;
+  return 200;  // handled: civetweb answers nothing more
+}
+
+void HttpServer::Stop() {
+  if (ctx_ != nullptr) {
+    mg_stop(ctx_);
+    ctx_ = nullptr;
+    mg_exit_library();
+  }
+  if (!tls_file_.empty()) {
+    unlink(tls_file_.c_str());
+    tls_file_.clear();
+  }
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+}  // namespace mc::http

@@ -1,0 +1,9 @@
+// The control instance's OpenAPI document, generated at build time from its protos and routes
+// (openapi_gen.cc, common/http_gateway/openapi.h). Immutable.
+#pragma once
+
+namespace mc::control {
+
+const char* ControlOpenApiJson();
+
+}  // namespace mc::control
