@@ -3,6 +3,8 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/type_resolver.h>
+#include <google/protobuf/util/type_resolver_util.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
@@ -94,34 +96,23 @@ std::string MethodPath(const pbuf::MethodDescriptor* m) {
   return absl::StrCat("/", m->service()->full_name(), "/", m->name());
 }
 
-std::unique_ptr<pbuf::Message> New(const pbuf::Descriptor* d) {
-  return std::unique_ptr<pbuf::Message>(
-      pbuf::MessageFactory::generated_factory()->GetPrototype(d)->New());
+std::string TypeUrl(const pbuf::Descriptor* d) {
+  return absl::StrCat("type.googleapis.com/", d->full_name());
 }
 
-bool ToBuffer(const pbuf::Message& m, grpc::ByteBuffer* out) {
-  std::string bytes;
-  if (!m.SerializeToString(&bytes)) return false;
+grpc::ByteBuffer ToBuffer(std::string bytes) {
   grpc::Slice slice(std::move(bytes));
-  *out = grpc::ByteBuffer(&slice, 1);
-  return true;
+  return grpc::ByteBuffer(&slice, 1);
 }
 
-bool FromBuffer(const grpc::ByteBuffer& buffer, pbuf::Message* m) {
+bool FromBuffer(const grpc::ByteBuffer& buffer, std::string* bytes) {
   std::vector<grpc::Slice> slices;
   if (!buffer.Dump(&slices).ok()) return false;
-  std::string bytes;
-  for (const grpc::Slice& s : slices)
-    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  return m->ParseFromString(bytes);
-}
-
-std::string ToJson(const pbuf::Message& m) {
-  std::string out;
-  pbuf::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = true;  // a status of 0 reads PENDING, not nothing
-  (void)pbuf::util::MessageToJsonString(m, &out, options);
-  return out;
+  bytes->clear();
+  for (const grpc::Slice& s : slices) {
+    bytes->append(reinterpret_cast<const char*>(s.begin()), s.size());
+  }
+  return true;
 }
 
 }  // namespace
@@ -134,7 +125,21 @@ JsonGateway::JsonGateway(std::shared_ptr<grpc::Channel> channel, grpcutil::CallG
       services_(std::move(services)),
       routes_(std::move(routes)),
       openapi_json_(std::move(openapi_json)),
-      options_(options) {}
+      options_(options),
+      types_(pbuf::util::NewTypeResolverForDescriptorPool(
+          "type.googleapis.com", pbuf::DescriptorPool::generated_pool())) {}
+
+JsonGateway::~JsonGateway() = default;
+
+bool JsonGateway::ToJson(const pbuf::Descriptor* type, const grpc::ByteBuffer& buffer,
+                         std::string* json) const {
+  std::string bytes;
+  if (!FromBuffer(buffer, &bytes)) return false;
+  pbuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;  // a status of 0 reads PENDING, not nothing
+  json->clear();
+  return pbuf::util::BinaryToJsonString(types_.get(), TypeUrl(type), bytes, json, options).ok();
+}
 
 bool JsonGateway::Resolve(HttpExchange& ex, Target* target) {
   const pbuf::DescriptorPool* pool = pbuf::DescriptorPool::generated_pool();
@@ -228,19 +233,18 @@ void JsonGateway::Handle(HttpExchange& ex) {
 
 void JsonGateway::Call(HttpExchange& ex, const Target& target, const std::string& request_json) {
   const pbuf::MethodDescriptor* m = target.method;
-  std::unique_ptr<pbuf::Message> request = New(m->input_type());
+  // Straight from JSON to the wire form (protobuf's JSON converter), no message built between.
+  std::string request_bytes;
   pbuf::util::JsonParseOptions parse;
-  if (const auto s = pbuf::util::JsonStringToMessage(request_json, request.get(), parse); !s.ok()) {
+  if (const auto s = pbuf::util::JsonToBinaryString(types_.get(), TypeUrl(m->input_type()),
+                                                    request_json, &request_bytes, parse);
+      !s.ok()) {
     ReplyError(ex, 3,
                absl::StrCat("request: not a JSON ", m->input_type()->name(), ": ",
                             std::string(s.message())));
     return;
   }
-  grpc::ByteBuffer request_buffer;
-  if (!ToBuffer(*request, &request_buffer)) {
-    ReplyError(ex, 3, "request: cannot be encoded");
-    return;
-  }
+  grpc::ByteBuffer request_buffer = ToBuffer(std::move(request_bytes));
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + options_.deadline));
   const std::string authorization = ex.Header("Authorization");
@@ -257,12 +261,12 @@ void JsonGateway::Call(HttpExchange& ex, const Target& target, const std::string
       ReplyError(ex, s.error_code(), s.error_message());
       return;
     }
-    std::unique_ptr<pbuf::Message> response = New(m->output_type());
-    if (!FromBuffer(response_buffer, response.get())) {
-      ReplyError(ex, 13, "response: cannot be decoded");
+    std::string json;
+    if (!ToJson(m->output_type(), response_buffer, &json)) {
+      ReplyError(ex, 13, "response: cannot be written as JSON");
       return;
     }
-    ex.Reply(200, kJson, ToJson(*response));
+    ex.Reply(200, kJson, json);
     return;
   }
 
@@ -284,10 +288,10 @@ void JsonGateway::Call(HttpExchange& ex, const Target& target, const std::string
       call->Read(&page, reinterpret_cast<void*>(3));
       cq.Next(&tag, &ok);
       if (!ok) break;
-      std::unique_ptr<pbuf::Message> response = New(m->output_type());
-      if (!FromBuffer(page, response.get())) break;
+      std::string json;
+      if (!ToJson(m->output_type(), page, &json)) break;
       if (count++ > 0) array += ",";
-      array += ToJson(*response);
+      array += json;
       if (count >= options_.max_stream_messages) {
         ctx.TryCancel();
         break;

@@ -28,8 +28,12 @@
 #include "common/http_gateway/http_route.h"
 
 namespace google::protobuf {
+class Descriptor;
 class MethodDescriptor;
+namespace util {
+class TypeResolver;
 }
+}  // namespace google::protobuf
 
 namespace mc::http {
 
@@ -43,6 +47,7 @@ class JsonGateway {
   JsonGateway(std::shared_ptr<grpc::Channel> channel, grpcutil::CallGate& gate,
               std::vector<std::string> services, std::vector<HttpRoute> routes,
               std::string openapi_json, JsonGatewayOptions options = {});
+  ~JsonGateway();
 
   void Handle(HttpExchange& exchange);
 
@@ -55,6 +60,9 @@ class JsonGateway {
   // The RPC for the request, or the answer already sent (404/405).
   bool Resolve(HttpExchange& exchange, Target* target);
   void Call(HttpExchange& exchange, const Target& target, const std::string& request);
+  // A message of `type` in wire form as proto3 JSON; false when it is not one.
+  bool ToJson(const google::protobuf::Descriptor* type, const grpc::ByteBuffer& buffer,
+              std::string* json) const;
 
   const std::shared_ptr<grpc::Channel> channel_;
   grpcutil::CallGate& gate_;
@@ -62,6 +70,8 @@ class JsonGateway {
   const std::vector<HttpRoute> routes_;
   const std::string openapi_json_;
   const JsonGatewayOptions options_;
+  // JSON to and from the wire form without a message between (thread-safe: reads the pool).
+  const std::unique_ptr<google::protobuf::util::TypeResolver> types_;
 };
 
 }  // namespace mc::http
