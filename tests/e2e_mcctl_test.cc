@@ -25,6 +25,7 @@
 #include "common/sinks/smtp_sink.h"
 #include "common/testing/shared_postgres.h"
 #include "tests/support/e2e_cluster.h"
+#include "tests/support/mcctl_run.h"
 
 namespace mc::e2e {
 namespace {
@@ -69,13 +70,6 @@ std::string WriteFile(const std::string& name, const std::string& text) {
   return path;
 }
 
-std::string ReadAndRemove(const std::string& path) {
-  std::stringstream text;
-  text << std::ifstream(path).rdbuf();
-  std::filesystem::remove(path);
-  return text.str();
-}
-
 struct Cli {
   std::string command;
   int code = -1;
@@ -92,23 +86,16 @@ struct Cli {
 // Runs mcctl with the cluster's addresses and the test token in its environment; `env`
 // entries ("NAME=value") override those.
 Cli Mcctl(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
-  static int n = 0;
   const Cluster& c = TheCluster();
-  const std::string base = LogPath(absl::StrCat("mcctl-", ++n));
-  process::SpawnOptions options;
-  options.argv = {MC_MCCTL_BIN};
-  options.argv.insert(options.argv.end(), args.begin(), args.end());
-  options.env = {"MC_CONTROL=" + c.control->address(), "MC_EXECUTION=" + c.execution->address(),
-                 std::string("MC_TOKEN=") + kToken, "MC_TOKEN_FILE="};
-  options.env.insert(options.env.end(), env.begin(), env.end());
-  options.stdout_path = base + ".out";
-  options.stderr_path = base + ".err";
-  absl::StatusOr<int> code = process::Run(options);
-  REQUIRE(code.ok());
-  return {.command = "mcctl " + absl::StrJoin(args, " "),
-          .code = *code,
-          .out = ReadAndRemove(options.stdout_path),
-          .err = ReadAndRemove(options.stderr_path)};
+  std::vector<std::string> all = {"MC_CONTROL=" + c.control->address(),
+                                  "MC_EXECUTION=" + c.execution->address(),
+                                  std::string("MC_TOKEN=") + kToken, "MC_TOKEN_FILE="};
+  all.insert(all.end(), env.begin(), env.end());
+  McctlRun r = RunMcctl(MC_MCCTL_BIN, args, all);
+  return {.command = std::move(r.command),
+          .code = r.code,
+          .out = std::move(r.out),
+          .err = std::move(r.err)};
 }
 
 // Runs mcctl and requires exit code `expected`.

@@ -29,6 +29,7 @@
 #include "tests/support/control_client.h"
 #include "tests/support/e2e_cluster.h"
 #include "tests/support/exec_client.h"
+#include "tests/support/mcctl_run.h"
 
 namespace mc::e2e {
 namespace {
@@ -252,32 +253,10 @@ Mail MailTo(const std::string& address) {
   return mail;
 }
 
-struct Cli {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string ReadAndRemove(const std::string& path) {
-  std::stringstream text;
-  text << std::ifstream(path).rdbuf();
-  std::filesystem::remove(path);
-  return text.str();
-}
-
-Cli Mcctl(const std::vector<std::string>& args) {
-  const std::string base = LogPath("mcctl");
-  process::SpawnOptions options;
-  options.argv = {MC_MCCTL_BIN};
-  options.argv.insert(options.argv.end(), args.begin(), args.end());
-  options.env = {"MC_CONTROL=" + TheCluster().control->address(), std::string("MC_TOKEN=") + kToken,
-                 "MC_TOKEN_FILE="};
-  options.stdout_path = base + ".out";
-  options.stderr_path = base + ".err";
-  absl::StatusOr<int> code = process::Run(options);
-  REQUIRE(code.ok());
-  return {.code = *code,
-          .out = ReadAndRemove(options.stdout_path),
-          .err = ReadAndRemove(options.stderr_path)};
+McctlRun Mcctl(const std::vector<std::string>& args) {
+  return RunMcctl(MC_MCCTL_BIN, args,
+                  {"MC_CONTROL=" + TheCluster().control->address(),
+                   std::string("MC_TOKEN=") + kToken, "MC_TOKEN_FILE="});
 }
 
 const char kEnText[] =
@@ -371,7 +350,7 @@ TEST_CASE("an ACC order confirmation authored on the control arrives as written;
   CHECK(later.pdfs[1].payload == kTerms);
 
   // A proof: each seed gets the template rendered with its own data, marked as a proof.
-  const Cli proof = Mcctl({"templates", "proof", "orderConfirmation", "--instance", kAccount});
+  const McctlRun proof = Mcctl({"templates", "proof", "orderConfirmation", "--instance", kAccount});
   INFO(proof.out << proof.err);
   REQUIRE(proof.code == 0);
   CHECK(absl::StrContains(proof.out, "ana@seeds.test"));

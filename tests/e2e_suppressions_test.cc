@@ -22,6 +22,7 @@
 #include "tests/support/control_client.h"
 #include "tests/support/e2e_cluster.h"
 #include "tests/support/exec_client.h"
+#include "tests/support/mcctl_run.h"
 
 namespace mc::e2e {
 namespace {
@@ -122,33 +123,11 @@ std::string Archived(const std::string& account, const std::string& address) {
   return r[0][0].as<std::string>();
 }
 
-struct Cli {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string ReadAndRemove(const std::string& path) {
-  std::stringstream text;
-  text << std::ifstream(path).rdbuf();
-  std::filesystem::remove(path);
-  return text.str();
-}
-
 // Runs the mcctl binary against the control instance, with the test token.
-Cli Mcctl(const std::vector<std::string>& args) {
-  const std::string base = LogPath("mcctl");
-  process::SpawnOptions options;
-  options.argv = {MC_MCCTL_BIN};
-  options.argv.insert(options.argv.end(), args.begin(), args.end());
-  options.env = {"MC_CONTROL=" + TheCluster().control->address(), std::string("MC_TOKEN=") + kToken,
-                 "MC_TOKEN_FILE="};
-  options.stdout_path = base + ".out";
-  options.stderr_path = base + ".err";
-  absl::StatusOr<int> code = process::Run(options);
-  REQUIRE(code.ok());
-  return {.code = *code,
-          .out = ReadAndRemove(options.stdout_path),
-          .err = ReadAndRemove(options.stderr_path)};
+McctlRun Mcctl(const std::vector<std::string>& args) {
+  return RunMcctl(MC_MCCTL_BIN, args,
+                  {"MC_CONTROL=" + TheCluster().control->address(),
+                   std::string("MC_TOKEN=") + kToken, "MC_TOKEN_FILE="});
 }
 
 TEST_CASE("a deny entry added through the control suppresses on every instance; removed, not") {
@@ -191,7 +170,7 @@ TEST_CASE("a deny entry added through the control suppresses on every instance; 
   std::sort(accounts.begin(), accounts.end());
   CHECK(accounts == std::vector<std::string>{"exec_a", "exec_b"});
   CHECK(listed.errors().empty());
-  Cli cli = Mcctl({"suppressions", "list", "--kind", "deny"});
+  McctlRun cli = Mcctl({"suppressions", "list", "--kind", "deny"});
   INFO("stdout:\n" << cli.out << "stderr:\n" << cli.err);
   CHECK(cli.code == 0);
   CHECK(cli.out.find("ACCOUNT  CHANNEL  ADDRESS") == 0);
@@ -286,7 +265,7 @@ TEST_CASE("an instance out of reach is its outcome; the other takes the change")
   REQUIRE(listed.errors_size() == 1);
   CHECK(listed.errors(0).account() == "exec_b");
   CHECK(listed.errors(0).code() == grpc::StatusCode::UNAVAILABLE);
-  Cli cli = Mcctl({"suppressions", "list", "--address", "bounced@example.test"});
+  McctlRun cli = Mcctl({"suppressions", "list", "--address", "bounced@example.test"});
   INFO("stdout:\n" << cli.out << "stderr:\n" << cli.err);
   CHECK(cli.code == 3);
   CHECK(cli.out.find("exec_a   email    bounced@example.test  quarantine  hard") !=
