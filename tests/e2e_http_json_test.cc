@@ -4,14 +4,17 @@
 // JSON body (INVALID_ARGUMENT 400 naming the field, a body that is not the message 400,
 // UNAUTHENTICATED 401, PERMISSION_DENIED 403, NOT_FOUND 404, an unknown route 404, another verb
 // 405, ALREADY_EXISTS 409, FAILED_PRECONDITION 400, a body over the limit 413); the generic
-// route on the control instance; and /v1/openapi.json listing every RPC of both services.
+// route on the control instance; /v1/openapi.json listing every RPC of both services; and
+// beside gRPC over TLS, the HTTP listener refused with its reason unless --http_plaintext.
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/process/subprocess.h"
 #include "common/testing/shared_postgres.h"
 #include "messagecenter/control/v1/control.pb.h"
 #include "messagecenter/v1/events.pb.h"
@@ -23,6 +26,7 @@
 #include "tests/support/e2e_cluster.h"
 #include "tests/support/http_client.h"
 #include "tests/support/raw_call.h"
+#include "tests/support/test_certificates.h"
 
 namespace mc::e2e {
 namespace {
@@ -238,6 +242,41 @@ TEST_CASE("/v1/openapi.json lists every RPC of each service") {
       CHECK(doc["paths"].contains("/v1" + path));
     }
   }
+}
+
+TEST_CASE("beside gRPC over TLS: refused with the reason, or plain with --http_plaintext") {
+  TestCertificates certs("http");
+  const std::vector<std::string> tls = {"--tls_cert=" + certs.Path("server.crt"),
+                                        "--tls_key=" + certs.Path("server.key")};
+  // Refused at start, saying why and what to do (Debian's civetweb cannot do TLS on OpenSSL 3).
+  const std::string log = LogPath("http-tls-refused");
+  std::vector<std::string> argv = {MC_EXECUTION_SERVICE_BIN,
+                                   "serve",
+                                   "--listen=127.0.0.1:0",
+                                   "--http_listen=127.0.0.1:0",
+                                   "--pg_dsn=" + testing::SharedPostgresDsn(),
+                                   "--schema=" + testing::FreshSchema("http_tls"),
+                                   std::string("--auth_tokens=") + kToken};
+  argv.insert(argv.end(), tls.begin(), tls.end());
+  absl::StatusOr<int> code = process::Run({.argv = argv, .stdout_path = log, .stderr_path = log});
+  REQUIRE(code.ok());
+  CHECK(*code != 0);
+  std::stringstream text;
+  text << std::ifstream(log).rdbuf();
+  CHECK(text.str().find("TLS is not available on the HTTP listener") != std::string::npos);
+  CHECK(text.str().find("--http_plaintext") != std::string::npos);
+
+  // With --http_plaintext: gRPC over TLS, HTTP/JSON plain (TLS terminated in front).
+  const std::string port_file = LogPath("http-plain") + ".http";
+  std::vector<std::string> flags = {"--http_listen=127.0.0.1:0", "--http_port_file=" + port_file,
+                                    "--http_plaintext"};
+  flags.insert(flags.end(), tls.begin(), tls.end());
+  process::ServiceProcess exec =
+      StartExecution(testing::SharedPostgresDsn(), testing::FreshSchema("http_plain"), flags);
+  const HttpAnswer a = HttpCall(
+      "GET", absl::StrCat("http://127.0.0.1:", ReadPort(port_file), "/v1/events/1"), "", kToken);
+  CHECK(a.status == 404);
+  CHECK(Error(a)["status"] == "NOT_FOUND");
 }
 
 }  // namespace

@@ -30,6 +30,7 @@
 #include "tests/support/e2e_cluster.h"
 #include "tests/support/exec_client.h"
 #include "tests/support/mcctl_run.h"
+#include "tests/support/test_certificates.h"
 
 namespace mc::e2e {
 namespace {
@@ -41,25 +42,11 @@ constexpr char kTerms[] = "%PDF-1.4 terms of sale\n";
 constexpr char kNewTerms[] = "%PDF-1.4 terms of sale, revised\n";
 
 // OpenSSL's HTTPS server serving the files of a fresh folder (-WWW: GET /name answers the file
-// `name`), with a server certificate for 127.0.0.1 signed by a CA of its own.
+// `name`), with a server certificate for 127.0.0.1 signed by the test's CA (TestCertificates).
 class HttpsFiles {
  public:
   HttpsFiles() {
-    dir_ = (std::filesystem::temp_directory_path() / absl::StrCat("mc-e2e-files-", ::getpid()))
-               .string();
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    const std::string key = "-newkey rsa:2048 -nodes -sha256 ";
-    const std::string script = absl::StrCat(
-        "set -e; cd '", dir_, "';", "openssl req -x509 ", key,
-        "-keyout ca.key -out ca.crt -days 2 -subj /CN=mc-files-ca 2>/dev/null;", "openssl req ",
-        key, "-keyout server.key -out server.csr -subj /CN=127.0.0.1 2>/dev/null;",
-        "printf 'subjectAltName=IP:127.0.0.1' > san.ext;",
-        "openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 ",
-        "-extfile san.ext -out server.crt 2>/dev/null");
-    absl::StatusOr<int> made = process::Run({.argv = {"/bin/sh", "-c", script}});
-    REQUIRE(made.ok());
-    REQUIRE(*made == 0);
+    dir_ = certs_.dir();
     Write("terms.pdf", kTerms);
     const std::string out = dir_ + "/s_server.out";
     absl::StatusOr<process::Subprocess> server = process::Subprocess::Spawn(
@@ -87,10 +74,7 @@ class HttpsFiles {
     }
     REQUIRE(port_ > 0);
   }
-  ~HttpsFiles() {
-    server_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  ~HttpsFiles() { server_.reset(); }
 
   void Write(const std::string& name, const std::string& content) {
     std::ofstream(dir_ + "/" + name, std::ios::binary | std::ios::trunc) << content;
@@ -101,6 +85,7 @@ class HttpsFiles {
   std::string ca_file() const { return dir_ + "/ca.crt"; }
 
  private:
+  TestCertificates certs_{"files"};  // its folder holds the files served
   std::string dir_;
   std::unique_ptr<process::Subprocess> server_;
   int port_ = 0;

@@ -18,6 +18,7 @@
 #include "messagecenter/v1/workflows.grpc.pb.h"
 #include "tests/support/control_client.h"
 #include "tests/support/e2e_cluster.h"
+#include "tests/support/test_certificates.h"
 
 namespace mc::e2e {
 namespace {
@@ -250,41 +251,8 @@ TEST_CASE("control instance: only operators") {
   CHECK(text.str().find(kOperator) == std::string::npos);
 }
 
-// A CA, a server certificate for 127.0.0.1, a client certificate from the same CA and one
-// from a stranger, made with the openssl tool in a fresh folder.
-struct Certificates {
-  std::string dir;
-  std::string Path(const std::string& name) const { return dir + "/" + name; }
-  std::string Read(const std::string& name) const {
-    std::ifstream in(Path(name));
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-};
-
-const Certificates& Certs() {
-  static Certificates c = [] {
-    Certificates c{
-        (std::filesystem::temp_directory_path() / absl::StrCat("mc-e2e-certs-", ::getpid()))
-            .string()};
-    std::filesystem::create_directories(c.dir);
-    const std::string key = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
-    const std::string script = absl::StrCat(
-        "set -e; cd '", c.dir, "';", "openssl req -x509 ", key,
-        " -keyout ca.key -out ca.crt -days 2 -subj /CN=mc-test-ca;",
-        "printf 'subjectAltName=IP:127.0.0.1,DNS:localhost' > san.ext;", "openssl req ", key,
-        " -keyout server.key -out server.csr -subj /CN=localhost;",
-        "openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 ",
-        "-extfile san.ext -out server.crt;", "openssl req ", key,
-        " -keyout client.key -out client.csr -subj /CN=operator;",
-        "openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 ",
-        "-out client.crt;", "openssl req -x509 ", key,
-        " -keyout rogue.key -out rogue.crt -days 2 -subj /CN=rogue;");
-    const int rc = std::system(absl::StrCat("bash -c \"", script, "\" >/dev/null 2>&1").c_str());
-    if (rc != 0) FAIL("openssl could not make the test certificates");
-    return c;
-  }();
+const TestCertificates& Certs() {
+  static TestCertificates c("security");
   return c;
 }
 
@@ -307,7 +275,7 @@ grpc::Status Info(const std::shared_ptr<grpc::Channel>& channel) {
 }
 
 TEST_CASE("TLS: only TLS clients that trust the CA get through") {
-  const Certificates& c = Certs();
+  const TestCertificates& c = Certs();
   process::ServiceProcess exec =
       StartExecution(testing::SharedPostgresDsn(), testing::FreshSchema("tls_exec"),
                      {"--tls_cert=" + c.Path("server.crt"), "--tls_key=" + c.Path("server.key")});
@@ -320,7 +288,7 @@ TEST_CASE("TLS: only TLS clients that trust the CA get through") {
 }
 
 TEST_CASE("mutual TLS: clients need a certificate from the configured CA; the control has one") {
-  const Certificates& c = Certs();
+  const TestCertificates& c = Certs();
   const std::string dsn = testing::SharedPostgresDsn();
   process::ServiceProcess exec =
       StartExecution(dsn, testing::FreshSchema("mtls_exec"),

@@ -37,6 +37,7 @@ struct ServiceFlags {
   int http_max_body_mb = 64;
   int http_timeout_seconds = 30;
   int http_threads = 16;
+  bool http_plaintext = false;  // HTTP without TLS even when gRPC has --tls_cert
 
   bool help = false;
   std::string usage;

@@ -16,8 +16,6 @@
 namespace mc::http {
 namespace {
 
-constexpr unsigned kFeaturesTls = 2;  // MG_FEATURES_SSL
-
 const char* Reason(int status) {
   switch (status) {
     case 200:
@@ -55,14 +53,6 @@ const char* Reason(int status) {
     default:
       return "Status";
   }
-}
-
-absl::StatusOr<std::string> ReadFile(const std::string& path, const std::string& flag) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat(flag, ": cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // host:port with a port of digits; the host may be [v6].
@@ -149,27 +139,19 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions 
     return absl::InvalidArgumentError(
         absl::StrCat(options.flag, ": TLS needs both --tls_cert and --tls_key"));
   }
+  if (!options.tls_cert_file.empty()) {
+    // Debian 12's civetweb 1.15 loads OpenSSL's functions by name and calls one that OpenSSL 3
+    // no longer has (a null pointer, on the first TLS connection): refused here, not a crash.
+    return absl::FailedPreconditionError(absl::StrCat(
+        options.flag,
+        ": TLS is not available on the HTTP listener (Debian's civetweb 1.15 cannot use "
+        "OpenSSL 3); terminate TLS in front of it (a load balancer, an ingress) and set "
+        "--http_plaintext to serve HTTP/JSON without TLS beside gRPC over TLS"));
+  }
   std::unique_ptr<HttpServer> server(new HttpServer(std::move(options), std::move(handler)));
   const HttpServerOptions& o = server->options_;
-  const bool tls = !o.tls_cert_file.empty();
-  mg_init_library(tls ? kFeaturesTls : 0);
-  if (tls) {
-    absl::StatusOr<std::string> cert = ReadFile(o.tls_cert_file, "--tls_cert");
-    if (!cert.ok()) return cert.status();
-    absl::StatusOr<std::string> key = ReadFile(o.tls_key_file, "--tls_key");
-    if (!key.ok()) return key.status();
-    const char* tmp = std::getenv("TMPDIR");
-    std::string path = absl::StrCat(tmp ? tmp : "/tmp", "/mc-http-tls-XXXXXX");
-    const int fd = mkstemp(path.data());  // 0600
-    if (fd < 0) return absl::InternalError("cannot make the TLS file for the HTTP listener");
-    const std::string joined = absl::StrCat(*cert, "\n", *key, "\n");
-    const bool written =
-        write(fd, joined.data(), joined.size()) == static_cast<ssize_t>(joined.size());
-    close(fd);
-    server->tls_file_ = path;
-    if (!written) return absl::InternalError("cannot write the TLS file for the HTTP listener");
-  }
-  const std::string ports = absl::StrCat(o.listen, tls ? "s" : "");
+  mg_init_library(0);
+  const std::string& ports = o.listen;
   const std::string threads = absl::StrCat(o.threads);
   const std::string request_ms = absl::StrCat(absl::ToInt64Milliseconds(o.request_timeout));
   const std::string keep_ms = absl::StrCat(absl::ToInt64Milliseconds(o.keep_alive_timeout));
@@ -177,17 +159,12 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions 
       "listening_ports",       ports.c_str(),      "num_threads",       threads.c_str(),
       "request_timeout_ms",    request_ms.c_str(), "enable_keep_alive", "yes",
       "keep_alive_timeout_ms", keep_ms.c_str()};
-  if (tls) {
-    config.insert(config.end(), {"ssl_certificate", server->tls_file_.c_str(),
-                                 "ssl_protocol_version", "4"});  // TLS 1.2 and later
-  }
   config.push_back(nullptr);
   mg_callbacks callbacks{};
   callbacks.log_message = [](const mg_connection*, const char*) { return 1; };  // no stderr
   server->ctx_ = mg_start(&callbacks, server.get(), config.data());
   if (server->ctx_ == nullptr) {
-    return absl::UnavailableError(
-        absl::StrCat(o.flag, ": cannot listen on ", o.listen, tls ? " with TLS" : ""));
+    return absl::UnavailableError(absl::StrCat(o.flag, ": cannot listen on ", o.listen));
   }
   mg_set_request_handler(server->ctx_, "/", &HttpServer::OnRequest, server.get());
   mg_server_port bound[4];
@@ -212,10 +189,6 @@ void HttpServer::Stop() {
     mg_stop(ctx_);
     ctx_ = nullptr;
     mg_exit_library();
-  }
-  if (!tls_file_.empty()) {
-    unlink(tls_file_.c_str());
-    tls_file_.clear();
   }
 }
 

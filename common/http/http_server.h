@@ -8,11 +8,11 @@
 // a Content-Length is 411); `request_timeout` bounds the reading of a request and the writing
 // of its answer; keep-alive connections close after `keep_alive_timeout` idle; `threads`
 // requests at most are served at once (more wait in the kernel's backlog).
-// TLS when both `tls_cert_file` and `tls_key_file` are given (PEM; civetweb reads one file
-// with both, so they are joined into a private temporary file, removed at Stop).
-// Failure modes: Start returns INVALID_ARGUMENT naming the flag for an unusable address or TLS
-// file, UNAVAILABLE when the address cannot be bound. Thread-safe: the handler runs on many
-// threads at once; Stop (also the destructor) waits for requests in flight.
+// Plain HTTP only: Debian 12's civetweb 1.15 crashes on its first TLS connection against
+// OpenSSL 3, so Start refuses TLS files (FAILED_PRECONDITION, saying to terminate TLS in front).
+// Failure modes: Start returns INVALID_ARGUMENT naming the flag for an unusable address,
+// FAILED_PRECONDITION for TLS, UNAVAILABLE when the address cannot be bound. Thread-safe: the
+// handler runs on many threads at once; Stop (also the destructor) waits for requests in flight.
 #pragma once
 
 #include <cstddef>
@@ -38,7 +38,7 @@ struct HttpServerOptions {
   size_t max_body_bytes = size_t{64} << 20;
   absl::Duration request_timeout = absl::Seconds(30);
   absl::Duration keep_alive_timeout = absl::Seconds(60);
-  std::string tls_cert_file, tls_key_file;
+  std::string tls_cert_file, tls_key_file;  // refused (above)
 };
 
 // One request and its answer. Used on the request's thread only.
@@ -84,7 +84,6 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   int port() const { return port_; }
-  bool tls() const { return !tls_file_.empty(); }
   void Stop();
 
  private:
@@ -96,7 +95,6 @@ class HttpServer {
   const Handler handler_;
   mg_context* ctx_ = nullptr;
   int port_ = 0;
-  std::string tls_file_;  // the joined certificate and key; removed at Stop
 };
 
 }  // namespace mc::http

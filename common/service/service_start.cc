@@ -87,14 +87,14 @@ absl::StatusOr<std::unique_ptr<http::HttpServer>> ServeHttpAsConfigured(
        .threads = flags.http_threads,
        .max_body_bytes = static_cast<size_t>(flags.http_max_body_mb) << 20,
        .request_timeout = absl::Seconds(flags.http_timeout_seconds),
-       .tls_cert_file = flags.tls_cert,
-       .tls_key_file = flags.tls_key},
+       .tls_cert_file = flags.http_plaintext ? "" : flags.tls_cert,
+       .tls_key_file = flags.http_plaintext ? "" : flags.tls_key},
       [gateway](http::HttpExchange& exchange) { gateway->Handle(exchange); });
   if (!http.ok()) {
     logger.Error("cannot start the HTTP listener", {{"error", http.status().message()}});
     return http.status();
   }
-  logger.Info("serving HTTP/JSON", {{"port", int64_t{(*http)->port()}}, {"tls", (*http)->tls()}});
+  logger.Info("serving HTTP/JSON", {{"port", int64_t{(*http)->port()}}});
   WritePortFile(flags.http_port_file, (*http)->port());
   return http;
 }

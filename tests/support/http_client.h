@@ -12,7 +12,10 @@ struct HttpAnswer {
   std::string content_type;
 };
 
+// `ca_file`: for https URLs, the CA the server's certificate must chain to. A transport failure
+// is status 0 (and a failed CHECK unless `expect_transport_error`).
 HttpAnswer HttpCall(const std::string& method, const std::string& url, const std::string& body,
-                    const std::string& token);
+                    const std::string& token, const std::string& ca_file = "",
+                    bool expect_transport_error = false);
 
 }  // namespace mc::e2e
