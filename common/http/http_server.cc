@@ -1,12 +1,6 @@
 #include "common/http/http_server.h"
 
 #include <civetweb.h>
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -179,8 +173,6 @@ int HttpServer::OnRequest(mg_connection* conn, void* self) {
   HttpExchange exchange(conn, server->options_.max_body_bytes);
   server->handler_(exchange);
   if (!exchange.replied()) exchange.Reply(500, "application/json", "{}");
-  const mg_request_info* info = mg_get_request_info(conn);
-  (void)info;
   return 200;  // handled: civetweb answers nothing more
 }
 

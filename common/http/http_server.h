@@ -53,8 +53,9 @@ class HttpExchange {
   std::string Header(absl::string_view name) const;
   bool tls() const { return tls_; }
 
-  // The whole body. Status 413/411 (as the http status in the StatusOr's message prefix is not
-  // needed: see BodyError) when refused; read at most once.
+  // The whole body ("" when none), read at most once. Refused, unread, with RESOURCE_EXHAUSTED
+  // past the limit, FAILED_PRECONDITION for a chunked body, INVALID_ARGUMENT for one shorter
+  // than its Content-Length; BodyErrorStatus names the HTTP status of each.
   [[nodiscard]] absl::StatusOr<std::string> ReadBody();
 
   // Sends the answer with a Content-Length (keep-alive stays possible). Once.
