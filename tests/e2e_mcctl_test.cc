@@ -26,6 +26,7 @@
 #include "common/testing/shared_postgres.h"
 #include "tests/support/e2e_cluster.h"
 #include "tests/support/mcctl_run.h"
+#include "tests/support/test_certificates.h"
 
 namespace mc::e2e {
 namespace {
@@ -530,29 +531,9 @@ TEST_CASE("mcctl errors: each class has its exit code and says what to do") {
   CHECK(Contains(Expect(0, {"--help"}).out, "Exit codes:"));
 }
 
-// A CA, a server certificate for 127.0.0.1 and localhost, and a client certificate, made with
-// the openssl tool.
-std::string MakeCertificates() {
-  const std::string dir = TheCluster().dir + "/certs";
-  std::filesystem::create_directories(dir);
-  const std::string key = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
-  const std::string script = absl::StrCat(
-      "set -e; cd '", dir, "';", "openssl req -x509 ", key,
-      " -keyout ca.key -out ca.crt -days 2 -subj /CN=mc-test-ca;",
-      "printf 'subjectAltName=IP:127.0.0.1,DNS:localhost' > san.ext;", "openssl req ", key,
-      " -keyout server.key -out server.csr -subj /CN=localhost;",
-      "openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 ",
-      "-extfile san.ext -out server.crt;", "openssl req ", key,
-      " -keyout client.key -out client.csr -subj /CN=operator;",
-      "openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 ",
-      "-out client.crt;");
-  const int rc = std::system(absl::StrCat("bash -c \"", script, "\" >/dev/null 2>&1").c_str());
-  if (rc != 0) FAIL("openssl could not make the test certificates");
-  return dir;
-}
-
 TEST_CASE("mcctl over mutual TLS: the CA, a client certificate, a server name override") {
-  const std::string certs = MakeCertificates();
+  const TestCertificates made("mcctl");
+  const std::string& certs = made.dir();
   process::ServiceProcess control =
       StartControl(testing::SharedPostgresDsn(), testing::FreshSchema("mcctl_tls"),
                    {"--noarchiving_scheduler", "--tls_cert=" + certs + "/server.crt",

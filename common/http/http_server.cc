@@ -65,7 +65,6 @@ HttpExchange::HttpExchange(mg_connection* conn, size_t max_body_bytes)
   method_ = info->request_method ? info->request_method : "";
   path_ = info->local_uri ? info->local_uri : "/";
   query_ = info->query_string ? info->query_string : "";
-  tls_ = info->is_ssl != 0;
 }
 
 std::string HttpExchange::Header(absl::string_view name) const {
@@ -158,6 +157,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions 
   callbacks.log_message = [](const mg_connection*, const char*) { return 1; };  // no stderr
   server->ctx_ = mg_start(&callbacks, server.get(), config.data());
   if (server->ctx_ == nullptr) {
+    mg_exit_library();
     return absl::UnavailableError(absl::StrCat(o.flag, ": cannot listen on ", o.listen));
   }
   mg_set_request_handler(server->ctx_, "/", &HttpServer::OnRequest, server.get());

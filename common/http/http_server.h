@@ -51,7 +51,6 @@ class HttpExchange {
   const std::string& query() const { return query_; }  // raw, without '?'
   // The first value of the header (any case); "" when absent.
   std::string Header(absl::string_view name) const;
-  bool tls() const { return tls_; }
 
   // The whole body ("" when none), read at most once. Refused, unread, with RESOURCE_EXHAUSTED
   // past the limit, FAILED_PRECONDITION for a chunked body, INVALID_ARGUMENT for one shorter
@@ -67,7 +66,6 @@ class HttpExchange {
   mg_connection* conn_;
   size_t max_body_bytes_;
   std::string method_, path_, query_;
-  bool tls_ = false;
   bool replied_ = false;
 };
 

@@ -228,10 +228,11 @@ void JsonGateway::Handle(HttpExchange& ex) {
     ReplyError(ex, 3, request.status().message());
     return;
   }
-  Call(ex, target, *request);
+  Call(ex, target, *request, authorization);
 }
 
-void JsonGateway::Call(HttpExchange& ex, const Target& target, const std::string& request_json) {
+void JsonGateway::Call(HttpExchange& ex, const Target& target, const std::string& request_json,
+                       const std::string& authorization) {
   const pbuf::MethodDescriptor* m = target.method;
   // Straight from JSON to the wire form (protobuf's JSON converter), no message built between.
   std::string request_bytes;
@@ -247,7 +248,6 @@ void JsonGateway::Call(HttpExchange& ex, const Target& target, const std::string
   grpc::ByteBuffer request_buffer = ToBuffer(std::move(request_bytes));
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + options_.deadline));
-  const std::string authorization = ex.Header("Authorization");
   if (!authorization.empty()) ctx.AddMetadata("authorization", authorization);
   grpc::GenericStub stub(channel_);
 

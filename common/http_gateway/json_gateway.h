@@ -59,7 +59,8 @@ class JsonGateway {
   };
   // The RPC for the request, or the answer already sent (404/405).
   bool Resolve(HttpExchange& exchange, Target* target);
-  void Call(HttpExchange& exchange, const Target& target, const std::string& request);
+  void Call(HttpExchange& exchange, const Target& target, const std::string& request,
+            const std::string& authorization);
   // A message of `type` in wire form as proto3 JSON; false when it is not one.
   bool ToJson(const google::protobuf::Descriptor* type, const grpc::ByteBuffer& buffer,
               std::string* json) const;

@@ -30,10 +30,6 @@ void ToProto(const PublishedTemplate& t, v1::PublishedTemplate* p) {
 
 absl::StatusOr<std::vector<ProofSeed>> SeedsFromProto(const v1::SendProofRequest& request) {
   std::vector<ProofSeed> seeds;
-  if (request.seeds_size() > static_cast<int>(kMaxProofSeeds)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("seeds: at most ", kMaxProofSeeds, " (", request.seeds_size(), " given)"));
-  }
   for (int i = 0; i < request.seeds_size(); ++i) {
     const v1::ProofSeed& p = request.seeds(i);
     ProofSeed seed{.address = p.address(), .language = p.language(), .country = p.country()};
