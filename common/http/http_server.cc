@@ -116,8 +116,9 @@ void HttpExchange::Reply(int status, absl::string_view content_type, absl::strin
                    "X-Content-Type-Options: nosniff\r\n", "Cache-Control: no-store\r\n");
   for (const auto& [name, value] : headers) absl::StrAppend(&head, name, ": ", value, "\r\n");
   head += "\r\n";
+  // One write: the head and body in two would wait on the peer's delayed ACK.
+  if (method_ != "HEAD") head.append(body.data(), body.size());
   mg_write(conn_, head.data(), head.size());
-  if (!body.empty() && method_ != "HEAD") mg_write(conn_, body.data(), body.size());
 }
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions options,
@@ -151,7 +152,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions 
   std::vector<const char*> config = {
       "listening_ports",       ports.c_str(),      "num_threads",       threads.c_str(),
       "request_timeout_ms",    request_ms.c_str(), "enable_keep_alive", "yes",
-      "keep_alive_timeout_ms", keep_ms.c_str()};
+      "keep_alive_timeout_ms", keep_ms.c_str(),    "tcp_nodelay",       "1"};
   config.push_back(nullptr);
   mg_callbacks callbacks{};
   callbacks.log_message = [](const mg_connection*, const char*) { return 1; };  // no stderr
