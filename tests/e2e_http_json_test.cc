@@ -6,6 +6,7 @@
 // 405, ALREADY_EXISTS 409, FAILED_PRECONDITION 400, a body over the limit 413); the generic
 // route on the control instance; /v1/openapi.json listing every RPC of both services; and
 // beside gRPC over TLS, the HTTP listener refused with its reason unless --http_plaintext.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -221,6 +222,50 @@ TEST_CASE("the control instance: readable and generic routes") {
   CHECK(json::parse(a.body)["accounts"].size() == 1);
   a = HttpCall("GET", url + "/v1/accounts/nope", "", kToken);
   CHECK(a.status == 404);
+}
+
+TEST_CASE("the control lists and changes an instance's technical workflows with its credential") {
+  const std::string url = TheServers().control_url;
+  const std::string rpc = url + "/v1/messagecenter.control.v1.AccountService/";
+  HttpAnswer a = HttpCall("POST", rpc + "CreateAccount",
+                          json{{"account",
+                                {{"internalName", "execwf"},
+                                 {"endpoint", TheServers().exec->address()},
+                                 {"credential", kToken}}}}
+                              .dump(),
+                          kToken);
+  REQUIRE(a.status == 200);
+  a = HttpCall("GET", url + "/v1/accounts/execwf/workflows", "", kToken);
+  INFO(a.body);
+  REQUIRE(a.status == 200);
+  std::vector<std::string> names;
+  const json listed = json::parse(a.body);
+  for (const json& w : listed["workflows"]) names.push_back(w["internalName"].get<std::string>());
+  CHECK(std::find(names.begin(), names.end(), "rtEventsProcessing") != names.end());
+  CHECK(std::find(names.begin(), names.end(), "updateEventStatus") != names.end());
+  const auto change = [&](const std::string& workflow, const std::string& action) {
+    return HttpCall(
+        "POST", rpc + "ChangeInstanceWorkflow",
+        json{{"internalName", "execwf"}, {"workflow", workflow}, {"action", action}}.dump(),
+        kToken);
+  };
+  a = change("updateEventStatus", "WORKFLOW_ACTION_PAUSE");
+  INFO(a.body);
+  REQUIRE(a.status == 200);
+  CHECK(json::parse(a.body)["state"] == "WORKFLOW_STATE_PAUSED");
+  a = Exec("GET", "/v1/workflows");  // the instance itself says so
+  const json held = json::parse(a.body);
+  for (const json& w : held["workflows"]) {
+    if (w["internalName"] == "updateEventStatus") CHECK(w["state"] == "WORKFLOW_STATE_PAUSED");
+  }
+  a = change("updateEventStatus", "WORKFLOW_ACTION_START");
+  REQUIRE(a.status == 200);
+  CHECK(json::parse(a.body)["state"] == "WORKFLOW_STATE_STARTED");
+  a = change("noSuchWorkflow", "WORKFLOW_ACTION_STOP");
+  CHECK(a.status == 404);
+  a = change("updateEventStatus", "WORKFLOW_ACTION_UNSPECIFIED");
+  CHECK(a.status == 400);
+  CHECK(Error(a)["field"] == "action");
 }
 
 TEST_CASE("/v1/openapi.json lists every RPC of each service") {

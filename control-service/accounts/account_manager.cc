@@ -31,6 +31,22 @@ absl::StatusOr<ConnectionReport> AccountManager::TestConnection(const std::strin
                           .round_trip = absl::Now() - start};
 }
 
+absl::StatusOr<std::vector<TechnicalWorkflow>> AccountManager::ListWorkflows(
+    const std::string& name) {
+  absl::StatusOr<ExecutionTarget> target = repository_.GetTarget(name);
+  if (!target.ok()) return target.status();
+  return client_.ListWorkflows(*target);
+}
+
+absl::StatusOr<TechnicalWorkflow> AccountManager::ChangeWorkflow(const std::string& name,
+                                                                 const std::string& workflow,
+                                                                 WorkflowAction action) {
+  if (workflow.empty()) return absl::InvalidArgumentError("workflow: required");
+  absl::StatusOr<ExecutionTarget> target = repository_.GetTarget(name);
+  if (!target.ok()) return target.status();
+  return client_.ChangeWorkflow(*target, workflow, action);
+}
+
 absl::StatusOr<Account> AccountManager::InitializeConnection(const std::string& name,
                                                              const std::string& instance_id,
                                                              bool force) {

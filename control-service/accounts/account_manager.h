@@ -1,5 +1,6 @@
 // AccountManager: the operations on execution-instance external accounts (DOMAIN.md section
-// 2): create, read, update, disable, delete, test the connection, initialize the connection.
+// 2): create, read, update, disable, delete, test the connection, initialize the connection;
+// and the technical workflows of the account's instance, listed and changed.
 //
 // Failure modes: INVALID_ARGUMENT naming the field; ALREADY_EXISTS for a duplicate internal
 // name; NOT_FOUND for an unknown account; the ExecutionGateway's statuses (UNAVAILABLE naming
@@ -42,6 +43,12 @@ class AccountManager {
   [[nodiscard]] absl::StatusOr<Account> InitializeConnection(const std::string& name,
                                                              const std::string& instance_id,
                                                              bool force);
+  [[nodiscard]] absl::StatusOr<std::vector<TechnicalWorkflow>> ListWorkflows(
+      const std::string& name);
+  // INVALID_ARGUMENT "workflow: required" for an empty workflow name.
+  [[nodiscard]] absl::StatusOr<TechnicalWorkflow> ChangeWorkflow(const std::string& name,
+                                                                 const std::string& workflow,
+                                                                 WorkflowAction action);
 
  private:
   AccountRepository& repository_;

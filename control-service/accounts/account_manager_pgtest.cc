@@ -1,7 +1,8 @@
 // AccountManager's connection operations against a real PostgreSQL (the accounts) and a
 // scripted execution instance (FakeExecutionGateway): testing a connection, and initializing
 // one, which keeps the identifier when the instance was out of reach (a retry reuses it) and
-// puts the previous one back when the instance refused.
+// puts the previous one back when the instance refused; the instance's technical workflows,
+// listed and changed through the account.
 #include <catch2/catch.hpp>
 #include <regex>
 #include <string>
@@ -55,6 +56,30 @@ TEST_CASE("testing a connection reports the instance and its endpoint") {
   });
   CHECK(f.manager.TestConnection("exec_a").status().code() == absl::StatusCode::kUnavailable);
   CHECK(f.manager.TestConnection("nope").status().code() == absl::StatusCode::kNotFound);
+}
+
+TEST_CASE("an account's technical workflows are listed and changed on its instance") {
+  Fixture f;
+  f.gateway.Change(kEndpoint, [](FakeExecutionGateway::Instance& i) {
+    i.workflows = {{.internal_name = "rtEventsProcessing", .state = "stopped"},
+                   {.internal_name = "updateEventStatus", .state = "started", .processed = 7}};
+  });
+  absl::StatusOr<std::vector<TechnicalWorkflow>> list = f.manager.ListWorkflows("exec_a");
+  REQUIRE(list.ok());
+  REQUIRE(list->size() == 2);
+  CHECK((*list)[1].processed == 7);
+  absl::StatusOr<TechnicalWorkflow> started =
+      f.manager.ChangeWorkflow("exec_a", "rtEventsProcessing", WorkflowAction::kStart);
+  REQUIRE(started.ok());
+  CHECK(started->state == "started");
+  CHECK(f.gateway.Get(kEndpoint).workflows[0].state == "started");
+  CHECK(f.manager.ChangeWorkflow("exec_a", "updateEventStatus", WorkflowAction::kPause)->state ==
+        "paused");
+  CHECK(f.manager.ChangeWorkflow("exec_a", "nope", WorkflowAction::kStop).status().code() ==
+        absl::StatusCode::kNotFound);
+  CHECK(f.manager.ChangeWorkflow("exec_a", "", WorkflowAction::kStop).status().message() ==
+        "workflow: required");
+  CHECK(f.manager.ListWorkflows("nope").status().code() == absl::StatusCode::kNotFound);
 }
 
 TEST_CASE("initializing a connection stamps the account's identifier on the instance") {

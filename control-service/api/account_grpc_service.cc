@@ -1,5 +1,6 @@
 #include "control-service/api/account_grpc_service.h"
 
+#include "common/grpc/timestamps.h"
 #include "common/status/grpc_status.h"
 #include "control-service/api/control_proto.h"
 
@@ -17,6 +18,8 @@ AccountGrpcService::AccountGrpcService(AccountManager& accounts, grpcutil::CallG
   ServeUnary("DeleteAccount", &AccountGrpcService::DeleteAccount);
   ServeUnary("TestConnection", &AccountGrpcService::TestConnection);
   ServeUnary("InitializeConnection", &AccountGrpcService::InitializeConnection);
+  ServeUnary("ListInstanceWorkflows", &AccountGrpcService::ListInstanceWorkflows);
+  ServeUnary("ChangeInstanceWorkflow", &AccountGrpcService::ChangeInstanceWorkflow);
 }
 
 namespace {
@@ -25,6 +28,20 @@ grpc::Status Reply(const absl::StatusOr<Account>& a, pb::Account* resp) {
   if (!a.ok()) return ToGrpc(a.status());
   AccountToProto(*a, resp);
   return grpc::Status::OK;
+}
+
+void WorkflowToProto(const TechnicalWorkflow& w, messagecenter::v1::Workflow* p) {
+  namespace v1 = messagecenter::v1;
+  p->set_internal_name(w.internal_name);
+  p->set_label(w.label);
+  p->set_folder(w.folder);
+  p->set_state(w.state == "started"  ? v1::WORKFLOW_STATE_STARTED
+               : w.state == "paused" ? v1::WORKFLOW_STATE_PAUSED
+                                     : v1::WORKFLOW_STATE_STOPPED);
+  if (w.last_run) grpcutil::ToTimestamp(*w.last_run, p->mutable_last_run());
+  p->set_processed(w.processed);
+  p->set_errors(w.errors);
+  p->set_last_error(w.last_error);
 }
 
 }  // namespace
@@ -84,6 +101,40 @@ grpc::Status AccountGrpcService::InitializeConnection(Ctx* ctx,
                                                       pb::Account* resp) {
   return Reply(
       accounts_.InitializeConnection(req->internal_name(), req->instance_id(), req->force()), resp);
+}
+
+grpc::Status AccountGrpcService::ListInstanceWorkflows(Ctx* ctx,
+                                                       const pb::ListInstanceWorkflowsRequest* req,
+                                                       pb::ListInstanceWorkflowsResponse* resp) {
+  absl::StatusOr<std::vector<TechnicalWorkflow>> w = accounts_.ListWorkflows(req->internal_name());
+  if (!w.ok()) return ToGrpc(w.status());
+  for (const TechnicalWorkflow& one : *w) WorkflowToProto(one, resp->add_workflows());
+  return grpc::Status::OK;
+}
+
+grpc::Status AccountGrpcService::ChangeInstanceWorkflow(
+    Ctx* ctx, const pb::ChangeInstanceWorkflowRequest* req, messagecenter::v1::Workflow* resp) {
+  WorkflowAction action;
+  switch (req->action()) {
+    case pb::WORKFLOW_ACTION_START:
+      action = WorkflowAction::kStart;
+      break;
+    case pb::WORKFLOW_ACTION_PAUSE:
+      action = WorkflowAction::kPause;
+      break;
+    case pb::WORKFLOW_ACTION_STOP:
+      action = WorkflowAction::kStop;
+      break;
+    default:
+      return ToGrpc(
+          absl::InvalidArgumentError("action: required (WORKFLOW_ACTION_START, "
+                                     "WORKFLOW_ACTION_PAUSE or WORKFLOW_ACTION_STOP)"));
+  }
+  absl::StatusOr<TechnicalWorkflow> w =
+      accounts_.ChangeWorkflow(req->internal_name(), req->workflow(), action);
+  if (!w.ok()) return ToGrpc(w.status());
+  WorkflowToProto(*w, resp);
+  return grpc::Status::OK;
 }
 
 }  // namespace mc::control

@@ -35,6 +35,12 @@ class AccountGrpcService final
   grpc::Status InitializeConnection(
       Ctx* ctx, const messagecenter::control::v1::InitializeConnectionRequest* req,
       messagecenter::control::v1::Account* resp) override;
+  grpc::Status ListInstanceWorkflows(
+      Ctx* ctx, const messagecenter::control::v1::ListInstanceWorkflowsRequest* req,
+      messagecenter::control::v1::ListInstanceWorkflowsResponse* resp) override;
+  grpc::Status ChangeInstanceWorkflow(
+      Ctx* ctx, const messagecenter::control::v1::ChangeInstanceWorkflowRequest* req,
+      messagecenter::v1::Workflow* resp) override;
 
  private:
   AccountManager& accounts_;

@@ -14,6 +14,7 @@ std::vector<http::HttpRoute> ControlHttpRoutes() {
   return {
       {"GET", "/v1/accounts", p + "AccountService.ListAccounts"},
       {"GET", "/v1/accounts/{internal_name}", p + "AccountService.GetAccount"},
+      {"GET", "/v1/accounts/{internal_name}/workflows", p + "AccountService.ListInstanceWorkflows"},
       {"GET", "/v1/templates", p + "TemplateService.ListTemplates"},
       {"GET", "/v1/templates/{internal_name}", p + "TemplateService.GetTemplate"},
       {"POST", "/v1/templates/{internal_name}:publish", p + "TemplateService.PublishTemplate",

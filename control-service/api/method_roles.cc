@@ -15,6 +15,8 @@ grpcutil::MethodRoles ControlMethodRoles() {
       {"messagecenter.control.v1.AccountService.DeleteAccount", kOperator},
       {"messagecenter.control.v1.AccountService.TestConnection", kOperator},
       {"messagecenter.control.v1.AccountService.InitializeConnection", kOperator},
+      {"messagecenter.control.v1.AccountService.ListInstanceWorkflows", kOperator},
+      {"messagecenter.control.v1.AccountService.ChangeInstanceWorkflow", kOperator},
       // TemplateService
       {"messagecenter.control.v1.TemplateService.CreateTemplate", kOperator},
       {"messagecenter.control.v1.TemplateService.UpdateTemplate", kOperator},

@@ -1,5 +1,7 @@
 #include "control-service/api/template_grpc_service.h"
 
+#include <optional>
+
 #include "common/status/grpc_status.h"
 #include "control-service/api/control_proto.h"
 
@@ -64,7 +66,14 @@ grpc::Status TemplateGrpcService::DeleteTemplate(Ctx* ctx, const pb::DeleteTempl
 
 grpc::Status TemplateGrpcService::PreviewTemplate(Ctx* ctx, const pb::PreviewTemplateRequest* req,
                                                   pb::PreviewTemplateResponse* resp) {
-  absl::StatusOr<RenderedPreview> p = authoring_.Preview(req->internal_name(), req->seed_index());
+  std::optional<AuthoredTemplate> draft;
+  if (req->has_draft()) {
+    absl::StatusOr<AuthoredTemplate> d = TemplateFromProto(req->draft());
+    if (!d.ok()) return ToGrpc(d.status());
+    draft = *std::move(d);
+  }
+  absl::StatusOr<RenderedPreview> p =
+      authoring_.Preview(req->internal_name(), req->seed_index(), draft ? &*draft : nullptr);
   if (!p.ok()) return ToGrpc(p.status());
   resp->set_address(p->address);
   resp->set_subject(p->subject);

@@ -20,6 +20,7 @@
 #include "messagecenter/v1/suppressions.grpc.pb.h"
 #include "messagecenter/v1/templates.grpc.pb.h"
 #include "messagecenter/v1/webhooks.grpc.pb.h"
+#include "messagecenter/v1/workflows.grpc.pb.h"
 
 namespace mc::control {
 namespace {
@@ -244,6 +245,67 @@ absl::StatusOr<InstanceSummary> ExecutionClient::Initialize(const ExecutionTarge
   grpc::Status s = stub->InitializeInstance(ctx.get(), request, &info);
   if (!s.ok()) return Explain(target, s);
   return Summary(info);
+}
+
+namespace {
+
+TechnicalWorkflow WorkflowFromProto(const pb::Workflow& w) {
+  TechnicalWorkflow out{.internal_name = w.internal_name(),
+                        .label = w.label(),
+                        .folder = w.folder(),
+                        .processed = w.processed(),
+                        .errors = w.errors(),
+                        .last_error = w.last_error()};
+  switch (w.state()) {
+    case pb::WORKFLOW_STATE_STARTED:
+      out.state = "started";
+      break;
+    case pb::WORKFLOW_STATE_PAUSED:
+      out.state = "paused";
+      break;
+    default:
+      out.state = "stopped";
+  }
+  if (w.has_last_run()) out.last_run = grpcutil::FromTimestamp(w.last_run());
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<TechnicalWorkflow>> ExecutionClient::ListWorkflows(
+    const ExecutionTarget& target) const {
+  auto stub = pb::WorkflowService::NewStub(MakeChannel(target));
+  auto ctx = MakeContext(target, options_.deadline);
+  pb::ListWorkflowsResponse response;
+  grpc::Status s = stub->ListWorkflows(ctx.get(), pb::ListWorkflowsRequest(), &response);
+  if (!s.ok()) return Explain(target, s);
+  std::vector<TechnicalWorkflow> out;
+  for (const pb::Workflow& w : response.workflows()) out.push_back(WorkflowFromProto(w));
+  return out;
+}
+
+absl::StatusOr<TechnicalWorkflow> ExecutionClient::ChangeWorkflow(const ExecutionTarget& target,
+                                                                  const std::string& name,
+                                                                  WorkflowAction action) const {
+  auto stub = pb::WorkflowService::NewStub(MakeChannel(target));
+  auto ctx = MakeContext(target, options_.deadline);
+  pb::ChangeWorkflowRequest request;
+  request.set_internal_name(name);
+  pb::Workflow response;
+  grpc::Status s;
+  switch (action) {
+    case WorkflowAction::kStart:
+      s = stub->StartWorkflow(ctx.get(), request, &response);
+      break;
+    case WorkflowAction::kPause:
+      s = stub->PauseWorkflow(ctx.get(), request, &response);
+      break;
+    case WorkflowAction::kStop:
+      s = stub->StopWorkflow(ctx.get(), request, &response);
+      break;
+  }
+  if (!s.ok()) return Explain(target, s);
+  return WorkflowFromProto(response);
 }
 
 absl::Status ExecutionClient::Publish(const ExecutionTarget& target,

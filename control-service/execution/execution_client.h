@@ -41,6 +41,10 @@ class ExecutionClient final : public ExecutionGateway {
   [[nodiscard]] absl::StatusOr<InstanceSummary> Initialize(const ExecutionTarget& target,
                                                            const std::string& instance_id,
                                                            bool force) const override;
+  [[nodiscard]] absl::StatusOr<std::vector<TechnicalWorkflow>> ListWorkflows(
+      const ExecutionTarget& target) const override;
+  [[nodiscard]] absl::StatusOr<TechnicalWorkflow> ChangeWorkflow(
+      const ExecutionTarget& target, const std::string& name, WorkflowAction action) const override;
   [[nodiscard]] absl::Status Publish(const ExecutionTarget& target,
                                      const TemplatePublication& t) const override;
   [[nodiscard]] absl::Status Unpublish(const ExecutionTarget& target,

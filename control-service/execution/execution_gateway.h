@@ -28,6 +28,7 @@
 #include "control-service/execution/proof_delivery.h"
 #include "control-service/execution/subscription_publication.h"
 #include "control-service/execution/suppression_entry.h"
+#include "control-service/execution/technical_workflow.h"
 #include "control-service/execution/template_publication.h"
 
 namespace mc::control {
@@ -42,6 +43,11 @@ class ExecutionGateway {
   [[nodiscard]] virtual absl::StatusOr<InstanceSummary> Initialize(const ExecutionTarget& target,
                                                                    const std::string& instance_id,
                                                                    bool force) const = 0;
+  [[nodiscard]] virtual absl::StatusOr<std::vector<TechnicalWorkflow>> ListWorkflows(
+      const ExecutionTarget& target) const = 0;
+  // The workflow as the instance holds it after the change; NOT_FOUND for an unknown name.
+  [[nodiscard]] virtual absl::StatusOr<TechnicalWorkflow> ChangeWorkflow(
+      const ExecutionTarget& target, const std::string& name, WorkflowAction action) const = 0;
   [[nodiscard]] virtual absl::Status Publish(const ExecutionTarget& target,
                                              const TemplatePublication& t) const = 0;
   // OK also when the instance had nothing published under that name.

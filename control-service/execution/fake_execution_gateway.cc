@@ -62,6 +62,29 @@ absl::StatusOr<InstanceSummary> FakeExecutionGateway::Initialize(const Execution
   return summary;
 }
 
+absl::StatusOr<std::vector<TechnicalWorkflow>> FakeExecutionGateway::ListWorkflows(
+    const ExecutionTarget& target) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<Instance*> instance = Reach(target, "ListWorkflows");
+  if (!instance.ok()) return instance.status();
+  return (*instance)->workflows;
+}
+
+absl::StatusOr<TechnicalWorkflow> FakeExecutionGateway::ChangeWorkflow(
+    const ExecutionTarget& target, const std::string& name, WorkflowAction action) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<Instance*> instance = Reach(target, "ChangeWorkflow");
+  if (!instance.ok()) return instance.status();
+  for (TechnicalWorkflow& w : (*instance)->workflows) {
+    if (w.internal_name != name) continue;
+    w.state = action == WorkflowAction::kStart   ? "started"
+              : action == WorkflowAction::kPause ? "paused"
+                                                 : "stopped";
+    return w;
+  }
+  return absl::NotFoundError(absl::StrCat("workflow '", name, "' not found"));
+}
+
 absl::Status FakeExecutionGateway::Publish(const ExecutionTarget& target,
                                            const TemplatePublication& t) const {
   std::lock_guard<std::mutex> lock(mu_);

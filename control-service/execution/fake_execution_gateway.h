@@ -25,7 +25,8 @@
 // return `suppression_error` when it is not OK, Remove and Reactivate of an address without an
 // entry are NOT_FOUND;
 // a stream breaks with `stream_error` after `break_stream_after_pages` pages; Initialize over
-// another identifier without force is FAILED_PRECONDITION; `on_page`'s error is returned as is.
+// another identifier without force is FAILED_PRECONDITION; ChangeWorkflow of a name not in
+// `workflows` is NOT_FOUND; `on_page`'s error is returned as is.
 // Every call is recorded (calls()). Thread-safe: one mutex, released while `on_page` runs.
 #pragma once
 
@@ -44,7 +45,8 @@ class FakeExecutionGateway final : public ExecutionGateway {
  public:
   struct Instance {
     InstanceSummary summary;
-    absl::Status down;  // not OK: every call returns it
+    std::vector<TechnicalWorkflow> workflows;  // ChangeWorkflow sets the state of one
+    absl::Status down;                         // not OK: every call returns it
     absl::Status publish, unpublish;
     std::vector<ArchivedEvent> events;  // final events, in export order
     std::vector<QuarantinedAddress> quarantine;
@@ -85,6 +87,10 @@ class FakeExecutionGateway final : public ExecutionGateway {
   [[nodiscard]] absl::StatusOr<InstanceSummary> Initialize(const ExecutionTarget& target,
                                                            const std::string& instance_id,
                                                            bool force) const override;
+  [[nodiscard]] absl::StatusOr<std::vector<TechnicalWorkflow>> ListWorkflows(
+      const ExecutionTarget& target) const override;
+  [[nodiscard]] absl::StatusOr<TechnicalWorkflow> ChangeWorkflow(
+      const ExecutionTarget& target, const std::string& name, WorkflowAction action) const override;
   [[nodiscard]] absl::Status Publish(const ExecutionTarget& target,
                                      const TemplatePublication& t) const override;
   [[nodiscard]] absl::Status Unpublish(const ExecutionTarget& target,

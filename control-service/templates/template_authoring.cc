@@ -110,10 +110,18 @@ absl::StatusOr<AuthoredTemplate> TemplateAuthoring::Update(const AuthoredTemplat
   return templates_.Update(t);
 }
 
-absl::StatusOr<RenderedPreview> TemplateAuthoring::Preview(const std::string& name,
-                                                           int seed_index) {
+absl::StatusOr<RenderedPreview> TemplateAuthoring::Preview(const std::string& name, int seed_index,
+                                                           const AuthoredTemplate* draft) {
   absl::StatusOr<AuthoredTemplate> t = templates_.Get(name);
   if (!t.ok()) return t.status();
+  if (draft != nullptr) {
+    AuthoredTemplate edited = *draft;
+    edited.internal_name = t->internal_name;
+    edited.version = t->version;
+    if (edited.seeds.empty()) edited.seeds = t->seeds;
+    if (absl::Status s = Validate(edited); !s.ok()) return s;
+    *t = std::move(edited);
+  }
   if (t->seeds.empty()) {
     return absl::FailedPreconditionError(
         absl::StrCat("template '", name, "' has no seed address: add one with test data"));

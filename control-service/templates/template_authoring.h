@@ -67,7 +67,11 @@ class TemplateAuthoring {
   [[nodiscard]] absl::StatusOr<std::vector<AuthoredTemplate>> List() { return templates_.List(); }
   [[nodiscard]] absl::Status Delete(const std::string& name) { return templates_.Delete(name); }
 
-  [[nodiscard]] absl::StatusOr<RenderedPreview> Preview(const std::string& name, int seed_index);
+  // The stored template `name` rendered for one of its seeds; with `draft`, the draft's content
+  // instead (validated as Update validates it, nothing saved), with the stored seeds when the
+  // draft has none.
+  [[nodiscard]] absl::StatusOr<RenderedPreview> Preview(const std::string& name, int seed_index,
+                                                        const AuthoredTemplate* draft = nullptr);
   [[nodiscard]] absl::StatusOr<PublicationResult> Publish(const std::string& name);
   [[nodiscard]] absl::StatusOr<PublicationResult> Unpublish(const std::string& name);
   // Sends a proof of the template as the next publication would send it (the blocks of now),

@@ -257,6 +257,28 @@ TEST_CASE("a preview renders a seed as the event: its address on the template's 
   CHECK(preview.status().code() == absl::StatusCode::kFailedPrecondition);
 }
 
+TEST_CASE("a draft previews unsaved edits with the stored seeds, and nothing is saved") {
+  Fixture f;
+  REQUIRE(f.authoring
+              .Create({.internal_name = "smsTpl",
+                       .event_type = "CODE",
+                       .channel = 1,
+                       .sms_text = "Code <%= rtEvent.ctx.code %>",
+                       .seeds = {{.address = "+33612345678", .ctx_json = R"({"code":"42"})"}}})
+              .ok());
+  AuthoredTemplate draft{
+      .event_type = "CODE", .channel = 1, .sms_text = "Your code: <%= rtEvent.ctx.code %>!"};
+  absl::StatusOr<RenderedPreview> preview = f.authoring.Preview("smsTpl", 0, &draft);
+  REQUIRE(preview.ok());
+  CHECK(preview->sms_text == "Your code: 42!");
+  CHECK(f.authoring.Get("smsTpl")->sms_text == "Code <%= rtEvent.ctx.code %>");
+  // A draft is checked as a saved template is.
+  draft.sms_text = "<%= unclosed";
+  CHECK(f.authoring.Preview("smsTpl", 0, &draft).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+  CHECK(f.authoring.Preview("nope", 0, &draft).status().code() == absl::StatusCode::kNotFound);
+}
+
 TEST_CASE("a preview renders the variant the seed's language picks, formatted for its country") {
   Fixture f;
   REQUIRE(f.authoring

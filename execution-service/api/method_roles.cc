@@ -18,11 +18,12 @@ grpcutil::MethodRoles ExecutionMethodRoles() {
       {"messagecenter.v1.TemplateService.ListTemplates", kControl | kOperator},
       // Proofs are sent for the control instance's authors; an operator may send one directly.
       {"messagecenter.v1.TemplateService.SendProof", kControl | kOperator},
-      // The technical workflows are an operator's; the control reads their states.
+      // The technical workflows are an operator's, also through the control's console (which
+      // checks the operator role of the person there).
       {"messagecenter.v1.WorkflowService.ListWorkflows", kOperator | kControl},
-      {"messagecenter.v1.WorkflowService.StartWorkflow", kOperator},
-      {"messagecenter.v1.WorkflowService.PauseWorkflow", kOperator},
-      {"messagecenter.v1.WorkflowService.StopWorkflow", kOperator},
+      {"messagecenter.v1.WorkflowService.StartWorkflow", kOperator | kControl},
+      {"messagecenter.v1.WorkflowService.PauseWorkflow", kOperator | kControl},
+      {"messagecenter.v1.WorkflowService.StopWorkflow", kOperator | kControl},
       // Identity and archiving are the control instance's.
       {"messagecenter.v1.InstanceService.GetInstanceInfo", kControl | kOperator},
       {"messagecenter.v1.InstanceService.InitializeInstance", kControl},
