@@ -25,9 +25,9 @@ PACKAGES=(
   # template code (<% %> blocks, JS expressions): Duktape, built from its packaged duktape.c with
   # the project's budgets; formatDate/formatNumber/formatCurrency per locale (ICU)
   duktape-dev libicu-dev
-  # HTTP/JSON for every RPC: civetweb (prometheus-cpp's server library; its headers); the
+  # HTTP/JSON for every RPC, plain or TLS: cpp-httplib (built by Debian with OpenSSL); the
   # OpenAPI documents are validated against the OpenAPI 3.0 JSON Schema with python3-jsonschema
-  libcivetweb-dev python3-jsonschema
+  libcpp-httplib-dev python3-jsonschema
 )
 # The checks of deploy/ (deploy/tests): docker-compose (`docker-compose config`), and node with
 # npm for the Kubernetes schema validator (any node/npm already there will do). Installed by

@@ -5,7 +5,7 @@
 // UNAUTHENTICATED 401, PERMISSION_DENIED 403, NOT_FOUND 404, an unknown route 404, another verb
 // 405, ALREADY_EXISTS 409, FAILED_PRECONDITION 400, a body over the limit 413); the generic
 // route on the control instance; /v1/openapi.json listing every RPC of both services; and
-// beside gRPC over TLS, the HTTP listener refused with its reason unless --http_plaintext.
+// HTTPS with the gRPC listener's certificate, or plain beside gRPC over TLS with --http_plaintext.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -289,27 +289,36 @@ TEST_CASE("/v1/openapi.json lists every RPC of each service") {
   }
 }
 
-TEST_CASE("beside gRPC over TLS: refused with the reason, or plain with --http_plaintext") {
+TEST_CASE("HTTPS by the gRPC listener's TLS flags, or plain beside them with --http_plaintext") {
   TestCertificates certs("http");
   const std::vector<std::string> tls = {"--tls_cert=" + certs.Path("server.crt"),
                                         "--tls_key=" + certs.Path("server.key")};
-  // Refused at start, saying why and what to do (Debian's civetweb cannot do TLS on OpenSSL 3).
-  const std::string log = LogPath("http-tls-refused");
-  std::vector<std::string> argv = {MC_EXECUTION_SERVICE_BIN,
-                                   "serve",
-                                   "--listen=127.0.0.1:0",
-                                   "--http_listen=127.0.0.1:0",
-                                   "--pg_dsn=" + testing::SharedPostgresDsn(),
-                                   "--schema=" + testing::FreshSchema("http_tls"),
-                                   std::string("--auth_tokens=") + kToken};
-  argv.insert(argv.end(), tls.begin(), tls.end());
-  absl::StatusOr<int> code = process::Run({.argv = argv, .stdout_path = log, .stderr_path = log});
-  REQUIRE(code.ok());
-  CHECK(*code != 0);
-  std::stringstream text;
-  text << std::ifstream(log).rdbuf();
-  CHECK(text.str().find("TLS is not available on the HTTP listener") != std::string::npos);
-  CHECK(text.str().find("--http_plaintext") != std::string::npos);
+  {
+    const std::string port_file = LogPath("http-tls") + ".http";
+    std::vector<std::string> flags = {"--http_listen=127.0.0.1:0", "--http_port_file=" + port_file};
+    flags.insert(flags.end(), tls.begin(), tls.end());
+    process::ServiceProcess exec =
+        StartExecution(testing::SharedPostgresDsn(), testing::FreshSchema("http_tls"), flags);
+    const int port = ReadPort(port_file);
+    const std::string https = absl::StrCat("https://127.0.0.1:", port);
+    HttpAnswer a = HttpCall("GET", https + "/v1/events/1", "", kToken, certs.Path("ca.crt"));
+    CHECK(a.status == 404);
+    CHECK(Error(a)["status"] == "NOT_FOUND");
+    a = HttpCall("GET", https + "/v1/events/1", "", "wrong-token-0123456789", certs.Path("ca.crt"));
+    CHECK(a.status == 401);
+    // Several requests on one TLS connection, and a push.
+    a = HttpCall(
+        "POST", https + "/v1/events:push",
+        json{{"queue", "QUEUE_BATCH"}, {"event", Event("tls@example.test", "tls-1")}}.dump(),
+        kToken, certs.Path("ca.crt"));
+    INFO(a.body);
+    CHECK(a.status == 200);
+    // Plain HTTP to the TLS port gets no answer.
+    a = HttpCall("GET", absl::StrCat("http://127.0.0.1:", port, "/v1/events/1"), "", kToken, "",
+                 /*expect_transport_error=*/true);
+    CHECK(a.status != 404);
+    CHECK(a.status != 200);
+  }
 
   // With --http_plaintext: gRPC over TLS, HTTP/JSON plain (TLS terminated in front).
   const std::string port_file = LogPath("http-plain") + ".http";

@@ -124,7 +124,7 @@ TEST_CASE("execution instance: each RPC admits exactly its roles") {
          v1::ListWorkflowsResponse r;
          return workflows->ListWorkflows(c, {}, &r);
        }},
-      {"StartWorkflow", kOperatorRole,
+      {"StartWorkflow", control_or_operator,
        [&](auto* c) {
          v1::ChangeWorkflowRequest q;
          q.set_internal_name("updateEventStatus");

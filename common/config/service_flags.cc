@@ -46,7 +46,7 @@ void AddServiceFlags(FlagSet& flags, ServiceFlags* f, const std::string& schema_
   flags.Int("http_threads", &f->http_threads, "HTTP requests served at once");
   flags.Bool("http_plaintext", &f->http_plaintext,
              "serve HTTP/JSON without TLS even when gRPC has --tls_cert (TLS terminated in "
-             "front; the HTTP listener cannot do TLS with Debian's civetweb)");
+             "front)");
 }
 
 absl::Status FinishServiceFlags(const FlagSet& flags, ServiceFlags* f) {

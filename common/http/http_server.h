@@ -1,24 +1,27 @@
-// HttpServer: the HTTP/1.1 listener of both services (--http_listen), over civetweb (Debian's
-// libcivetweb, which prometheus-cpp already brings). Every request goes to one handler with an
-// HttpExchange: its method, path (URL-decoded), query, headers, the body read on demand within
-// a limit, and one reply.
+// HttpServer: the HTTP/1.1 listener of both services (--http_listen), over cpp-httplib
+// (Debian's libcpp-httplib, built with OpenSSL), plain or TLS. Every request goes to one
+// handler with an HttpExchange: its method, path (URL-decoded), query, headers, the body read
+// on demand within a limit, and one reply.
 //
 // Limits on what a caller controls: the body is read only when the handler asks, and refused
-// (413) past `max_body_bytes` by its Content-Length before a byte of it is read (a body without
-// a Content-Length is 411); `request_timeout` bounds the reading of a request and the writing
-// of its answer; keep-alive connections close after `keep_alive_timeout` idle; `threads`
-// requests at most are served at once (more wait in the kernel's backlog).
-// Plain HTTP only: Debian 12's civetweb 1.15 crashes on its first TLS connection against
-// OpenSSL 3, so Start refuses TLS files (FAILED_PRECONDITION, saying to terminate TLS in front).
-// Failure modes: Start returns INVALID_ARGUMENT naming the flag for an unusable address,
-// FAILED_PRECONDITION for TLS, UNAVAILABLE when the address cannot be bound. Thread-safe: the
-// handler runs on many threads at once; Stop (also the destructor) waits for requests in flight.
+// (413) past `max_body_bytes`, by its Content-Length before a byte of it is read or, for a
+// chunked body, as soon as it grows past the limit; a reply sent without reading a body
+// closes the connection (its bytes are never taken for a next request); `request_timeout`
+// bounds each read and write of a request and its answer; keep-alive connections close after
+// `keep_alive_timeout` idle; `threads` requests at most are served at once (more wait).
+// TLS: with `tls_cert_file` and `tls_key_file` (PEM, the gRPC listener's --tls_cert and
+// --tls_key) every connection is HTTPS.
+// Failure modes: Start returns INVALID_ARGUMENT naming the flag for an unusable address or half
+// a TLS pair, FAILED_PRECONDITION when the certificate or key cannot be loaded, UNAVAILABLE
+// when the address cannot be bound. Thread-safe: the handler runs on many threads at once;
+// Stop (also the destructor) waits for requests in flight.
 #pragma once
 
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -26,8 +29,12 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
-struct mg_connection;
-struct mg_context;
+namespace httplib {
+class ContentReader;
+struct Request;
+struct Response;
+class Server;
+}  // namespace httplib
 
 namespace mc::http {
 
@@ -38,13 +45,15 @@ struct HttpServerOptions {
   size_t max_body_bytes = size_t{64} << 20;
   absl::Duration request_timeout = absl::Seconds(30);
   absl::Duration keep_alive_timeout = absl::Seconds(60);
-  std::string tls_cert_file, tls_key_file;  // refused (above)
+  std::string tls_cert_file, tls_key_file;  // both or neither
 };
 
 // One request and its answer. Used on the request's thread only.
 class HttpExchange {
  public:
-  explicit HttpExchange(mg_connection* conn, size_t max_body_bytes);
+  // `reader` is null when the request carries no body.
+  HttpExchange(const httplib::Request& request, httplib::Response& response,
+               const httplib::ContentReader* reader, size_t max_body_bytes);
 
   const std::string& method() const { return method_; }
   const std::string& path() const { return path_; }    // URL-decoded, without the query
@@ -52,9 +61,9 @@ class HttpExchange {
   // The first value of the header (any case); "" when absent.
   std::string Header(absl::string_view name) const;
 
-  // The whole body ("" when none), read at most once. Refused, unread, with RESOURCE_EXHAUSTED
-  // past the limit, FAILED_PRECONDITION for a chunked body, INVALID_ARGUMENT for one shorter
-  // than its Content-Length; BodyErrorStatus names the HTTP status of each.
+  // The whole body ("" when none), read at most once. Refused with RESOURCE_EXHAUSTED past the
+  // limit (unread when its Content-Length says so), INVALID_ARGUMENT for one cut short;
+  // BodyErrorStatus names the HTTP status of each.
   [[nodiscard]] absl::StatusOr<std::string> ReadBody();
 
   // Sends the answer with a Content-Length (keep-alive stays possible). Once.
@@ -63,13 +72,16 @@ class HttpExchange {
   bool replied() const { return replied_; }
 
  private:
-  mg_connection* conn_;
+  const httplib::Request& request_;
+  httplib::Response& response_;
+  const httplib::ContentReader* reader_;
   size_t max_body_bytes_;
   std::string method_, path_, query_;
+  bool body_read_ = false;
   bool replied_ = false;
 };
 
-// The HTTP status ReadBody's failure stands for: 413 (too large), 411 (no length), 400.
+// The HTTP status ReadBody's failure stands for: 413 (too large), 400.
 int BodyErrorStatus(const absl::Status& s);
 
 class HttpServer {
@@ -86,13 +98,14 @@ class HttpServer {
   void Stop();
 
  private:
-  HttpServer(HttpServerOptions options, Handler handler)
-      : options_(std::move(options)), handler_(std::move(handler)) {}
-  static int OnRequest(mg_connection* conn, void* self);
+  HttpServer(HttpServerOptions options, Handler handler);
+  void Serve(const httplib::Request& request, httplib::Response& response,
+             const httplib::ContentReader* reader);
 
   const HttpServerOptions options_;
   const Handler handler_;
-  mg_context* ctx_ = nullptr;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;  // runs the accept loop
   int port_ = 0;
 };
 
