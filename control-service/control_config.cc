@@ -31,16 +31,26 @@ absl::StatusOr<ControlConfig> ParseControlConfig(int argc, const char* const* ar
             "archived events older than this are purged");
   flags.Int("purge_interval_seconds", &c.purge_interval_seconds,
             "how often the archive purge runs (0: never)");
+  flags.Bool("console", &c.console,
+             "serve the web console at /console/ on the HTTP listener (needs --http_listen)");
+  flags.Int("console_idle_minutes", &c.console_idle_minutes,
+            "a console session ends after this long without a request");
+  flags.Int("console_session_hours", &c.console_session_hours,
+            "a console session ends this long after sign-in, however used");
+  flags.Int("console_max_sessions", &c.console_max_sessions,
+            "console sessions kept at once (a sign-in past it ends the one idle longest)");
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) return s;
   if (absl::Status s = config::FinishServiceFlags(flags, &c); !s.ok()) return s;
   if (c.help) return c;
   if (c.pg_pool_size < 2 || c.archiving_poll_ms < 10 || c.archive_page_size < 1 ||
       c.archive_page_size > 5000 || c.execution_deadline_seconds < 1 ||
-      c.archive_retention_days < 1 || c.purge_interval_seconds < 0) {
+      c.archive_retention_days < 1 || c.purge_interval_seconds < 0 || c.console_idle_minutes < 1 ||
+      c.console_session_hours < 1 || c.console_max_sessions < 1) {
     return absl::InvalidArgumentError(
         "--pg_pool_size >= 2, --archiving_poll_ms >= 10, --archive_page_size 1..5000, "
         "--execution_deadline_seconds >= 1, --archive_retention_days >= 1, "
-        "--purge_interval_seconds >= 0");
+        "--purge_interval_seconds >= 0, --console_idle_minutes, --console_session_hours and "
+        "--console_max_sessions >= 1");
   }
   return c;
 }

@@ -25,6 +25,11 @@ struct ControlConfig : config::ServiceFlags {
   std::string execution_tls_ca, execution_tls_cert, execution_tls_key;
   int archive_retention_days = 180;
   int purge_interval_seconds = 86400;
+  // The web console on the HTTP listener (/console/), and its sessions.
+  bool console = true;
+  int console_idle_minutes = 30;
+  int console_session_hours = 12;
+  int console_max_sessions = 1000;
 };
 
 // INVALID_ARGUMENT naming the flag for a bad or missing value.

@@ -80,9 +80,9 @@ absl::Status ControlInstance::StartServing() {
       gate_, logger_);
   if (!server.ok()) return server.status();
   server_ = *std::move(server);
-  absl::StatusOr<std::unique_ptr<http::HttpServer>> http =
-      service::ServeHttpAsConfigured(config_, *server_, gate_, ControlHttpServices(),
-                                     ControlHttpRoutes(), ControlOpenApiJson(), logger_);
+  absl::StatusOr<std::unique_ptr<http::HttpServer>> http = service::ServeHttpAsConfigured(
+      config_, *server_, gate_, ControlHttpServices(), ControlHttpRoutes(), ControlOpenApiJson(),
+      logger_, ConsoleFront());
   if (!http.ok()) return http.status();
   http_ = *std::move(http);
   logger_.Info("serving", {{"port", int64_t{server_->port()}}, {"schema", config_.schema}});
@@ -106,6 +106,13 @@ absl::Status ControlInstance::StartServing() {
         logger_);
   }
   return absl::OkStatus();
+}
+
+service::HttpFront ControlInstance::ConsoleFront() {
+  if (!config_.console) return nullptr;
+  return [this](http::HttpExchange& exchange, http::JsonGateway& gateway) {
+    return console_.Handle(exchange, gateway);
+  };
 }
 
 void ControlInstance::Stop() {

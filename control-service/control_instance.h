@@ -3,9 +3,11 @@
 // are built in the order they are declared: metrics, the pool and repositories, the client of
 // the execution instances (its TLS files read first) and the key of the archive search's page
 // tokens (read, or created, first), the logic (accounts, templates and their blocks, archiving,
-// webhook subscriptions, archive search, the instances' suppression lists), the gRPC services.
-// Start() then serves metrics, then gRPC (port file, "serving" line), and starts the archiving lag
-// sampler, the health watcher and, with --archiving_scheduler, the archiving scheduler.
+// webhook subscriptions, archive search, the instances' suppression lists), the gRPC services,
+// the web console's sessions and handler. Start() then serves metrics, then gRPC (port file,
+// "serving" line), then with --http_listen HTTP/JSON with the console in front (--console), and
+// starts the archiving lag sampler, the health watcher and, with --archiving_scheduler, the
+// archiving scheduler.
 // Stop() is the drain, in this order: no new archiving run, and runs in progress (scheduled or
 // RunNow) get --shutdown_grace_seconds, then stop at their next page boundary (Archiver::StopBy,
 // the scheduler asked to stop); the health watcher (before the shutdown sets NOT_SERVING for
@@ -31,6 +33,7 @@
 #include "common/metrics/metrics.h"
 #include "common/periodic/periodic_task.h"
 #include "common/pg/connection_pool.h"
+#include "common/service/service_start.h"
 #include "control-service/accounts/account_manager.h"
 #include "control-service/accounts/account_repository.h"
 #include "control-service/api/account_grpc_service.h"
@@ -49,6 +52,8 @@
 #include "control-service/archiving/archiving_control.h"
 #include "control-service/archiving/archiving_repository.h"
 #include "control-service/archiving/archiving_scheduler.h"
+#include "control-service/console/console_handler.h"
+#include "control-service/console/console_sessions.h"
 #include "control-service/control_config.h"
 #include "control-service/execution/execution_client.h"
 #include "control-service/metrics/control_metrics.h"
@@ -88,6 +93,8 @@ class ControlInstance {
   [[nodiscard]] static absl::StatusOr<SearchTokenCodec> LoadSearchTokens(
       const ControlConfig& config);
   [[nodiscard]] absl::Status StartServing();
+  // The console in front of the HTTP/JSON gateway; none with --noconsole.
+  service::HttpFront ConsoleFront();
 
   const ControlConfig config_;
   log::Logger& logger_;
@@ -134,6 +141,14 @@ class ControlInstance {
   SubscriptionGrpcService subscription_service_{subscription_authoring_, gate_};
   ArchiveSearchGrpcService archive_search_service_{archive_search_, gate_};
   SuppressionGrpcService suppression_service_{suppressions_, gate_};
+
+  // The web console (--console, on the HTTP listener): its calls go through the gateway above.
+  ConsoleSessions console_sessions_{
+      {.idle = absl::Minutes(config_.console_idle_minutes),
+       .lifetime = absl::Hours(config_.console_session_hours),
+       .max_sessions = static_cast<size_t>(config_.console_max_sessions)}};
+  ConsoleHandler console_{console_sessions_, gate_,
+                          /*tls=*/!config_.tls_cert.empty() && !config_.http_plaintext};
 
   // Started by Start(), in this order.
   std::unique_ptr<grpcutil::GrpcServer> server_;

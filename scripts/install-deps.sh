@@ -28,7 +28,14 @@ PACKAGES=(
   # HTTP/JSON for every RPC, plain or TLS: cpp-httplib (built by Debian with OpenSSL); the
   # OpenAPI documents are validated against the OpenAPI 3.0 JSON Schema with python3-jsonschema
   libcpp-httplib-dev python3-jsonschema
+  # the web console's Bootstrap 5 and D3, compiled into the control binary (no CDN)
+  libjs-bootstrap5 libjs-d3
 )
+# The console's browser test: headless Chromium driven by Selenium. Installed by default
+# (scripts/test.sh); scripts/run-local.sh and the image build set MC_BROWSER_TOOLS=0.
+if [ "${MC_BROWSER_TOOLS:-1}" != 0 ]; then
+  PACKAGES+=(chromium chromium-driver python3-selenium)
+fi
 # The checks of deploy/ (deploy/tests): docker-compose (`docker-compose config`), and node with
 # npm for the Kubernetes schema validator (any node/npm already there will do). Installed by
 # default (scripts/test.sh); scripts/run-local.sh and the image build (deploy/Dockerfile) set

@@ -4,10 +4,11 @@
 #   scripts/run-local.sh --help
 # It installs only what building and running the cluster needs: the tools of the deploy checks
 # (docker-compose, node, npm and the Kubernetes validator's npm packages) are left to
-# scripts/test.sh (MC_DEPLOY_TOOLS=1 here installs them too).
+# scripts/test.sh (MC_DEPLOY_TOOLS=1 here installs them too), as is the browser of the console's
+# test (MC_BROWSER_TOOLS=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export MC_DEPLOY_TOOLS="${MC_DEPLOY_TOOLS:-0}"
+export MC_DEPLOY_TOOLS="${MC_DEPLOY_TOOLS:-0}" MC_BROWSER_TOOLS="${MC_BROWSER_TOOLS:-0}"
 # --list-deps: what this command installs, without installing or building anything.
 [ "${1:-}" = --list-deps ] && exec scripts/install-deps.sh --list
 scripts/build.sh >&2

@@ -200,8 +200,27 @@ void JsonGateway::Handle(HttpExchange& ex) {
   }
   Target target;
   if (!Resolve(ex, &target)) return;
+  Serve(ex, target, ex.Header("Authorization"));
+}
+
+void JsonGateway::HandleCall(HttpExchange& ex, absl::string_view service, absl::string_view method,
+                             const std::string& authorization) {
+  if (std::find(services_.begin(), services_.end(), service) == services_.end()) {
+    ReplyError(ex, 5, absl::StrCat("service: no service ", service));
+    return;
+  }
+  Target target;
+  target.method =
+      pbuf::DescriptorPool::generated_pool()->FindMethodByName(absl::StrCat(service, ".", method));
+  if (target.method == nullptr) {
+    ReplyError(ex, 12, absl::StrCat("method: ", service, " has no method ", method));
+    return;
+  }
+  Serve(ex, target, authorization);
+}
+
+void JsonGateway::Serve(HttpExchange& ex, const Target& target, const std::string& authorization) {
   // The token and its role first: nothing of the body is read for a caller refused.
-  const std::string authorization = ex.Header("Authorization");
   absl::StatusOr<grpcutil::Roles> roles = gate_.RolesOf(target.method->full_name());
   if (!roles.ok()) {
     ReplyError(ex, 12, absl::StrCat("method: ", target.method->full_name(), " is not served"));

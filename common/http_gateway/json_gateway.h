@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/grpc/call_gate.h"
 #include "common/http/http_server.h"
@@ -50,6 +51,12 @@ class JsonGateway {
   ~JsonGateway();
 
   void Handle(HttpExchange& exchange);
+  // The generic route's RPC `service`.`method` (`service` one of those given) for a caller a
+  // front end has authenticated by other means (the console's session), calling as
+  // `authorization`: the same gate, body limit and answers as Handle; 404 for a service not
+  // given, 501 for a method it has not.
+  void HandleCall(HttpExchange& exchange, absl::string_view service, absl::string_view method,
+                  const std::string& authorization);
 
  private:
   struct Target {
@@ -59,6 +66,8 @@ class JsonGateway {
   };
   // The RPC for the request, or the answer already sent (404/405).
   bool Resolve(HttpExchange& exchange, Target* target);
+  // The call to `target` as `authorization`: role, body, request, answer.
+  void Serve(HttpExchange& exchange, const Target& target, const std::string& authorization);
   void Call(HttpExchange& exchange, const Target& target, const std::string& request,
             const std::string& authorization);
   // A message of `type` in wire form as proto3 JSON; false when it is not one.

@@ -77,19 +77,22 @@ absl::StatusOr<std::unique_ptr<grpcutil::GrpcServer>> ServeGrpcAsConfigured(
 absl::StatusOr<std::unique_ptr<http::HttpServer>> ServeHttpAsConfigured(
     const config::ServiceFlags& flags, grpcutil::GrpcServer& server, grpcutil::CallGate& gate,
     std::vector<std::string> services, std::vector<http::HttpRoute> routes, std::string openapi,
-    log::Logger& logger) {
+    log::Logger& logger, HttpFront front) {
   if (flags.http_listen.empty()) return std::unique_ptr<http::HttpServer>();
   auto gateway = std::make_shared<http::JsonGateway>(
       server.InProcessChannel(), gate, std::move(services), std::move(routes), std::move(openapi),
       http::JsonGatewayOptions{.deadline = absl::Seconds(flags.http_timeout_seconds)});
-  absl::StatusOr<std::unique_ptr<http::HttpServer>> http = http::HttpServer::Start(
-      {.listen = flags.http_listen,
-       .threads = flags.http_threads,
-       .max_body_bytes = static_cast<size_t>(flags.http_max_body_mb) << 20,
-       .request_timeout = absl::Seconds(flags.http_timeout_seconds),
-       .tls_cert_file = flags.http_plaintext ? "" : flags.tls_cert,
-       .tls_key_file = flags.http_plaintext ? "" : flags.tls_key},
-      [gateway](http::HttpExchange& exchange) { gateway->Handle(exchange); });
+  absl::StatusOr<std::unique_ptr<http::HttpServer>> http =
+      http::HttpServer::Start({.listen = flags.http_listen,
+                               .threads = flags.http_threads,
+                               .max_body_bytes = static_cast<size_t>(flags.http_max_body_mb) << 20,
+                               .request_timeout = absl::Seconds(flags.http_timeout_seconds),
+                               .tls_cert_file = flags.http_plaintext ? "" : flags.tls_cert,
+                               .tls_key_file = flags.http_plaintext ? "" : flags.tls_key},
+                              [gateway, front = std::move(front)](http::HttpExchange& exchange) {
+                                if (front && front(exchange, *gateway)) return;
+                                gateway->Handle(exchange);
+                              });
   if (!http.ok()) {
     logger.Error("cannot start the HTTP listener", {{"error", http.status().message()}});
     return http.status();

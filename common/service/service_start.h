@@ -4,6 +4,7 @@
 // turned into the process exit code. Use from main(); not thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "common/grpc/grpc_server.h"
 #include "common/http/http_server.h"
 #include "common/http_gateway/http_route.h"
+#include "common/http_gateway/json_gateway.h"
 #include "common/log/logger.h"
 #include "common/metrics/metrics.h"
 #include "common/pg/migrator.h"
@@ -50,10 +52,13 @@ void WritePortFile(const std::string& path, int port);
 // With --http_listen: every RPC of `services` as JSON over HTTP (common/http_gateway) on
 // `server`'s in-process channel, behind the same gate, with the readable `routes` and the
 // `openapi` document; TLS by --tls_cert/--tls_key; the bound port in --http_port_file. nullptr
-// without the flag. Stop it right after the gRPC server's Shutdown. Errors logged.
+// without the flag. `front`, when given, sees every request first and answers those it takes
+// (true), e.g. the control's console, with the gateway to make their calls through. Stop it
+// right after the gRPC server's Shutdown. Errors logged.
+using HttpFront = std::function<bool(http::HttpExchange&, http::JsonGateway&)>;
 [[nodiscard]] absl::StatusOr<std::unique_ptr<http::HttpServer>> ServeHttpAsConfigured(
     const config::ServiceFlags& flags, grpcutil::GrpcServer& server, grpcutil::CallGate& gate,
     std::vector<std::string> services, std::vector<http::HttpRoute> routes, std::string openapi,
-    log::Logger& logger);
+    log::Logger& logger, HttpFront front = nullptr);
 
 }  // namespace mc::service

@@ -8,7 +8,8 @@
 // pushes demo events of every outcome to both instances with a progress bar, waits for their
 // outcomes and their webhooks, runs archiving, prints the report tables and checks them (and
 // the webhooks) against what it pushed. Then it serves until Ctrl-C (or exits at once with
-// --once). Everything it starts stops with it.
+// --once), the control's web console and HTTP/JSON API on --console_listen. Everything it
+// starts stops with it.
 #include <grpcpp/grpcpp.h>
 #include <unistd.h>
 
@@ -50,7 +51,20 @@ struct Options {
   std::string control_listen = "127.0.0.1:50061";
   std::string execution_listen = "127.0.0.1:50051,127.0.0.1:50052";
   std::string pg_dsn;
+  std::string console_listen = "127.0.0.1:50080";
 };
+
+// The port the service wrote to `path` (its --http_port_file), once it has; 0 after 20 s.
+int WaitForPortFile(const fs::path& path) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (absl::Now() < deadline) {
+    std::ifstream in(path);
+    int port = 0;
+    if (in >> port && port > 0) return port;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return 0;
+}
 
 std::string RandomToken(const char* prefix) {
   std::random_device rd;
@@ -117,6 +131,8 @@ int main(int argc, char** argv) {
                "gRPC addresses of the two execution instances, comma-separated");
   flags.String("pg_dsn", &o.pg_dsn,
                "use this PostgreSQL server instead of starting one under --data_dir");
+  flags.String("console_listen", &o.console_listen,
+               "HTTP address of the control instance's web console and HTTP/JSON API");
   if (auto s = flags.Parse(argc, argv); !s.ok() || flags.help_requested()) {
     std::cerr << (s.ok() ? "" : std::string(s.message()) + "\n") << flags.Usage();
     return s.ok() ? 0 : 2;
@@ -169,16 +185,27 @@ int main(int argc, char** argv) {
       (*smtp)->url().c_str(), (dir / "mail").c_str(), (*sms)->url().c_str(), webhook_url.c_str());
 
   const std::string auth = "--auth_tokens_file=" + tokens_file.string();
+  const fs::path console_port_file = dir / "logs" / "control.http_port";
+  fs::remove(console_port_file);
   auto control = StartService(
       MC_CONTROL_SERVICE_BIN,
-      {"serve", "--listen=" + o.control_listen, "--pg_dsn=" + dsn, "--schema=mc_control", auth},
+      {"serve", "--listen=" + o.control_listen, "--pg_dsn=" + dsn, "--schema=mc_control", auth,
+       "--http_listen=" + o.console_listen, "--http_port_file=" + console_port_file.string()},
       dir / "logs" / "control.log");
   if (!control.ok()) {
     std::cerr << "mc-local: control instance did not start: " << control.status().message() << "\n";
     return 1;
   }
+  const int console_port = WaitForPortFile(console_port_file);
+  if (console_port == 0) {
+    std::cerr << "mc-local: the control instance's HTTP listener did not start (see "
+              << control->log_path() << ")\n";
+    return 1;
+  }
+  const std::string console_url = absl::StrCat("http://127.0.0.1:", console_port, "/console/");
   std::printf("  control instance  %s (schema mc_control, log %s)\n", control->address().c_str(),
               control->log_path().c_str());
+  std::printf("  web console       %s (HTTP/JSON API on the same port)\n", console_url.c_str());
   std::vector<mc::process::ServiceProcess> execs;
   std::vector<mc::local::InstanceEndpoint> instances;
   for (int i = 0; i < 2; ++i) {
@@ -313,8 +340,11 @@ int main(int argc, char** argv) {
         "\nServing. Tokens are in %s (operator, pusher, control). For example:\n"
         "  MC_TOKEN=$(awk '$1==\"operator\"{print $2}' %s) mcctl --control %s reports "
         "service-level\n"
+        "Web console: %s, sign in with the operator token:\n"
+        "  awk '$1==\"operator\"{print $2}' %s\n"
         "Press Ctrl-C to stop everything.\n",
-        tokens_file.c_str(), tokens_file.c_str(), control->address().c_str());
+        tokens_file.c_str(), tokens_file.c_str(), control->address().c_str(), console_url.c_str(),
+        tokens_file.c_str());
     std::fflush(stdout);
     mc::process::WaitForTerminationSignal();
     std::printf("\nmc-local: stopping (webhooks: %s in all)\n",

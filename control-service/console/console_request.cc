@@ -1,0 +1,58 @@
+#include "control-service/console/console_request.h"
+
+#include <openssl/crypto.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace mc::control {
+
+std::string SessionCookie(absl::string_view id, bool secure, absl::Duration max_age) {
+  return absl::StrCat(kConsoleCookie, "=", id,
+                      "; Path=/console; Max-Age=", absl::ToInt64Seconds(max_age),
+                      "; HttpOnly; SameSite=Strict", secure ? "; Secure" : "");
+}
+
+std::string ClearedSessionCookie(bool secure) {
+  return absl::StrCat(kConsoleCookie, "=; Path=/console; Max-Age=0; HttpOnly; SameSite=Strict",
+                      secure ? "; Secure" : "");
+}
+
+std::string CookieValue(absl::string_view cookie_header, absl::string_view name) {
+  for (absl::string_view part : absl::StrSplit(cookie_header, ';')) {
+    part = absl::StripAsciiWhitespace(part);
+    const size_t eq = part.find('=');
+    if (eq != absl::string_view::npos && part.substr(0, eq) == name) {
+      return std::string(part.substr(eq + 1));
+    }
+  }
+  return "";
+}
+
+absl::Status CheckSameOrigin(absl::string_view origin, absl::string_view sec_fetch_site,
+                             absl::string_view host, bool tls) {
+  if (!sec_fetch_site.empty() && sec_fetch_site != "same-origin") {
+    return absl::PermissionDeniedError(
+        absl::StrCat("origin: a ", sec_fetch_site, " request may not use the console"));
+  }
+  if (!origin.empty() && origin != absl::StrCat(tls ? "https://" : "http://", host)) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("origin: ", origin, " is not this console's origin"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCsrfToken(absl::string_view sent, absl::string_view expected) {
+  if (sent.empty()) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("csrf: the ", kCsrfHeader, " header is missing"));
+  }
+  if (sent.size() != expected.size() ||
+      CRYPTO_memcmp(sent.data(), expected.data(), sent.size()) != 0) {
+    return absl::PermissionDeniedError("csrf: the token is not this session's");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace mc::control
