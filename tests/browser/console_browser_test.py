@@ -385,6 +385,12 @@ def run(b, url, base, api, operator):
     check(status == 401, "after sign-out the session is refused (401)")
     check(d.get_cookies() == [], "the browser forgot the session cookie")
     b.shot("signed-out")
+    # The page ran without a script error or a blocked resource (its own CSP included); the
+    # refusals it was made to meet (401, 403) and the pages of JSON without an icon are the only
+    # failed loads.
+    problems = [l["message"] for l in d.get_log("browser") if l["level"] == "SEVERE"
+                and not re.search(r"status of 40[13]|favicon.ico", l["message"])]
+    check(problems == [], "no script error or blocked resource in the console: %s" % problems)
 
 
 class forge_page:
