@@ -5,7 +5,8 @@
 // UNAUTHENTICATED 401, PERMISSION_DENIED 403, NOT_FOUND 404, an unknown route 404, another verb
 // 405, ALREADY_EXISTS 409, FAILED_PRECONDITION 400, a body over the limit 413); the generic
 // route on the control instance; /v1/openapi.json listing every RPC of both services; and
-// HTTPS with the gRPC listener's certificate, or plain beside gRPC over TLS with --http_plaintext.
+// HTTPS with the gRPC listener's certificate, or plain beside gRPC over TLS with --http_plaintext;
+// the console's session over HTTPS (Secure cookie, the https origin, CSRF, sign-out).
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -331,6 +332,62 @@ TEST_CASE("HTTPS by the gRPC listener's TLS flags, or plain beside them with --h
       "GET", absl::StrCat("http://127.0.0.1:", ReadPort(port_file), "/v1/events/1"), "", kToken);
   CHECK(a.status == 404);
   CHECK(Error(a)["status"] == "NOT_FOUND");
+}
+
+// The console's session over HTTPS: the cookie is Secure, a change must come from the https://
+// origin, and a call carries the session's CSRF token (the browser test covers plain HTTP).
+TEST_CASE("the console over HTTPS: a Secure session cookie and the https origin") {
+  TestCertificates certs("console");
+  const std::string port_file = LogPath("console-tls") + ".http";
+  process::ServiceProcess control = StartControl(
+      testing::SharedPostgresDsn(), testing::FreshSchema("console_tls"),
+      {"--http_listen=127.0.0.1:0", "--http_port_file=" + port_file, "--noarchiving_scheduler",
+       "--tls_cert=" + certs.Path("server.crt"), "--tls_key=" + certs.Path("server.key")});
+  const int port = ReadPort(port_file);
+  const std::string https = absl::StrCat("https://127.0.0.1:", port);
+  const std::string ca = certs.Path("ca.crt");
+
+  HttpAnswer page = HttpCall("GET", https + "/console/", "", "", ca);
+  CHECK(page.status == 200);
+  CHECK(page.content_type == "text/html; charset=utf-8");
+  CHECK(page.headers.find("Content-Security-Policy: default-src 'none'") != std::string::npos);
+
+  // Sign-in from another origin is refused; from the console's own, it sets a Secure cookie.
+  HttpAnswer a = HttpCall("POST", https + "/console/session", "", kToken, ca, false,
+                          {absl::StrCat("Origin: http://127.0.0.1:", port)});
+  CHECK(a.status == 403);
+  a = HttpCall("POST", https + "/console/session", "", kToken, ca, false,
+               {"Origin: " + https, "Sec-Fetch-Site: same-origin"});
+  INFO(a.headers);
+  REQUIRE(a.status == 200);
+  const size_t at = a.headers.find("Set-Cookie: mc_console=");
+  REQUIRE(at != std::string::npos);
+  const std::string cookie_line = a.headers.substr(at, a.headers.find('\r', at) - at);
+  CHECK(cookie_line.find("; HttpOnly; SameSite=Strict; Secure") != std::string::npos);
+  const std::string cookie =
+      cookie_line.substr(sizeof("Set-Cookie: ") - 1, cookie_line.find(';') - 12);
+  const std::string csrf = json::parse(a.body)["csrfToken"];
+
+  const std::string api =
+      https + "/console/api/messagecenter.control.v1.AccountService/ListAccounts";
+  a = HttpCall("POST", api, "{}", "", ca, false, {"Cookie: " + cookie, "Origin: " + https});
+  CHECK(a.status == 403);  // no CSRF token
+  a = HttpCall("POST", api, "{}", "", ca, false,
+               {"Cookie: " + cookie, "Origin: " + https, "X-CSRF-Token: " + csrf});
+  INFO(a.body);
+  CHECK(a.status == 200);
+  CHECK(json::parse(a.body).contains("accounts"));
+  // The API itself is unchanged: the session cookie is no bearer token.
+  a = HttpCall("POST", https + "/v1/messagecenter.control.v1.AccountService/ListAccounts", "{}", "",
+               ca, false, {"Cookie: " + cookie});
+  CHECK(a.status == 401);
+  // Sign-out ends the session.
+  a = HttpCall("DELETE", https + "/console/session", "", "", ca, false,
+               {"Cookie: " + cookie, "Origin: " + https, "X-CSRF-Token: " + csrf});
+  CHECK(a.status == 200);
+  a = HttpCall("POST", api, "{}", "", ca, false,
+               {"Cookie: " + cookie, "Origin: " + https, "X-CSRF-Token: " + csrf});
+  CHECK(a.status == 401);
 }
 
 }  // namespace

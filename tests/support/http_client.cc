@@ -16,13 +16,14 @@ size_t Append(char* data, size_t size, size_t n, void* out) {
 
 HttpAnswer HttpCall(const std::string& method, const std::string& url, const std::string& body,
                     const std::string& token, const std::string& ca_file,
-                    bool expect_transport_error) {
+                    bool expect_transport_error, const std::vector<std::string>& extra) {
   CURL* c = curl_easy_init();
   REQUIRE(c != nullptr);
   HttpAnswer answer;
   curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
   const std::string auth = "Authorization: Bearer " + token;
   if (!token.empty()) headers = curl_slist_append(headers, auth.c_str());
+  for (const std::string& h : extra) headers = curl_slist_append(headers, h.c_str());
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
   if (method != "GET") {
@@ -32,6 +33,8 @@ HttpAnswer HttpCall(const std::string& method, const std::string& url, const std
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &Append);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer.body);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &Append);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &answer.headers);
   curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
   curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
   if (!ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, ca_file.c_str());
