@@ -240,20 +240,15 @@ def run(b, url, base, api, operator):
     b.click("#side-nav a[href='#/workflows']")
     row = "section[data-account=exec1] tr[data-workflow=rtEventsProcessing]"
     b.find(row, "the technical workflows of exec1")
-    b.click(row + " [data-action=pause]")
-    b.wait(lambda d: d.find_element(By.CSS_SELECTOR, row + " td.state").get_attribute("data-state")
-           == "WORKFLOW_STATE_PAUSED", "rtEventsProcessing paused")
-    states = {w["internalName"]: w["state"] for w in api(
-        "AccountService", "ListInstanceWorkflows", {"internalName": "exec1"})["workflows"]}
-    check(states["rtEventsProcessing"] == "WORKFLOW_STATE_PAUSED",
-          "pausing in the console paused rtEventsProcessing on exec1")
-    b.click(row + " [data-action=start]")
-    b.wait(lambda d: d.find_element(By.CSS_SELECTOR, row + " td.state").get_attribute("data-state")
-           == "WORKFLOW_STATE_STARTED", "rtEventsProcessing started")
-    states = {w["internalName"]: w["state"] for w in api(
-        "AccountService", "ListInstanceWorkflows", {"internalName": "exec1"})["workflows"]}
-    check(states["rtEventsProcessing"] == "WORKFLOW_STATE_STARTED",
-          "starting it in the console started it again")
+    for action, state, what in (("pause", "WORKFLOW_STATE_PAUSED", "pausing it paused it"),
+                                ("start", "WORKFLOW_STATE_STARTED", "starting it started it again")):
+        b.click(row + " [data-action=%s]" % action)
+        b.wait(lambda d: d.find_element(By.CSS_SELECTOR, row + " td.state")
+               .get_attribute("data-state") == state, "rtEventsProcessing " + state)
+        states = {w["internalName"]: w["state"] for w in api(
+            "AccountService", "ListInstanceWorkflows", {"internalName": "exec1"})["workflows"]}
+        check(states["rtEventsProcessing"] == state,
+              "rtEventsProcessing on exec1 in the console: " + what + " on the instance")
     b.shot("technical-workflows")
 
     # An archiving workflow run now, and its runs.
