@@ -20,6 +20,10 @@
 // Thread-safe (ConsoleSessions is).
 #pragma once
 
+#include <optional>
+#include <string>
+
+#include "absl/strings/string_view.h"
 #include "common/grpc/call_gate.h"
 #include "common/http/http_server.h"
 #include "common/http_gateway/json_gateway.h"
