@@ -7,6 +7,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 
 namespace mc::http {
 namespace {
@@ -25,11 +26,13 @@ bool SplitListen(const std::string& listen, std::string* host, int* port) {
 }  // namespace
 
 HttpExchange::HttpExchange(const httplib::Request& request, httplib::Response& response,
-                           const httplib::ContentReader* reader, size_t max_body_bytes)
+                           const httplib::ContentReader* reader, size_t max_body_bytes,
+                           absl::Duration drain_timeout)
     : request_(request),
       response_(response),
       reader_(reader),
       max_body_bytes_(max_body_bytes),
+      drain_timeout_(drain_timeout),
       method_(request.method),
       path_(request.path.empty() ? "/" : request.path) {
   const size_t q = request.target.find('?');
@@ -42,20 +45,27 @@ std::string HttpExchange::Header(absl::string_view name) const {
 
 absl::StatusOr<std::string> HttpExchange::ReadBody() {
   if (reader_ == nullptr || body_read_) return std::string();
-  body_read_ = true;
   size_t declared = 0;
   const std::string length = request_.get_header_value("Content-Length");
   if (!length.empty() && absl::SimpleAtoi(length, &declared) && declared > max_body_bytes_) {
+    // Refused before a byte is kept; the server drops it after the answer (DiscardBody).
     return absl::ResourceExhaustedError(absl::StrCat("body: ", declared, " bytes, more than the ",
                                                      max_body_bytes_, " this server reads"));
   }
+  body_read_ = true;
   std::string body;
   body.reserve(declared);
   bool too_large = false;
+  absl::Time drain_until;
+  // Past the limit the rest is still read, and dropped, so that it is never taken for a next
+  // request (see DiscardBody).
   const bool complete = (*reader_)([&](const char* data, size_t n) {
+    if (too_large) return absl::Now() < drain_until;
     if (body.size() + n > max_body_bytes_) {
       too_large = true;
-      return false;
+      drain_until = absl::Now() + drain_timeout_;
+      std::string().swap(body);
+      return true;
     }
     body.append(data, n);
     return true;
@@ -77,12 +87,23 @@ void HttpExchange::Reply(int status, absl::string_view content_type, absl::strin
   if (replied_) return;
   replied_ = true;
   response_.status = status;
+  // httplib's set_header adds a line: a header given replaces the default of the same name.
   response_.set_header("X-Content-Type-Options", "nosniff");
   response_.set_header("Cache-Control", "no-store");
-  for (const auto& [name, value] : headers) response_.set_header(name, value);
-  // A body left unread would be taken for the next request: the connection ends with this one.
-  if (reader_ != nullptr && !body_read_) response_.set_header("Connection", "close");
+  for (const auto& [name, value] : headers) {
+    response_.headers.erase(name);
+    response_.set_header(name, value);
+  }
   response_.set_content(std::string(body), std::string(content_type));
+}
+
+void HttpExchange::DiscardBody() {
+  if (reader_ == nullptr || body_read_) return;
+  body_read_ = true;
+  // All of it, however long its Content-Length says, for at most the drain timeout: bytes left
+  // unread would be taken for the next request on the connection.
+  const absl::Time until = absl::Now() + drain_timeout_;
+  (void)(*reader_)([until](const char*, size_t) { return absl::Now() < until; });
 }
 
 HttpServer::HttpServer(HttpServerOptions options, Handler handler)
@@ -90,9 +111,13 @@ HttpServer::HttpServer(HttpServerOptions options, Handler handler)
 
 void HttpServer::Serve(const httplib::Request& request, httplib::Response& response,
                        const httplib::ContentReader* reader) {
-  HttpExchange exchange(request, response, reader, options_.max_body_bytes);
+  HttpExchange exchange(request, response, reader, options_.max_body_bytes,
+                        options_.request_timeout);
   handler_(exchange);
   if (!exchange.replied()) exchange.Reply(500, "application/json", "{}");
+  // httplib keeps the connection for the next request whatever the answer says, and would read
+  // a body left unread as that request: it is read and dropped first.
+  exchange.DiscardBody();
 }
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions options,

@@ -5,8 +5,10 @@
 //
 // Limits on what a caller controls: the body is read only when the handler asks, and refused
 // (413) past `max_body_bytes`, by its Content-Length before a byte of it is read or, for a
-// chunked body, as soon as it grows past the limit; a reply sent without reading a body
-// closes the connection (its bytes are never taken for a next request); `request_timeout`
+// chunked body, as soon as it grows past the limit; a body refused, or not read by the
+// handler, is still read and dropped (for at most `request_timeout`) once the answer is made:
+// httplib keeps the connection whatever the answer says, and its bytes must never be taken
+// for a next request; `request_timeout`
 // bounds each read and write of a request and its answer; keep-alive connections close after
 // `keep_alive_timeout` idle; `threads` requests at most are served at once (more wait).
 // TLS: with `tls_cert_file` and `tls_key_file` (PEM, the gRPC listener's --tls_cert and
@@ -53,7 +55,8 @@ class HttpExchange {
  public:
   // `reader` is null when the request carries no body.
   HttpExchange(const httplib::Request& request, httplib::Response& response,
-               const httplib::ContentReader* reader, size_t max_body_bytes);
+               const httplib::ContentReader* reader, size_t max_body_bytes,
+               absl::Duration drain_timeout);
 
   const std::string& method() const { return method_; }
   const std::string& path() const { return path_; }    // URL-decoded, without the query
@@ -70,12 +73,15 @@ class HttpExchange {
   void Reply(int status, absl::string_view content_type, absl::string_view body,
              const std::vector<std::pair<std::string, std::string>>& headers = {});
   bool replied() const { return replied_; }
+  // Reads what is left of the body, and drops it (the server does, after the handler).
+  void DiscardBody();
 
  private:
   const httplib::Request& request_;
   httplib::Response& response_;
   const httplib::ContentReader* reader_;
   size_t max_body_bytes_;
+  absl::Duration drain_timeout_;
   std::string method_, path_, query_;
   bool body_read_ = false;
   bool replied_ = false;
