@@ -39,9 +39,17 @@ absl::StatusOr<ControlConfig> ParseControlConfig(int argc, const char* const* ar
             "a console session ends this long after sign-in, however used");
   flags.Int("console_max_sessions", &c.console_max_sessions,
             "console sessions kept at once (a sign-in past it ends the one idle longest)");
+  flags.String("console_origin", &c.console_origin,
+               "the console's public origin (https://host[:port]) when served behind a proxy: "
+               "the only origin and host accepted; https makes its cookie Secure");
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) return s;
   if (absl::Status s = config::FinishServiceFlags(flags, &c); !s.ok()) return s;
   if (c.help) return c;
+  if (!c.console_origin.empty() && c.console_origin.rfind("https://", 0) != 0 &&
+      c.console_origin.rfind("http://", 0) != 0) {
+    return absl::InvalidArgumentError(
+        "--console_origin: http://host[:port] or https://host[:port]");
+  }
   if (c.pg_pool_size < 2 || c.archiving_poll_ms < 10 || c.archive_page_size < 1 ||
       c.archive_page_size > 5000 || c.execution_deadline_seconds < 1 ||
       c.archive_retention_days < 1 || c.purge_interval_seconds < 0 || c.console_idle_minutes < 1 ||

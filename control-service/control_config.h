@@ -30,6 +30,7 @@ struct ControlConfig : config::ServiceFlags {
   int console_idle_minutes = 30;
   int console_session_hours = 12;
   int console_max_sessions = 1000;
+  std::string console_origin;  // "https://mc.example.com": the one origin accepted, when set
 };
 
 // INVALID_ARGUMENT naming the flag for a bad or missing value.

@@ -148,7 +148,8 @@ class ControlInstance {
        .lifetime = absl::Hours(config_.console_session_hours),
        .max_sessions = static_cast<size_t>(config_.console_max_sessions)}};
   ConsoleHandler console_{console_sessions_, gate_,
-                          /*tls=*/!config_.tls_cert.empty() && !config_.http_plaintext};
+                          /*tls=*/!config_.tls_cert.empty() && !config_.http_plaintext,
+                          config_.console_origin};
 
   // Started by Start(), in this order.
   std::unique_ptr<grpcutil::GrpcServer> server_;

@@ -90,8 +90,8 @@ void ConsoleHandler::ServeFile(http::HttpExchange& ex, absl::string_view name) {
 }
 
 bool ConsoleHandler::SameOrigin(http::HttpExchange& ex) {
-  absl::Status s =
-      CheckSameOrigin(ex.Header("Origin"), ex.Header("Sec-Fetch-Site"), ex.Header("Host"), tls_);
+  absl::Status s = CheckSameOrigin(ex.Header("Origin"), ex.Header("Sec-Fetch-Site"),
+                                   ex.Header("Host"), tls_, public_origin_);
   if (s.ok()) return true;
   ReplyError(ex, s);
   return false;
@@ -103,7 +103,7 @@ std::optional<ConsoleSession> ConsoleHandler::SessionOf(http::HttpExchange& ex, 
   if (!cookie.empty()) session = sessions_.Find(cookie, absl::Now());
   if (!session) {
     Headers h = BaseHeaders();
-    if (!cookie.empty()) h.emplace_back("Set-Cookie", ClearedSessionCookie(tls_));
+    if (!cookie.empty()) h.emplace_back("Set-Cookie", ClearedSessionCookie(secure_cookie_));
     ReplyError(ex,
                absl::UnauthenticatedError(cookie.empty()
                                               ? "session: sign in with an operator token"
@@ -129,9 +129,14 @@ void ConsoleHandler::SignIn(http::HttpExchange& ex) {
     return;
   }
   gate_.Leave();
+  // A new session each sign-in; the one the browser held, if any, ends.
+  if (const std::string old = CookieValue(ex.Header("Cookie"), kConsoleCookie); !old.empty()) {
+    sessions_.Remove(old);
+  }
   ConsoleSessions::Created created = sessions_.Create(authorization, absl::Now());
   Headers h = BaseHeaders();
-  h.emplace_back("Set-Cookie", SessionCookie(created.id, tls_, sessions_.options().lifetime));
+  h.emplace_back("Set-Cookie",
+                 SessionCookie(created.id, secure_cookie_, sessions_.options().lifetime));
   ReplyJson(ex,
             {{"csrfToken", created.csrf_token},
              {"idleSeconds", absl::ToInt64Seconds(sessions_.options().idle)}},
@@ -158,7 +163,7 @@ void ConsoleHandler::SignOut(http::HttpExchange& ex) {
   }
   sessions_.Remove(id);
   Headers h = BaseHeaders();
-  h.emplace_back("Set-Cookie", ClearedSessionCookie(tls_));
+  h.emplace_back("Set-Cookie", ClearedSessionCookie(secure_cookie_));
   ReplyJson(ex, nlohmann::json::object(), h);
 }
 
@@ -175,12 +180,14 @@ void ConsoleHandler::Call(http::HttpExchange& ex, http::JsonGateway& gateway,
     return;
   }
   if (!SameOrigin(ex)) return;
-  std::optional<ConsoleSession> session = SessionOf(ex);
+  std::string id;
+  std::optional<ConsoleSession> session = SessionOf(ex, &id);
   if (!session) return;
   if (absl::Status s = CheckCsrfToken(ex.Header(kCsrfHeader), session->csrf_token); !s.ok()) {
     ReplyError(ex, s);
     return;
   }
+  sessions_.Touch(id, absl::Now());  // only a call that passed every check keeps it alive
   gateway.HandleCall(ex, parts[0], parts[1], session->authorization);
 }
 

@@ -22,6 +22,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/strings/string_view.h"
 #include "common/grpc/call_gate.h"
@@ -33,9 +34,16 @@ namespace mc::control {
 
 class ConsoleHandler {
  public:
-  // `tls`: the listener is HTTPS (the cookie is then Secure, and origins are https://).
-  ConsoleHandler(ConsoleSessions& sessions, grpcutil::CallGate& gate, bool tls)
-      : sessions_(sessions), gate_(gate), tls_(tls) {}
+  // `tls`: the listener is HTTPS. `public_origin` (--console_origin): the one origin the
+  // console is served as, when set (console_request.h). The cookie is Secure when either says
+  // https.
+  ConsoleHandler(ConsoleSessions& sessions, grpcutil::CallGate& gate, bool tls,
+                 std::string public_origin = "")
+      : sessions_(sessions),
+        gate_(gate),
+        tls_(tls),
+        public_origin_(std::move(public_origin)),
+        secure_cookie_(tls || public_origin_.rfind("https://", 0) == 0) {}
 
   // Answers the requests under /console and returns true; false for every other path.
   bool Handle(http::HttpExchange& exchange, http::JsonGateway& gateway);
@@ -54,6 +62,8 @@ class ConsoleHandler {
   ConsoleSessions& sessions_;
   grpcutil::CallGate& gate_;
   const bool tls_;
+  const std::string public_origin_;
+  const bool secure_cookie_;
 };
 
 }  // namespace mc::control

@@ -31,12 +31,24 @@ std::string CookieValue(absl::string_view cookie_header, absl::string_view name)
 }
 
 absl::Status CheckSameOrigin(absl::string_view origin, absl::string_view sec_fetch_site,
-                             absl::string_view host, bool tls) {
+                             absl::string_view host, bool tls, absl::string_view public_origin) {
   if (!sec_fetch_site.empty() && sec_fetch_site != "same-origin") {
     return absl::PermissionDeniedError(
         absl::StrCat("origin: a ", sec_fetch_site, " request may not use the console"));
   }
-  if (!origin.empty() && origin != absl::StrCat(tls ? "https://" : "http://", host)) {
+  std::string expected = absl::StrCat(tls ? "https://" : "http://", host);
+  if (!public_origin.empty()) {
+    const size_t scheme_end = public_origin.find("://");
+    const absl::string_view public_host = scheme_end == absl::string_view::npos
+                                              ? public_origin
+                                              : public_origin.substr(scheme_end + 3);
+    if (host != public_host) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("origin: the console is served as ", public_origin, ", not to ", host));
+    }
+    expected = std::string(public_origin);
+  }
+  if (!origin.empty() && origin != expected) {
     return absl::PermissionDeniedError(
         absl::StrCat("origin: ", origin, " is not this console's origin"));
   }

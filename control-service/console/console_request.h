@@ -26,10 +26,13 @@ std::string ClearedSessionCookie(bool secure);
 // The value of cookie `name` in a Cookie header ("a=1; b=2"); "" when absent.
 std::string CookieValue(absl::string_view cookie_header, absl::string_view name);
 
-// OK when the request comes from this listener's own pages (see above).
+// OK when the request comes from this listener's own pages (see above). `public_origin`
+// (--console_origin, "https://mc.example.com"), when set, is the only origin accepted, and the
+// request's Host must be its host: for a console behind a proxy that ends TLS, and against a
+// name rebound to this address; else the origin is `tls` ? https : http, and the Host.
 [[nodiscard]] absl::Status CheckSameOrigin(absl::string_view origin,
                                            absl::string_view sec_fetch_site, absl::string_view host,
-                                           bool tls);
+                                           bool tls, absl::string_view public_origin = "");
 // OK when `sent` equals the session's token (compared in constant time).
 [[nodiscard]] absl::Status CheckCsrfToken(absl::string_view sent, absl::string_view expected);
 

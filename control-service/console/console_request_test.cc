@@ -55,6 +55,19 @@ TEST_CASE("only the console's own origin may make a change") {
   }
 }
 
+TEST_CASE("with --console_origin, only that origin and its host are accepted") {
+  const char kPublic[] = "https://mc.example.com";
+  CHECK(CheckSameOrigin("https://mc.example.com", "same-origin", "mc.example.com", false, kPublic)
+            .ok());  // TLS ended by a proxy in front
+  CHECK(CheckSameOrigin("", "", "mc.example.com", false, kPublic).ok());
+  // A name rebound to the console's address: its own origin and Host, refused.
+  CHECK(CheckSameOrigin("http://evil.example:8090", "same-origin", "evil.example:8090", false,
+                        kPublic)
+            .code() == absl::StatusCode::kPermissionDenied);
+  CHECK(CheckSameOrigin("http://mc.example.com", "same-origin", "mc.example.com", false, kPublic)
+            .code() == absl::StatusCode::kPermissionDenied);
+}
+
 TEST_CASE("a change carries the session's CSRF token") {
   CHECK(CheckCsrfToken("abc123", "abc123").ok());
   CHECK(CheckCsrfToken("", "abc123").message() == "csrf: the X-CSRF-Token header is missing");

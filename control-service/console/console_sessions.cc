@@ -2,10 +2,10 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <utility>
-#include <vector>
 
 #include "absl/strings/escaping.h"
 
@@ -29,13 +29,7 @@ bool ConsoleSessions::Expired(const ConsoleSession& s, absl::Time now) const {
 ConsoleSessions::Created ConsoleSessions::Create(std::string authorization, absl::Time now) {
   Created created{.id = random_(), .csrf_token = random_()};
   absl::MutexLock lock(&mu_);
-  if (sessions_.size() >= options_.max_sessions) {
-    std::vector<std::string> expired;
-    for (const auto& [id, s] : sessions_) {
-      if (Expired(s, now)) expired.push_back(id);
-    }
-    for (const std::string& id : expired) sessions_.erase(id);
-  }
+  absl::erase_if(sessions_, [&](const auto& entry) { return Expired(entry.second, now); });
   while (!sessions_.empty() && sessions_.size() >= options_.max_sessions) {
     auto oldest = sessions_.begin();
     for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
@@ -58,8 +52,13 @@ std::optional<ConsoleSession> ConsoleSessions::Find(const std::string& id, absl:
     sessions_.erase(it);
     return std::nullopt;
   }
-  it->second.last_seen = now;
   return it->second;
+}
+
+void ConsoleSessions::Touch(const std::string& id, absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  auto it = sessions_.find(id);
+  if (it != sessions_.end()) it->second.last_seen = std::max(it->second.last_seen, now);
 }
 
 void ConsoleSessions::Remove(const std::string& id) {

@@ -4,11 +4,11 @@
 // and a CSRF token that every change must echo in a header. Ids and CSRF tokens are 32 bytes
 // from OpenSSL's RAND_bytes, in hex.
 //
-// Expiry: a session ends after `idle` without a request, or `lifetime` after sign-in, or at
-// sign-out. At most `max_sessions` live at once: a new sign-in first drops the expired ones,
-// then the one idle longest. Times are given by the caller (tests pass their own clock).
-// Failure modes: none (Find answers nullopt for an unknown or expired id).
-// Thread-safe: one mutex around the table.
+// Expiry: a session ends after `idle` without a request that passed every check (Touch), or
+// `lifetime` after sign-in, or at sign-out. Each sign-in drops the expired sessions (each holds
+// a token); at most `max_sessions` live at once: past it, the one idle longest goes. Times are
+// given by the caller (tests pass their own clock). Failure modes: none (Find answers nullopt for
+// an unknown or expired id). Thread-safe: one mutex around the table.
 #pragma once
 
 #include <cstddef>
@@ -47,9 +47,11 @@ class ConsoleSessions {
     std::string csrf_token;
   };
   Created Create(std::string authorization, absl::Time now);
-  // The live session of `id`, its last use set to `now`; nullopt (and the session dropped) when
-  // unknown or expired.
+  // The live session of `id`; nullopt (and the session dropped) when unknown or expired.
   std::optional<ConsoleSession> Find(const std::string& id, absl::Time now);
+  // Marks the session of `id` used at `now` (its idle time starts again): for requests that
+  // passed every check, so that a refused one keeps nothing alive.
+  void Touch(const std::string& id, absl::Time now);
   void Remove(const std::string& id);
   size_t size() const;
   const ConsoleSessionOptions& options() const { return options_; }

@@ -23,9 +23,10 @@ TEST_CASE("a session lives while used, and ends when idle too long") {
   REQUIRE(found);
   CHECK(found->authorization == "Bearer op-token");
   CHECK(found->csrf_token == created.csrf_token);
-  // Each use restarts the idle clock.
+  // Each use that passed its checks restarts the idle clock; a lookup alone does not.
+  sessions.Touch(created.id, kT0 + absl::Minutes(29));
   CHECK(sessions.Find(created.id, kT0 + absl::Minutes(58)));
-  CHECK_FALSE(sessions.Find(created.id, kT0 + absl::Minutes(88)));
+  CHECK_FALSE(sessions.Find(created.id, kT0 + absl::Minutes(59)));
   CHECK(sessions.size() == 0);  // dropped once found expired
 }
 
@@ -34,6 +35,7 @@ TEST_CASE("a session ends after its lifetime however often it is used") {
   const auto created = sessions.Create("Bearer op", kT0);
   for (int minute = 20; minute < 60; minute += 20) {
     CHECK(sessions.Find(created.id, kT0 + absl::Minutes(minute)));
+    sessions.Touch(created.id, kT0 + absl::Minutes(minute));
   }
   CHECK_FALSE(sessions.Find(created.id, kT0 + absl::Minutes(60)));
 }
@@ -49,6 +51,15 @@ TEST_CASE("sign-out ends the session; an unknown id finds nothing") {
   CHECK_FALSE(sessions.Find("", kT0));
 }
 
+TEST_CASE("a sign-in drops every expired session, cap or not") {
+  ConsoleSessions sessions({.idle = absl::Minutes(30), .max_sessions = 100}, Counter());
+  sessions.Create("Bearer a", kT0);
+  sessions.Create("Bearer b", kT0 + absl::Minutes(10));
+  CHECK(sessions.size() == 2);
+  sessions.Create("Bearer c", kT0 + absl::Minutes(35));  // a expired, b not
+  CHECK(sessions.size() == 2);
+}
+
 TEST_CASE("at the cap, a sign-in drops the expired sessions, then the one idle longest") {
   ConsoleSessions sessions({.idle = absl::Minutes(30), .max_sessions = 3}, Counter());
   const auto old = sessions.Create("Bearer old", kT0);
@@ -58,7 +69,7 @@ TEST_CASE("at the cap, a sign-in drops the expired sessions, then the one idle l
   const auto c = sessions.Create("Bearer c", kT0 + absl::Minutes(40));
   CHECK(sessions.size() == 3);
   CHECK_FALSE(sessions.Find(old.id, kT0 + absl::Minutes(40)));
-  CHECK(sessions.Find(b.id, kT0 + absl::Minutes(41)));  // b used: a is now idle longest
+  sessions.Touch(b.id, kT0 + absl::Minutes(41));  // b used: a is now idle longest
   const auto d = sessions.Create("Bearer d", kT0 + absl::Minutes(42));
   CHECK(sessions.size() == 3);
   CHECK_FALSE(sessions.Find(a.id, kT0 + absl::Minutes(42)));

@@ -81,5 +81,10 @@ int main(int argc, char** argv) {
          "}  // namespace mc::control\n";
   std::ofstream file(argv[1], std::ios::binary);
   file << out.str();
-  return file ? 0 : 1;
+  file.close();
+  if (!file) {
+    std::cerr << "embed_assets: cannot write " << argv[1] << "\n";
+    return 1;
+  }
+  return 0;
 }

@@ -133,6 +133,13 @@ def plain_http_checks(base, operator, pusher):
     check(status == 200 and len(body["accounts"]) == 2, "the same call with the CSRF token answers")
     status, _, _ = plain("POST", api_url, {"Cookie": "mc_console=forged", "X-CSRF-Token": "x"})
     check(status == 401, "an unknown session is refused (401)")
+    status, headers, _ = plain("POST", base + "/console/session",
+                               {"Authorization": "Bearer " + operator, "Cookie": session})
+    renewed = headers.get("Set-Cookie", "").split(";")[0]
+    check(status == 200 and renewed != session and
+          plain("GET", base + "/console/session", {"Cookie": session})[0] == 401 and
+          plain("GET", base + "/console/session", {"Cookie": renewed})[0] == 200,
+          "signing in again ends the session the browser held, and starts a new one")
 
 
 def body_csrf(base, session):

@@ -42,7 +42,7 @@
     }
   }
 
-  async function call(service, method, body) {
+  async function call(service, method, body, retried) {
     const r = await fetch('api/' + P + service + '/' + method, {
       method: 'POST',
       credentials: 'same-origin',
@@ -50,6 +50,14 @@
       body: JSON.stringify(body || {}),
     });
     const j = await r.json().catch(() => ({}));
+    // Signed in again from another tab: this tab's CSRF token is the old session's.
+    if (r.status === 403 && !retried && j.error && /^csrf:/.test(j.error.message)) {
+      const s = await fetch('session', { credentials: 'same-origin' });
+      if (s.ok) {
+        state.csrf = (await s.json()).csrfToken;
+        return call(service, method, body, true);
+      }
+    }
     if (r.status === 401) {
       showSignIn('Your session has ended: sign in again.');
       throw new ApiError(j.error, 401);
@@ -153,7 +161,14 @@
     $('#alert').replaceChildren();
     const page = el('div', { 'data-page': parts[0] || 'instances' });
     $('#page').replaceChildren(page);
-    draw(page, parts.slice(1).map(decodeURIComponent)).catch(failed);
+    let args;
+    try {
+      args = parts.slice(1).map(decodeURIComponent);
+    } catch (e) {
+      failed(new Error('This address names no page: ' + location.hash));
+      return;
+    }
+    draw(page, args).catch(failed);
   }
 
   // ---- Execution instances -----------------------------------------------------------------
