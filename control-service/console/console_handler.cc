@@ -152,15 +152,21 @@ void ConsoleHandler::Session(http::HttpExchange& ex) {
             BaseHeaders());
 }
 
-void ConsoleHandler::SignOut(http::HttpExchange& ex) {
-  if (!SameOrigin(ex)) return;
-  std::string id;
-  std::optional<ConsoleSession> session = SessionOf(ex, &id);
-  if (!session) return;
+std::optional<ConsoleSession> ConsoleHandler::ChangeSession(http::HttpExchange& ex,
+                                                            std::string* id) {
+  if (!SameOrigin(ex)) return std::nullopt;
+  std::optional<ConsoleSession> session = SessionOf(ex, id);
+  if (!session) return std::nullopt;
   if (absl::Status s = CheckCsrfToken(ex.Header(kCsrfHeader), session->csrf_token); !s.ok()) {
     ReplyError(ex, s);
-    return;
+    return std::nullopt;
   }
+  return session;
+}
+
+void ConsoleHandler::SignOut(http::HttpExchange& ex) {
+  std::string id;
+  if (!ChangeSession(ex, &id)) return;
   sessions_.Remove(id);
   Headers h = BaseHeaders();
   h.emplace_back("Set-Cookie", ClearedSessionCookie(secure_cookie_));
@@ -179,14 +185,9 @@ void ConsoleHandler::Call(http::HttpExchange& ex, http::JsonGateway& gateway,
     ReplyError(ex, absl::NotFoundError("path: /console/api/<service>/<method>"));
     return;
   }
-  if (!SameOrigin(ex)) return;
   std::string id;
-  std::optional<ConsoleSession> session = SessionOf(ex, &id);
+  std::optional<ConsoleSession> session = ChangeSession(ex, &id);
   if (!session) return;
-  if (absl::Status s = CheckCsrfToken(ex.Header(kCsrfHeader), session->csrf_token); !s.ok()) {
-    ReplyError(ex, s);
-    return;
-  }
   sessions_.Touch(id, absl::Now());  // only a call that passed every check keeps it alive
   gateway.HandleCall(ex, parts[0], parts[1], session->authorization);
 }

@@ -58,6 +58,8 @@ class ConsoleHandler {
   std::optional<ConsoleSession> SessionOf(http::HttpExchange& ex, std::string* id = nullptr);
   // OK for a change from the console's pages; otherwise the 403 is sent.
   bool SameOrigin(http::HttpExchange& ex);
+  // The session of a change: same origin, a live session, its CSRF token; or the refusal sent.
+  std::optional<ConsoleSession> ChangeSession(http::HttpExchange& ex, std::string* id);
 
   ConsoleSessions& sessions_;
   grpcutil::CallGate& gate_;
