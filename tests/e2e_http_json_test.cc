@@ -338,12 +338,11 @@ TEST_CASE("HTTPS by the gRPC listener's TLS flags, or plain beside them with --h
 // origin, and a call carries the session's CSRF token (the browser test covers plain HTTP).
 TEST_CASE("the console over HTTPS: a Secure session cookie and the https origin") {
   TestCertificates certs("console");
-  const std::string port_file = LogPath("console-tls") + ".http";
   process::ServiceProcess control = StartControl(
       testing::SharedPostgresDsn(), testing::FreshSchema("console_tls"),
-      {"--http_listen=127.0.0.1:0", "--http_port_file=" + port_file, "--noarchiving_scheduler",
+      {"--http_listen=127.0.0.1:0", "--noarchiving_scheduler",
        "--tls_cert=" + certs.Path("server.crt"), "--tls_key=" + certs.Path("server.key")});
-  const int port = ReadPort(port_file);
+  const int port = control.http_port();
   const std::string https = absl::StrCat("https://127.0.0.1:", port);
   const std::string ca = certs.Path("ca.crt");
 
@@ -364,8 +363,8 @@ TEST_CASE("the console over HTTPS: a Secure session cookie and the https origin"
   REQUIRE(at != std::string::npos);
   const std::string cookie_line = a.headers.substr(at, a.headers.find('\r', at) - at);
   CHECK(cookie_line.find("; HttpOnly; SameSite=Strict; Secure") != std::string::npos);
-  const std::string cookie =
-      cookie_line.substr(sizeof("Set-Cookie: ") - 1, cookie_line.find(';') - 12);
+  constexpr size_t kName = sizeof("Set-Cookie: ") - 1;
+  const std::string cookie = cookie_line.substr(kName, cookie_line.find(';') - kName);
   const std::string csrf = json::parse(a.body)["csrfToken"];
 
   const std::string api =

@@ -157,16 +157,9 @@ bool JsonGateway::Resolve(HttpExchange& ex, Target* target) {
   if (target->method == nullptr && !path_known) {
     // POST /v1/{service}/{method}
     const std::vector<std::string> parts = absl::StrSplit(ex.path(), '/');
-    if (parts.size() == 4 && parts[0].empty() && parts[1] == "v1" &&
-        std::find(services_.begin(), services_.end(), parts[2]) != services_.end()) {
+    if (parts.size() == 4 && parts[0].empty() && parts[1] == "v1" && Serves(parts[2])) {
       path_known = true;
-      if (ex.method() == "POST") {
-        target->method = pool->FindMethodByName(absl::StrCat(parts[2], ".", parts[3]));
-        if (target->method == nullptr) {
-          ReplyError(ex, 12, absl::StrCat("method: ", parts[2], " has no method ", parts[3]));
-          return false;
-        }
-      }
+      if (ex.method() == "POST" && !GenericMethod(ex, parts[2], parts[3], target)) return false;
     }
   }
   if (target->method == nullptr) {
@@ -205,18 +198,25 @@ void JsonGateway::Handle(HttpExchange& ex) {
 
 void JsonGateway::HandleCall(HttpExchange& ex, absl::string_view service, absl::string_view method,
                              const std::string& authorization) {
-  if (std::find(services_.begin(), services_.end(), service) == services_.end()) {
+  if (!Serves(service)) {
     ReplyError(ex, 5, absl::StrCat("service: no service ", service));
     return;
   }
   Target target;
-  target.method =
+  if (GenericMethod(ex, service, method, &target)) Serve(ex, target, authorization);
+}
+
+bool JsonGateway::Serves(absl::string_view service) const {
+  return std::find(services_.begin(), services_.end(), service) != services_.end();
+}
+
+bool JsonGateway::GenericMethod(HttpExchange& ex, absl::string_view service,
+                                absl::string_view method, Target* target) {
+  target->method =
       pbuf::DescriptorPool::generated_pool()->FindMethodByName(absl::StrCat(service, ".", method));
-  if (target.method == nullptr) {
-    ReplyError(ex, 12, absl::StrCat("method: ", service, " has no method ", method));
-    return;
-  }
-  Serve(ex, target, authorization);
+  if (target->method != nullptr) return true;
+  ReplyError(ex, 12, absl::StrCat("method: ", service, " has no method ", method));
+  return false;
 }
 
 void JsonGateway::Serve(HttpExchange& ex, const Target& target, const std::string& authorization) {

@@ -66,6 +66,10 @@ class JsonGateway {
   };
   // The RPC for the request, or the answer already sent (404/405).
   bool Resolve(HttpExchange& exchange, Target* target);
+  bool Serves(absl::string_view service) const;
+  // The method `service`.`method` of the generic route in `target`, or the 501 sent.
+  bool GenericMethod(HttpExchange& exchange, absl::string_view service, absl::string_view method,
+                     Target* target);
   // The call to `target` as `authorization`: role, body, request, answer.
   void Serve(HttpExchange& exchange, const Target& target, const std::string& authorization);
   void Call(HttpExchange& exchange, const Target& target, const std::string& request,

@@ -2,7 +2,8 @@
 // it serves, by passing --port_file and reading the bound port from it. Used by the end-to-end
 // tests, the benchmarks and the local cluster. Its metrics endpoint never takes the services'
 // fixed ports: unless `args` set --metrics_listen, it goes on 127.0.0.1 and a free port, read
-// back through --metrics_port_file (metrics_port(); 0 when metrics are off).
+// back through --metrics_port_file (metrics_port(); 0 when metrics are off). With --http_listen
+// (and no --http_port_file of the caller's) the HTTP listener's port too (http_port()).
 //
 // Failure modes: Start returns the spawn error, or DEADLINE_EXCEEDED / INTERNAL (with the tail
 // of the service's log) when it exits or does not serve within the timeout.
@@ -28,6 +29,7 @@ class ServiceProcess {
 
   int port() const { return port_; }
   int metrics_port() const { return metrics_port_; }
+  int http_port() const { return http_port_; }  // 0: no HTTP listener, or its file the caller's
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   Subprocess& process() { return *process_; }
   const std::string& log_path() const { return log_path_; }
@@ -39,6 +41,7 @@ class ServiceProcess {
   std::optional<Subprocess> process_;
   int port_ = 0;
   int metrics_port_ = 0;
+  int http_port_ = 0;
   std::string log_path_;
 };
 

@@ -36,6 +36,12 @@ void ReplyJson(http::HttpExchange& ex, const nlohmann::json& body, Headers heade
   ex.Reply(200, kJson, body.dump(), headers);
 }
 
+// What the page learns of its session: the CSRF token to echo, and when it goes idle.
+nlohmann::json SessionJson(const std::string& csrf_token, const ConsoleSessions& sessions) {
+  return {{"csrfToken", csrf_token},
+          {"idleSeconds", absl::ToInt64Seconds(sessions.options().idle)}};
+}
+
 }  // namespace
 
 bool ConsoleHandler::Handle(http::HttpExchange& ex, http::JsonGateway& gateway) {
@@ -137,19 +143,13 @@ void ConsoleHandler::SignIn(http::HttpExchange& ex) {
   Headers h = BaseHeaders();
   h.emplace_back("Set-Cookie",
                  SessionCookie(created.id, secure_cookie_, sessions_.options().lifetime));
-  ReplyJson(ex,
-            {{"csrfToken", created.csrf_token},
-             {"idleSeconds", absl::ToInt64Seconds(sessions_.options().idle)}},
-            h);
+  ReplyJson(ex, SessionJson(created.csrf_token, sessions_), h);
 }
 
 void ConsoleHandler::Session(http::HttpExchange& ex) {
   std::optional<ConsoleSession> session = SessionOf(ex);
   if (!session) return;
-  ReplyJson(ex,
-            {{"csrfToken", session->csrf_token},
-             {"idleSeconds", absl::ToInt64Seconds(sessions_.options().idle)}},
-            BaseHeaders());
+  ReplyJson(ex, SessionJson(session->csrf_token, sessions_), BaseHeaders());
 }
 
 std::optional<ConsoleSession> ConsoleHandler::ChangeSession(http::HttpExchange& ex,

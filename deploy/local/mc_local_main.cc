@@ -54,18 +54,6 @@ struct Options {
   std::string console_listen = "127.0.0.1:50080";
 };
 
-// The port the service wrote to `path` (its --http_port_file), once it has; 0 after 20 s.
-int WaitForPortFile(const fs::path& path) {
-  const absl::Time deadline = absl::Now() + absl::Seconds(20);
-  while (absl::Now() < deadline) {
-    std::ifstream in(path);
-    int port = 0;
-    if (in >> port && port > 0) return port;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return 0;
-}
-
 std::string RandomToken(const char* prefix) {
   std::random_device rd;
   std::string token = prefix;
@@ -185,24 +173,16 @@ int main(int argc, char** argv) {
       (*smtp)->url().c_str(), (dir / "mail").c_str(), (*sms)->url().c_str(), webhook_url.c_str());
 
   const std::string auth = "--auth_tokens_file=" + tokens_file.string();
-  const fs::path console_port_file = dir / "logs" / "control.http_port";
-  fs::remove(console_port_file);
-  auto control = StartService(
-      MC_CONTROL_SERVICE_BIN,
-      {"serve", "--listen=" + o.control_listen, "--pg_dsn=" + dsn, "--schema=mc_control", auth,
-       "--http_listen=" + o.console_listen, "--http_port_file=" + console_port_file.string()},
-      dir / "logs" / "control.log");
+  auto control = StartService(MC_CONTROL_SERVICE_BIN,
+                              {"serve", "--listen=" + o.control_listen, "--pg_dsn=" + dsn,
+                               "--schema=mc_control", auth, "--http_listen=" + o.console_listen},
+                              dir / "logs" / "control.log");
   if (!control.ok()) {
     std::cerr << "mc-local: control instance did not start: " << control.status().message() << "\n";
     return 1;
   }
-  const int console_port = WaitForPortFile(console_port_file);
-  if (console_port == 0) {
-    std::cerr << "mc-local: the control instance's HTTP listener did not start (see "
-              << control->log_path() << ")\n";
-    return 1;
-  }
-  const std::string console_url = absl::StrCat("http://127.0.0.1:", console_port, "/console/");
+  const std::string console_url =
+      absl::StrCat("http://127.0.0.1:", control->http_port(), "/console/");
   std::printf("  control instance  %s (schema mc_control, log %s)\n", control->address().c_str(),
               control->log_path().c_str());
   std::printf("  web console       %s (HTTP/JSON API on the same port)\n", console_url.c_str());
