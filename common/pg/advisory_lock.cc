@@ -30,6 +30,17 @@ AdvisoryLock::AdvisoryLock(std::unique_ptr<pqxx::connection> conn) : conn_(std::
 
 AdvisoryLock::~AdvisoryLock() = default;  // closing the session releases the lock
 
+absl::Status AdvisoryLock::Check() {
+  try {
+    pqxx::nontransaction tx(*conn_);
+    tx.exec("SELECT 1");
+    return absl::OkStatus();
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(
+        absl::StrCat("the lock's PostgreSQL session was lost, and the lock with it: ", e.what()));
+  }
+}
+
 absl::StatusOr<std::unique_ptr<AdvisoryLock>> AdvisoryLock::TryAcquire(const std::string& dsn,
                                                                        const std::string& key) {
   try {

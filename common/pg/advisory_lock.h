@@ -4,7 +4,8 @@
 // TryAcquire returns the held lock, ABORTED when another session holds it, or UNAVAILABLE when
 // PostgreSQL cannot be reached. The lock is released when the object is destroyed or its
 // session ends: a crashed holder's at once, a vanished host's within about 30 s (TCP
-// keepalives and user timeout on the session). Not thread-safe.
+// keepalives and user timeout on the session), or when PostgreSQL fails over. Check() tells
+// whether it is still held. Not thread-safe.
 #pragma once
 
 #include <memory>
@@ -20,6 +21,11 @@ class AdvisoryLock {
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<AdvisoryLock>> TryAcquire(
       const std::string& dsn, const std::string& key);
   ~AdvisoryLock();
+
+  // OK while the lock's session lives (one round trip on it). UNAVAILABLE once the session is
+  // gone, and the lock with it (PostgreSQL restarted, or failed over to a standby, which never
+  // had it): another replica may hold it now, so the job must stop.
+  [[nodiscard]] absl::Status Check();
 
  private:
   explicit AdvisoryLock(std::unique_ptr<pqxx::connection> conn);

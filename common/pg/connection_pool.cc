@@ -37,6 +37,26 @@ std::unique_ptr<pqxx::connection> ConnectionPool::Connect() {
   return conn;
 }
 
+namespace {
+
+// Whether the server behind `c` takes no writes at all: a standby (in recovery), or a primary
+// made read-only (default_transaction_read_only, as a switchover does before demoting it).
+// True when it cannot tell: the connection is not worth keeping either.
+bool ServerRefusesWrites(pqxx::connection& c) {
+  try {
+    pqxx::nontransaction tx(c);
+    return tx
+        .exec1(
+            "SELECT pg_is_in_recovery() OR "
+            "current_setting('default_transaction_read_only')::bool")[0]
+        .as<bool>();
+  } catch (const std::exception&) {
+    return true;
+  }
+}
+
+}  // namespace
+
 absl::Status ConnectionPool::RunOnce(std::unique_ptr<pqxx::connection>& conn,
                                      const std::function<absl::Status(pqxx::connection&)>& work,
                                      bool* retryable) {
@@ -46,6 +66,14 @@ absl::Status ConnectionPool::RunOnce(std::unique_ptr<pqxx::connection>& conn,
     return work(*conn);
   } catch (const std::exception& e) {
     absl::Status status = StatusFromException(e);
+    if (IsReadOnlyRefusal(e) && conn != nullptr && ServerRefusesWrites(*conn)) {
+      // This server stopped being the primary (failover): a new connection finds the one
+      // that is (a multi-host DSN with target_session_attrs=read-write), or fails until then.
+      conn.reset();
+      *retryable = true;
+      return absl::UnavailableError(
+          absl::StrCat("PostgreSQL server no longer accepts writes (a standby now): ", e.what()));
+    }
     if (IsLostConnection(e)) {
       conn.reset();
       *retryable = true;

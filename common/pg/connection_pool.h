@@ -6,6 +6,11 @@
 //  - a lost connection (server restart, network cut) before commit is retried on a fresh
 //    connection, up to `max_attempts`; if still failing: UNAVAILABLE;
 //  - a deadlock or serialization failure is retried the same way; if still failing: ABORTED;
+//  - a write refused as read-only by a server that no longer takes writes (a standby, or a
+//    primary being demoted: failover) is retried the same way on a fresh connection, which a
+//    multi-host DSN with target_session_attrs=read-write makes to the new primary; if still
+//    failing: UNAVAILABLE. A read-only refusal of the caller's own read-only transaction stays
+//    INTERNAL (a bug, not an outage);
 //  - a loss during COMMIT is never retried: UNAVAILABLE "outcome unknown";
 //  - any other libpqxx exception becomes a status (see errors.h); none escapes.
 // Waiting longer than `acquire_timeout` for a free connection: UNAVAILABLE.

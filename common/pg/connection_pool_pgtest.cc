@@ -74,6 +74,78 @@ TEST_CASE("unreachable server: UNAVAILABLE; the pool recovers after a restart") 
   CHECK(pool.Ping().ok());
 }
 
+absl::Status Insert(ConnectionPool& pool) {
+  return pool.Run([](pqxx::connection& c) {
+    pqxx::work tx(c);
+    tx.exec("INSERT INTO t VALUES (1)");
+    tx.commit();
+    return absl::OkStatus();
+  });
+}
+
+void SetServerReadOnly(const std::string& dsn, bool read_only) {
+  pqxx::connection c(dsn);
+  pqxx::nontransaction tx(c);
+  tx.exec(read_only ? "ALTER SYSTEM SET default_transaction_read_only = on"
+                    : "ALTER SYSTEM RESET default_transaction_read_only");
+  tx.exec("SELECT pg_reload_conf()");
+}
+
+TEST_CASE("a write refused by a server turned read-only is UNAVAILABLE; its own is INTERNAL") {
+  auto pg = pgcluster::TempPostgres::Start({});
+  REQUIRE(pg.ok());
+  ConnectionPool pool({.dsn = (*pg)->Dsn(), .size = 1});
+  REQUIRE(pool.Run([](pqxx::connection& c) {
+                pqxx::work tx(c);
+                tx.exec("CREATE TABLE t (n int)");
+                tx.commit();
+                return absl::OkStatus();
+              })
+              .ok());
+  REQUIRE(Insert(pool).ok());
+  // The caller's own read-only transaction writing: a bug, not an outage.
+  absl::Status own = pool.Run([](pqxx::connection& c) {
+    pqxx::read_transaction tx(c);
+    tx.exec("INSERT INTO t VALUES (2)");
+    return absl::OkStatus();
+  });
+  CHECK(own.code() == absl::StatusCode::kInternal);
+
+  // What a primary being demoted looks like to the connection the pool holds.
+  SetServerReadOnly((*pg)->Dsn(), true);
+  for (int i = 0; i < 100 && Insert(pool).ok(); ++i) {  // the reload reaches the session
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  absl::Status refused = Insert(pool);
+  CHECK(refused.code() == absl::StatusCode::kUnavailable);
+  CHECK(refused.message().find("no longer accepts writes") != std::string::npos);
+  SetServerReadOnly((*pg)->Dsn(), false);
+  CHECK(Insert(pool).ok());
+}
+
+TEST_CASE(
+    "a write that reaches a standby is UNAVAILABLE, and the multi-host DSN finds the "
+    "primary") {
+  auto primary = pgcluster::TempPostgres::Start({});
+  REQUIRE(primary.ok());
+  {
+    pqxx::connection c((*primary)->Dsn());
+    pqxx::work tx(c);
+    tx.exec("CREATE TABLE t (n int)");
+    tx.commit();
+  }
+  auto standby = pgcluster::TempPostgres::StartStandby(**primary);
+  REQUIRE(standby.ok());
+  ConnectionPool on_standby({.dsn = (*standby)->Dsn(), .size = 1});
+  absl::Status refused = Insert(on_standby);
+  CHECK(refused.code() == absl::StatusCode::kUnavailable);
+  CHECK(refused.message().find("a standby now") != std::string::npos);
+
+  const pgcluster::TempPostgres* servers[] = {standby->get(), primary->get()};
+  ConnectionPool multi({.dsn = pgcluster::TempPostgres::MultiHostDsn(servers), .size = 1});
+  CHECK(Insert(multi).ok());  // the standby is listed first, and skipped
+}
+
 TEST_CASE("a busy pool times out with UNAVAILABLE") {
   ConnectionPool pool(
       {.dsn = testing::SharedPostgresDsn(), .size = 1, .acquire_timeout = absl::Milliseconds(100)});

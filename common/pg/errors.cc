@@ -18,6 +18,11 @@ bool IsLostConnection(const std::exception& e) {
   return false;
 }
 
+bool IsReadOnlyRefusal(const std::exception& e) {
+  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+  return sql != nullptr && sql->sqlstate() == "25006";
+}
+
 absl::Status StatusFromException(const std::exception& e) {
   if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
     return absl::UnavailableError(

@@ -19,4 +19,9 @@ namespace mc::pg {
 // True for errors after which a fresh connection may succeed and nothing was committed.
 bool IsLostConnection(const std::exception& e);
 
+// True for a write refused because the transaction is read-only (SQLSTATE 25006): either one the
+// caller asked for (a bug: INTERNAL) or a server that no longer takes writes, a standby or a
+// demoted primary (ConnectionPool asks the server which, and then makes it UNAVAILABLE).
+bool IsReadOnlyRefusal(const std::exception& e);
+
 }  // namespace mc::pg

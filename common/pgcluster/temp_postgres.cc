@@ -1,5 +1,6 @@
 #include "common/pgcluster/temp_postgres.h"
 
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -79,7 +80,7 @@ constexpr const char* kQueueSettings[] = {
 
 std::span<const char* const> QueueSettings() { return kQueueSettings; }
 
-absl::StatusOr<std::unique_ptr<TempPostgres>> TempPostgres::Start(TempPostgresOptions options) {
+absl::StatusOr<std::unique_ptr<TempPostgres>> TempPostgres::Prepare(TempPostgresOptions options) {
   std::unique_ptr<TempPostgres> pg(new TempPostgres());
   pg->options_ = options;
   pg->bindir_ = FindBindir();
@@ -99,38 +100,87 @@ absl::StatusOr<std::unique_ptr<TempPostgres>> TempPostgres::Start(TempPostgresOp
   }
   chmod(pg->data_dir_.c_str(), 0700);
   if (pg->run_as_) ChownTree(pg->data_dir_, *pg->run_as_);
+  return pg;
+}
 
-  const fs::path pgdata = fs::path(pg->data_dir_) / "data";
-  if (!fs::exists(pgdata / "PG_VERSION")) {
-    process::SpawnOptions init{.argv = {pg->bindir_ + "/initdb", "-D", pgdata.string(), "-U", "mc",
-                                        "--auth=trust", "-E", "UTF8", "--locale=C", "-N"},
-                               .stdout_path = pg->data_dir_ + "/initdb.log",
-                               .stderr_path = pg->data_dir_ + "/initdb.log"};
-    if (pg->run_as_) {
-      init.uid = pg->run_as_->uid;
-      init.gid = pg->run_as_->gid;
-    }
-    absl::StatusOr<int> rc = process::Run(init);
-    if (!rc.ok()) return rc.status();
-    if (*rc != 0) {
-      std::ifstream log(pg->data_dir_ + "/initdb.log");
-      std::stringstream ss;
-      ss << log.rdbuf();
-      return absl::InternalError(absl::StrCat("initdb failed (exit ", *rc, "): ", ss.str()));
-    }
+absl::Status TempPostgres::RunTool(std::vector<std::string> argv, const std::string& log) const {
+  const std::string log_path = data_dir_ + "/" + log;
+  const std::string tool = argv[0];
+  process::SpawnOptions run{
+      .argv = std::move(argv), .stdout_path = log_path, .stderr_path = log_path};
+  run.argv[0] = bindir_ + "/" + tool;
+  if (run_as_) {
+    run.uid = run_as_->uid;
+    run.gid = run_as_->gid;
   }
-  pg->port_ = options.port;
+  absl::StatusOr<int> rc = process::Run(run);
+  if (!rc.ok()) return rc.status();
+  if (*rc != 0) {
+    std::ifstream in(log_path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return absl::InternalError(absl::StrCat(tool, " failed (exit ", *rc, "): ", ss.str()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TempPostgres::LaunchOnFreePort() {
+  port_ = options_.port;
   for (int attempt = 0; attempt < 5; ++attempt) {
-    if (options.port == 0) {
+    if (options_.port == 0) {
       absl::StatusOr<int> port = FreeLoopbackPort();
       if (!port.ok()) return port.status();
-      pg->port_ = *port;
+      port_ = *port;
     }
-    absl::Status s = pg->Launch();
-    if (s.ok()) return pg;
-    if (options.port != 0 || attempt == 4) return s;
+    absl::Status s = Launch();
+    if (s.ok() || options_.port != 0 || attempt == 4) return s;
   }
   return absl::InternalError("unreachable");
+}
+
+absl::StatusOr<std::unique_ptr<TempPostgres>> TempPostgres::Start(TempPostgresOptions options) {
+  absl::StatusOr<std::unique_ptr<TempPostgres>> pg = Prepare(std::move(options));
+  if (!pg.ok()) return pg.status();
+  const fs::path pgdata = fs::path((*pg)->data_dir_) / "data";
+  if (!fs::exists(pgdata / "PG_VERSION")) {
+    absl::Status init = (*pg)->RunTool({"initdb", "-D", pgdata.string(), "-U", "mc", "--auth=trust",
+                                        "-E", "UTF8", "--locale=C", "-N"},
+                                       "initdb.log");
+    if (!init.ok()) return init;
+  }
+  if (absl::Status s = (*pg)->LaunchOnFreePort(); !s.ok()) return s;
+  return pg;
+}
+
+absl::StatusOr<std::unique_ptr<TempPostgres>> TempPostgres::StartStandby(
+    const TempPostgres& primary, StandbyOptions options) {
+  absl::StatusOr<std::unique_ptr<TempPostgres>> pg = Prepare(
+      {.durable = primary.options_.durable, .max_connections = primary.options_.max_connections});
+  if (!pg.ok()) return pg.status();
+  const std::string source = absl::StrCat("host=127.0.0.1 port=", primary.port_,
+                                          " user=mc application_name=", options.name);
+  // -R writes standby.signal; --create-slot keeps on the primary the WAL this standby has not
+  // received, from the copy on. Streams the WAL of the copy too (-X stream).
+  absl::Status copy =
+      (*pg)->RunTool({"pg_basebackup", "-d", source, "-D", (*pg)->data_dir_ + "/data", "-R", "-X",
+                      "stream", "--create-slot", "--slot", options.name, "--checkpoint=fast"},
+                     "basebackup.log");
+  if (!copy.ok()) return copy;
+  (*pg)->extra_settings_ = {absl::StrCat("primary_conninfo=", source),
+                            absl::StrCat("primary_slot_name=", options.name)};
+  if (absl::Status s = (*pg)->LaunchOnFreePort(); !s.ok()) return s;
+  return pg;
+}
+
+std::string TempPostgres::MultiHostDsn(std::span<const TempPostgres* const> servers,
+                                       const std::string& dbname) {
+  std::string hosts, ports;
+  for (const TempPostgres* server : servers) {
+    absl::StrAppend(&hosts, hosts.empty() ? "" : ",", "127.0.0.1");
+    absl::StrAppend(&ports, ports.empty() ? "" : ",", server->port_);
+  }
+  return absl::StrCat("host=", hosts, " port=", ports, " user=mc dbname=", dbname,
+                      " connect_timeout=5 target_session_attrs=read-write");
 }
 
 absl::Status TempPostgres::Launch() {
@@ -148,6 +198,7 @@ absl::Status TempPostgres::Launch() {
       "shared_buffers=256MB",
       "wal_init_zero=off"};
   settings.insert(settings.end(), QueueSettings().begin(), QueueSettings().end());
+  settings.insert(settings.end(), extra_settings_.begin(), extra_settings_.end());
   process::SpawnOptions run{
       .argv = {bindir_ + "/postgres", "-D", data_dir_ + "/data", "-p", std::to_string(port_)},
       .stdout_path = log_path,
@@ -214,6 +265,51 @@ absl::Status TempPostgres::Crash() {
   if (!running()) return absl::OkStatus();
   server_->Signal(SIGQUIT);
   server_->Wait();
+  return absl::OkStatus();
+}
+
+absl::Status TempPostgres::Kill() {
+  if (!running()) return absl::OkStatus();
+  ::kill(-server_->pid(), SIGKILL);  // the server runs in a process group of its own
+  server_->Wait();
+  return absl::OkStatus();
+}
+
+absl::Status TempPostgres::RequireSynchronousStandby(const std::string& name) {
+  try {
+    pqxx::connection c(Dsn());
+    pqxx::nontransaction tx(c);
+    tx.exec("ALTER SYSTEM SET synchronous_standby_names = " + tx.quote(name));
+    tx.exec("SELECT pg_reload_conf()");
+    const absl::Time deadline = absl::Now() + absl::Seconds(60);
+    while (absl::Now() < deadline) {
+      pqxx::result r = tx.exec_params(
+          "SELECT 1 FROM pg_stat_replication WHERE application_name = $1 AND sync_state = "
+          "'sync'",
+          name);
+      if (!r.empty()) return absl::OkStatus();
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("could not require the standby: ", e.what()));
+  }
+  return absl::DeadlineExceededError(
+      absl::StrCat(name, " did not become the synchronous standby within 60 s"));
+}
+
+absl::Status TempPostgres::Promote() {
+  absl::Status s =
+      RunTool({"pg_ctl", "promote", "-D", data_dir_ + "/data", "-w", "-t", "60"}, "promote.log");
+  if (!s.ok()) return s;
+  try {
+    pqxx::connection c(Dsn());
+    pqxx::nontransaction tx(c);
+    if (tx.exec1("SELECT pg_is_in_recovery()")[0].as<bool>()) {
+      return absl::InternalError("still a standby after pg_ctl promote");
+    }
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("promoted server unreachable: ", e.what()));
+  }
   return absl::OkStatus();
 }
 

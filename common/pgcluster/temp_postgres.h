@@ -8,6 +8,14 @@
 // and removes a temp folder. It runs with QueueSettings() (checkpoints and autovacuum for
 // queue tables: README.md "Production PostgreSQL settings").
 //
+// StartStandby() makes a streaming standby of a running TempPostgres (pg_basebackup of it over
+// the replication protocol, with a replication slot so the primary keeps the WAL the standby has
+// not received yet); RequireSynchronousStandby() makes the primary's commits wait for it; Kill()
+// and Promote() are a failover: the primary and all its processes die at once (SIGKILL, what the
+// loss of its machine looks like), and `pg_ctl promote` makes the standby the primary.
+// MultiHostDsn() is the libpq connection string over several servers that connects to whichever
+// accepts writes (target_session_attrs=read-write).
+//
 // Binaries come from $MC_PG_BINDIR, else the newest /usr/lib/postgresql/*/bin, else PATH.
 // Failure modes: NOT_FOUND when no PostgreSQL binaries are installed; INTERNAL with the tail of
 // the server log when initdb or the server fails; DEADLINE_EXCEEDED when it is not ready in 60s.
@@ -18,6 +26,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -36,6 +45,12 @@ struct TempPostgresOptions {
   int max_connections = 200;
 };
 
+struct StandbyOptions {
+  // The standby's application_name on the primary: what synchronous_standby_names lists, and
+  // the name of its replication slot (lowercase letters, digits, '_').
+  std::string name = "standby1";
+};
+
 // The "name=value" settings recommended for a production server, which every TempPostgres runs
 // with (deploy/tests/pg_settings_check.py keeps the deploy/ PostgreSQL servers equal to them).
 std::span<const char* const> QueueSettings();
@@ -44,7 +59,17 @@ class TempPostgres {
  public:
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<TempPostgres>> Start(
       TempPostgresOptions options);
+  // A streaming standby of `primary` (running), in a new temp folder, on a free port; ready
+  // (accepting read-only connections) when it returns. INTERNAL with pg_basebackup's output
+  // when the copy fails.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<TempPostgres>> StartStandby(
+      const TempPostgres& primary, StandbyOptions options = {});
   ~TempPostgres();
+
+  // The libpq connection string over `servers`, in order, that connects to the first one
+  // accepting writes: what a client of a primary with failover uses.
+  static std::string MultiHostDsn(std::span<const TempPostgres* const> servers,
+                                  const std::string& dbname = "postgres");
 
   // libpq connection string for `dbname` (the cluster's default database is "postgres").
   std::string Dsn(const std::string& dbname = "postgres") const;
@@ -55,12 +80,27 @@ class TempPostgres {
   [[nodiscard]] absl::Status Stop();
   // Immediate shutdown (SIGQUIT): what a crash looks like to clients; recovery runs at start.
   [[nodiscard]] absl::Status Crash();
+  // SIGKILL of the server and every process it started (its process group): no shutdown, no
+  // checkpoint, connections cut at once, as when its machine is lost.
+  [[nodiscard]] absl::Status Kill();
   // Starts again on the same port and data folder.
   [[nodiscard]] absl::Status Restart();
   bool running();
 
+  // On a primary: commits wait until the standby `name` has flushed them (ALTER SYSTEM
+  // synchronous_standby_names, reloaded), from the moment it is the synchronous standby, which
+  // this waits for (up to 60 s: DEADLINE_EXCEEDED). Call it only once the standby runs: a
+  // standby copied after it would inherit the setting, and once promoted wait for itself.
+  [[nodiscard]] absl::Status RequireSynchronousStandby(const std::string& name);
+  // On a standby: `pg_ctl promote`, waiting until it accepts writes (up to 60 s).
+  [[nodiscard]] absl::Status Promote();
+
  private:
   TempPostgres() = default;
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<TempPostgres>> Prepare(
+      TempPostgresOptions options);
+  [[nodiscard]] absl::Status LaunchOnFreePort();
+  [[nodiscard]] absl::Status RunTool(std::vector<std::string> argv, const std::string& log) const;
   [[nodiscard]] absl::Status Launch();
   [[nodiscard]] absl::Status WaitReady();
   std::string LogTail() const;
@@ -70,6 +110,8 @@ class TempPostgres {
   std::string data_dir_;
   bool remove_on_exit_ = false;
   int port_ = 0;
+  // Settings a standby adds to the common ones (primary_conninfo).
+  std::vector<std::string> extra_settings_;
   std::optional<process::Credentials> run_as_;
   std::optional<process::Subprocess> server_;
 };

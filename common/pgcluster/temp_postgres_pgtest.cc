@@ -38,5 +38,32 @@ TEST_CASE("min_wal_size allocates nothing: a new cluster's WAL stays a few segme
   CHECK(bytes <= 4 * 16 * 1024 * 1024);
 }
 
+TEST_CASE("a synchronous standby holds every commit; promoted, it takes writes on the DSN") {
+  auto primary = StartOrFail({});
+  auto standby = TempPostgres::StartStandby(*primary, {.name = "replica_a"});
+  REQUIRE(standby.ok());
+  REQUIRE(primary->RequireSynchronousStandby("replica_a").ok());
+  const TempPostgres* servers[] = {primary.get(), standby->get()};
+  const std::string dsn = TempPostgres::MultiHostDsn(servers);
+  {
+    pqxx::connection c(dsn);
+    CHECK(c.port() == std::to_string(primary->port()));  // the one accepting writes
+    pqxx::work tx(c);
+    tx.exec("CREATE TABLE kept AS SELECT g AS n FROM generate_series(1, 1000) g");
+    tx.commit();  // returns once the standby has it
+  }
+  REQUIRE(primary->Kill().ok());
+  CHECK_FALSE(primary->running());
+  // Before the promotion nothing on the DSN accepts writes.
+  CHECK_THROWS_AS(pqxx::connection(dsn), pqxx::broken_connection);
+  REQUIRE((*standby)->Promote().ok());
+  pqxx::connection c(dsn);
+  CHECK(c.port() == std::to_string((*standby)->port()));
+  pqxx::work tx(c);
+  CHECK(tx.exec1("SELECT count(*) FROM kept")[0].as<int>() == 1000);
+  tx.exec("INSERT INTO kept VALUES (0)");
+  tx.commit();  // no synchronous standby is named on the promoted server: no wait
+}
+
 }  // namespace
 }  // namespace mc::pgcluster

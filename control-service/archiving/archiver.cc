@@ -54,7 +54,7 @@ absl::StatusOr<ArchiveRun> Archiver::Run(const std::string& name, RunKind kind) 
         name, ": account '", target->account, "' is not initialized (run Initialize connection)")));
   }
   logger_.Info("archiving run started", {{"workflow", name}, {"run", *run_id}});
-  const absl::Status copied = Copy(*workflow, *target, *run_id);
+  const absl::Status copied = Copy(*workflow, *target, *run_id, **lock);
   absl::StatusOr<ArchiveRun> run =
       archive_.FinishRun(*run_id, copied.ok() ? "" : std::string(copied.message()));
   if (!run.ok()) return failed_before_copying(run.status());
@@ -85,7 +85,7 @@ absl::Status Archiver::CheckNotStopping() const {
 }
 
 absl::Status Archiver::Copy(const ArchivingWorkflow& workflow, const ExecutionTarget& target,
-                            int64_t run_id) {
+                            int64_t run_id, pg::AdvisoryLock& lock) {
   ArchiveCursor cursor = workflow.cursor;
   // Each stream acknowledges the cursor it starts from (the instance may then purge what is
   // archived); the run ends with a stream that finds nothing new, acknowledging everything.
@@ -99,6 +99,7 @@ absl::Status Archiver::Copy(const ArchivingWorkflow& workflow, const ExecutionTa
                 "the instance at ", target.endpoint, " carries identifier '", page.instance_id,
                 "', not '", target.instance_id, "': the account points at another instance"));
           }
+          if (absl::Status held = lock.Check(); !held.ok()) return held;
           absl::StatusOr<CopiedRows> stored =
               archive_.StorePage(workflow.internal_name, run_id, target.account, page);
           if (!stored.ok()) return stored.status();

@@ -27,6 +27,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/log/logger.h"
+#include "common/pg/advisory_lock.h"
 #include "control-service/accounts/account_repository.h"
 #include "control-service/archiving/archiving_repository.h"
 #include "control-service/execution/execution_gateway.h"
@@ -66,8 +67,10 @@ class Archiver {
   void StopBy(absl::Time deadline) { stop_by_ = absl::ToUnixNanos(deadline); }
 
  private:
+  // Stops (UNAVAILABLE) at the first page after the run's lock was lost with its session: the
+  // workflow may be running on another replica by then.
   [[nodiscard]] absl::Status Copy(const ArchivingWorkflow& workflow, const ExecutionTarget& target,
-                                  int64_t run_id);
+                                  int64_t run_id, pg::AdvisoryLock& lock);
   // CANCELLED once the StopBy deadline has passed.
   [[nodiscard]] absl::Status CheckNotStopping() const;
 

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/metrics/metrics.h"
 #include "common/pg/advisory_lock.h"
+#include "common/pgcluster/temp_postgres.h"
 #include "common/testing/shared_postgres.h"
 #include "control-service/archiving/archiver.h"
 #include "control-service/execution/fake_execution_gateway.h"
@@ -230,6 +231,28 @@ TEST_CASE("after StopBy's deadline a run stops at its next page boundary with CA
         "the control instance is shutting down; the next run resumes from the last stored page");
   CHECK(run->events_copied == 2);  // the page in hand is stored
   CHECK(Text(f.Cursor()) == "2/2/2");
+}
+
+TEST_CASE("a run whose lock's session is lost stops at its next page, keeping what it stored") {
+  // The lock on a server of its own, killed part way: what a failover does to the lock's
+  // session (the new primary never had the lock, so another replica may take it).
+  auto lock_server = pgcluster::TempPostgres::Start({});
+  REQUIRE(lock_server.ok());
+  Fixture f;
+  Archiver archiver(f.archive, f.accounts, f.gateway,
+                    {.lock_dsn = (*lock_server)->Dsn(), .schema = f.schema, .page_size = 2},
+                    f.control_metrics, f.logger);
+  f.gateway.Change(kEndpoint, [&](FakeExecutionGateway::Instance& i) {
+    i.events = Events(1, 5);
+    i.hook_after_pages = 1;
+    i.hook = [&] { REQUIRE((*lock_server)->Kill().ok()); };
+  });
+  absl::StatusOr<ArchiveRun> run = archiver.Run(kWorkflow, Archiver::RunKind::kOnDemand);
+  REQUIRE(run.ok());
+  CHECK(run->error.find("the lock's PostgreSQL session was lost") == 0);
+  CHECK(run->events_copied == 2);  // the first page, stored before the loss
+  CHECK(Text(f.Cursor()) == "2/2/2");
+  CHECK(f.ArchivedCount("archived_events") == 2);
 }
 
 TEST_CASE("refusals before copying") {

@@ -132,6 +132,12 @@ absl::Status FakeExecutionGateway::Export(
   size_t next = static_cast<size_t>(after.xid);  // events at xid <= after.xid are before it
   for (int pages = 0; max_pages == 0 || pages < max_pages; ++pages) {
     if (pages == instance.break_stream_after_pages) return instance.stream_error;
+    if (pages == instance.hook_after_pages && instance.hook) {
+      std::function<void()> hook = instance.hook;
+      lock.unlock();
+      hook();
+      lock.lock();
+    }
     ArchivePage page{.instance_id = instance.summary.instance_id};
     for (; next < instance.events.size() && page.events.size() < static_cast<size_t>(page_size);
          ++next) {

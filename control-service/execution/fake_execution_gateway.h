@@ -52,6 +52,10 @@ class FakeExecutionGateway final : public ExecutionGateway {
     std::vector<QuarantinedAddress> quarantine;
     int break_stream_after_pages = -1;  // >= 0: every stream fails after that many pages
     absl::Status stream_error = absl::UnavailableError("the stream was cut");
+    // Called (unlocked) after that many pages of every stream have been handed over, e.g. to
+    // crash a server in the middle of a run.
+    int hook_after_pages = -1;
+    std::function<void()> hook;
     // Kept by the fake.
     std::vector<TemplatePublication> published;
     std::vector<std::string> unpublished;
