@@ -7,6 +7,8 @@ The settings of SETTINGS (checkpoints, WAL and autovacuum for queue tables; READ
     benchmark and local cluster, and the reference the others are compared with;
   - the postgres service of deploy/docker-compose.yml (`command`: postgres -c name=value ...);
   - the PostgreSQL StatefulSet of deploy/k8s/overlays/dev/postgres.yaml (`args`, the same);
+  - the CloudNativePG Cluster of deploy/k8s/overlays/production/postgres-cluster.yaml
+    (`spec.postgresql.parameters`), which may also size the server (CNPG_SIZING);
   - the table of README.md "Production PostgreSQL settings".
 The one exception is K8S_SCALED below. Each place sets each of them once, and the two deploy
 files set no other (a new setting goes into SETTINGS, temp_postgres.cc and README.md first).
@@ -39,6 +41,10 @@ SETTINGS = [
 # request (WAL can pass max_wal_size a little; the rest of the volume is for the data).
 K8S_SCALED = {"max_wal_size": "1GB", "min_wal_size": "256MB"}
 K8S_WAL_SHARE = 0.5
+
+# Settings the production Cluster sets beside the queue settings: the server's size, which README.md
+# leaves to the machine.
+CNPG_SIZING = {"shared_buffers", "max_connections"}
 
 PG_UNITS = {"kB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30, "TB": 1 << 40}
 K8S_UNITS = {"Ki": 1 << 10, "Mi": 1 << 20, "Gi": 1 << 30, "Ti": 1 << 40,
@@ -142,6 +148,22 @@ def from_k8s(src):
     return settings, volume
 
 
+def from_cnpg(src):
+    where = "deploy/k8s/overlays/production/postgres-cluster.yaml Cluster"
+    path = os.path.join(src, "deploy", "k8s", "overlays", "production", "postgres-cluster.yaml")
+    with open(path, encoding="utf-8") as f:
+        docs = [d for d in yaml.safe_load_all(f) if d]
+    clusters = [d for d in docs if d.get("kind") == "Cluster"]
+    if len(clusters) != 1:
+        fail(where, f"expected one Cluster, found {len(clusters)}")
+        return {}
+    params = ((clusters[0].get("spec") or {}).get("postgresql") or {}).get("parameters") or {}
+    # CNPG takes every value as a string; YAML may have read 0.9 or 2000 as numbers.
+    settings = {k: str(v) for k, v in params.items() if k not in CNPG_SIZING}
+    check_names(f"{where} spec.postgresql.parameters", settings)
+    return settings
+
+
 def from_readme(src):
     where = 'README.md "Production PostgreSQL settings"'
     with open(os.path.join(src, "README.md"), encoding="utf-8") as f:
@@ -190,6 +212,9 @@ def main():
     compose = from_compose(src)
     k8s, volume = from_k8s(src)
     readme = from_readme(src)
+    cnpg = from_cnpg(src)
+    compare("deploy/k8s/overlays/production/postgres-cluster.yaml", cnpg, reference)
+    check_wal_sizes("deploy/k8s/overlays/production/postgres-cluster.yaml", cnpg)
     compare("deploy/docker-compose.yml service postgres", compose, reference)
     compare("deploy/k8s/overlays/dev/postgres.yaml", k8s, reference, K8S_SCALED)
     compare('README.md "Production PostgreSQL settings"', readme, reference)
@@ -208,7 +233,8 @@ def main():
         print(f"pg settings: {len(errors)} error(s)", file=sys.stderr)
         sys.exit(1)
     print(f"pg settings: {len(SETTINGS)} queue settings equal in temp_postgres.cc, docker-compose.yml, "
-          f"the k8s dev PostgreSQL ({', '.join(K8S_SCALED)} scaled to its volume) and README.md")
+          f"the k8s dev PostgreSQL ({', '.join(K8S_SCALED)} scaled to its volume), the production "
+          f"CloudNativePG Cluster and README.md")
 
 
 if __name__ == "__main__":
