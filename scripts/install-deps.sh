@@ -42,6 +42,9 @@ fi
 # MC_DEPLOY_TOOLS=0 to leave them out.
 if [ "${MC_DEPLOY_TOOLS:-1}" != 0 ]; then
   PACKAGES+=(docker-compose)
+  # HAProxy, the load balancer in front of several execution instances (deploy/lb/): its check
+  # runs `haproxy -c`, tests/e2e_load_spread_test.cc runs its configuration. No service needs it.
+  PACKAGES+=(haproxy)
   command -v npm >/dev/null && [ "${1:-}" != --list ] || PACKAGES+=(nodejs npm)
 fi
 
