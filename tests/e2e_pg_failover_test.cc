@@ -34,6 +34,7 @@
 #include "tests/support/control_client.h"
 #include "tests/support/e2e_cluster.h"
 #include "tests/support/exec_client.h"
+#include "tests/support/mail_ids.h"
 
 namespace mc::e2e {
 namespace {
@@ -351,12 +352,8 @@ Figures RunFailover(bool synchronous) {
       Scalar(new_primary, "SELECT count(DISTINCT (queue, event_id)) FROM delivery_logs");
 
   // Mails: one Message-ID per stored event; a second mail only repeats a Message-ID.
-  std::map<std::string, int> by_message_id;
-  for (const auto& m : smtp->Messages()) {
-    size_t at = m.data.find("Message-ID: ");
-    REQUIRE(at != std::string::npos);
-    ++by_message_id[m.data.substr(at, m.data.find("\r\n", at) - at)];
-  }
+  const std::map<std::string, int> by_message_id = MailsPerMessageId(smtp->Messages());
+  REQUIRE(by_message_id.count("") == 0);  // every mail has one
   f.mails = smtp->accepted();
   f.message_ids = by_message_id.size();
   f.resent = f.mails - f.message_ids;

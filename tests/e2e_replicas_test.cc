@@ -13,6 +13,7 @@
 #include "common/testing/shared_postgres.h"
 #include "tests/support/e2e_cluster.h"
 #include "tests/support/exec_client.h"
+#include "tests/support/mail_ids.h"
 
 namespace mc::e2e {
 namespace {
@@ -89,12 +90,8 @@ TEST_CASE("a replica killed mid-run loses nothing and duplicates no delivery log
   CHECK(Scalar(schema, "SELECT count(*) FROM delivery_logs WHERE status <> 2") == 0);
 
   // Every event's mail arrived; re-sends (if any) carry the same Message-ID.
-  std::map<std::string, int> by_message_id;
-  for (const auto& m : smtp->Messages()) {
-    size_t at = m.data.find("Message-ID: ");
-    REQUIRE(at != std::string::npos);
-    ++by_message_id[m.data.substr(at, m.data.find("\r\n", at) - at)];
-  }
+  const std::map<std::string, int> by_message_id = MailsPerMessageId(smtp->Messages());
+  CHECK(by_message_id.count("") == 0);  // every mail has one
   CHECK(by_message_id.size() == static_cast<size_t>(kEvents));
   size_t resent = smtp->accepted() - by_message_id.size();
   WARN("messages sent twice (in flight at the kill): " << resent);
