@@ -9,6 +9,10 @@ namespace mc::pg {
 namespace {
 
 constexpr char kTryLock[] = "SELECT pg_try_advisory_lock(hashtextextended($1, 0))";
+// The lock's server still takes writes: a demoted or read-only server keeps the session (and the
+// lock) while another server is the primary, where another replica can take the same lock.
+constexpr char kStillPrimary[] =
+    "SELECT NOT pg_is_in_recovery() AND NOT current_setting('default_transaction_read_only')::bool";
 
 // TCP keepalives and a user timeout on the lock's session: if the holder's host vanishes
 // (power, network), the server drops the session, and the lock, within about half a minute.
@@ -33,7 +37,11 @@ AdvisoryLock::~AdvisoryLock() = default;  // closing the session releases the lo
 absl::Status AdvisoryLock::Check() {
   try {
     pqxx::nontransaction tx(*conn_);
-    tx.exec("SELECT 1");
+    if (!tx.exec1(kStillPrimary)[0].as<bool>()) {
+      return absl::UnavailableError(
+          "the lock's PostgreSQL server no longer takes writes (no longer the primary): a new "
+          "primary never had the lock");
+    }
     return absl::OkStatus();
   } catch (const std::exception& e) {
     return absl::UnavailableError(

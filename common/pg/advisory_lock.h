@@ -22,9 +22,13 @@ class AdvisoryLock {
       const std::string& dsn, const std::string& key);
   ~AdvisoryLock();
 
-  // OK while the lock's session lives (one round trip on it). UNAVAILABLE once the session is
-  // gone, and the lock with it (PostgreSQL restarted, or failed over to a standby, which never
-  // had it): another replica may hold it now, so the job must stop.
+  // OK while the lock's session lives on a server that takes writes (one round trip on it).
+  // UNAVAILABLE once the session is gone, and the lock with it (PostgreSQL restarted, or failed
+  // over to a standby, which never had it), or when its server no longer takes writes (in
+  // recovery, or read-only: the primary is elsewhere now): another replica may hold it there,
+  // so the job must stop. Best effort: between a Check and the job's next write the lock can
+  // still be lost; a job guarded this way keeps its writes idempotent (upserts), so the one
+  // step that overlaps another holder's is harmless.
   [[nodiscard]] absl::Status Check();
 
  private:

@@ -71,8 +71,8 @@ absl::Status ConnectionPool::RunOnce(std::unique_ptr<pqxx::connection>& conn,
       // that is (a multi-host DSN with target_session_attrs=read-write), or fails until then.
       conn.reset();
       *retryable = true;
-      return absl::UnavailableError(
-          absl::StrCat("PostgreSQL server no longer accepts writes (a standby now): ", e.what()));
+      return absl::UnavailableError(absl::StrCat(
+          "PostgreSQL server no longer accepts writes (no longer the primary): ", e.what()));
     }
     if (IsLostConnection(e)) {
       conn.reset();

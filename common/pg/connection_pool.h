@@ -10,7 +10,8 @@
 //    primary being demoted: failover) is retried the same way on a fresh connection, which a
 //    multi-host DSN with target_session_attrs=read-write makes to the new primary; if still
 //    failing: UNAVAILABLE. A read-only refusal of the caller's own read-only transaction stays
-//    INTERNAL (a bug, not an outage);
+//    INTERNAL (a bug, not an outage) on a server that takes writes; on one that does not, the
+//    two look alike and it is reported UNAVAILABLE too;
 //  - a loss during COMMIT is never retried: UNAVAILABLE "outcome unknown";
 //  - any other libpqxx exception becomes a status (see errors.h); none escapes.
 // Waiting longer than `acquire_timeout` for a free connection: UNAVAILABLE.

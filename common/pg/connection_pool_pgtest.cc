@@ -139,7 +139,7 @@ TEST_CASE(
   ConnectionPool on_standby({.dsn = (*standby)->Dsn(), .size = 1});
   absl::Status refused = Insert(on_standby);
   CHECK(refused.code() == absl::StatusCode::kUnavailable);
-  CHECK(refused.message().find("a standby now") != std::string::npos);
+  CHECK(refused.message().find("no longer the primary") != std::string::npos);
 
   const pgcluster::TempPostgres* servers[] = {standby->get(), primary->get()};
   ConnectionPool multi({.dsn = pgcluster::TempPostgres::MultiHostDsn(servers), .size = 1});

@@ -114,6 +114,7 @@ absl::Status Archiver::Copy(const ArchivingWorkflow& workflow, const ExecutionTa
   if (absl::Status stopping = CheckNotStopping(); !stopping.ok()) return stopping;
   return client_.ExportQuarantine(
       target, options_.page_size, [&](std::vector<QuarantinedAddress>& page) -> absl::Status {
+        if (absl::Status held = lock.Check(); !held.ok()) return held;
         return archive_.StoreQuarantine(run_id, target.account, page).status();
       });
 }
