@@ -154,6 +154,13 @@ absl::StatusOr<std::unique_ptr<TempPostgres>> TempPostgres::Start(TempPostgresOp
 
 absl::StatusOr<std::unique_ptr<TempPostgres>> TempPostgres::StartStandby(
     const TempPostgres& primary, StandbyOptions options) {
+  // The name goes into a connection string and names a slot: keep it to what both accept.
+  if (options.name.empty() || options.name.size() > 63 ||
+      options.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
+          std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat("standby name '", options.name,
+                                                   "': 1 to 63 lowercase letters, digits or '_'"));
+  }
   absl::StatusOr<std::unique_ptr<TempPostgres>> pg = Prepare(
       {.durable = primary.options_.durable, .max_connections = primary.options_.max_connections});
   if (!pg.ok()) return pg.status();
@@ -165,7 +172,20 @@ absl::StatusOr<std::unique_ptr<TempPostgres>> TempPostgres::StartStandby(
       (*pg)->RunTool({"pg_basebackup", "-d", source, "-D", (*pg)->data_dir_ + "/data", "-R", "-X",
                       "stream", "--create-slot", "--slot", options.name, "--checkpoint=fast"},
                      "basebackup.log");
-  if (!copy.ok()) return copy;
+  if (!copy.ok()) {
+    // A copy that failed after making its slot would hold the primary's WAL for ever.
+    try {
+      pqxx::connection c(primary.Dsn());
+      pqxx::nontransaction tx(c);
+      tx.exec_params(
+          "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+          "WHERE slot_name = $1 AND NOT active",
+          options.name);
+    } catch (const std::exception&) {
+      // The primary is gone as well: its slots with it.
+    }
+    return copy;
+  }
   (*pg)->extra_settings_ = {absl::StrCat("primary_conninfo=", source),
                             absl::StrCat("primary_slot_name=", options.name)};
   if (absl::Status s = (*pg)->LaunchOnFreePort(); !s.ok()) return s;
@@ -270,7 +290,9 @@ absl::Status TempPostgres::Crash() {
 
 absl::Status TempPostgres::Kill() {
   if (!running()) return absl::OkStatus();
-  ::kill(-server_->pid(), SIGKILL);  // the server runs in a process group of its own
+  // The server runs in a process group of its own: its backends die with it. Should the group
+  // be gone (it cannot be while the server runs), the server alone is killed.
+  if (::kill(-server_->pid(), SIGKILL) != 0) server_->Signal(SIGKILL);
   server_->Wait();
   return absl::OkStatus();
 }

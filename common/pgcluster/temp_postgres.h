@@ -60,8 +60,9 @@ class TempPostgres {
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<TempPostgres>> Start(
       TempPostgresOptions options);
   // A streaming standby of `primary` (running), in a new temp folder, on a free port; ready
-  // (accepting read-only connections) when it returns. INTERNAL with pg_basebackup's output
-  // when the copy fails.
+  // (accepting read-only connections) when it returns. INVALID_ARGUMENT for a name that is not
+  // 1-63 of [a-z0-9_]; INTERNAL with pg_basebackup's output when the copy fails (its slot is
+  // dropped again).
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<TempPostgres>> StartStandby(
       const TempPostgres& primary, StandbyOptions options = {});
   ~TempPostgres();
@@ -82,6 +83,7 @@ class TempPostgres {
   [[nodiscard]] absl::Status Crash();
   // SIGKILL of the server and every process it started (its process group): no shutdown, no
   // checkpoint, connections cut at once, as when its machine is lost.
+  // Returns once the server is reaped; OK when it was not running.
   [[nodiscard]] absl::Status Kill();
   // Starts again on the same port and data folder.
   [[nodiscard]] absl::Status Restart();
@@ -89,10 +91,12 @@ class TempPostgres {
 
   // On a primary: commits wait until the standby `name` has flushed them (ALTER SYSTEM
   // synchronous_standby_names, reloaded), from the moment it is the synchronous standby, which
-  // this waits for (up to 60 s: DEADLINE_EXCEEDED). Call it only once the standby runs: a
-  // standby copied after it would inherit the setting, and once promoted wait for itself.
+  // this waits for (up to 60 s: DEADLINE_EXCEEDED; INTERNAL when the primary cannot be reached).
+  // Call it only once the standby runs: a standby copied after it would inherit the setting, and
+  // once promoted wait for itself.
   [[nodiscard]] absl::Status RequireSynchronousStandby(const std::string& name);
-  // On a standby: `pg_ctl promote`, waiting until it accepts writes (up to 60 s).
+  // On a standby: `pg_ctl promote`, waiting until it accepts writes (up to 60 s). INTERNAL with
+  // pg_ctl's output when it fails, or when the server is still in recovery or unreachable after.
   [[nodiscard]] absl::Status Promote();
 
  private:
