@@ -9,14 +9,6 @@
 namespace mc::pg {
 namespace {
 
-void SetServerReadOnly(const std::string& dsn, bool read_only) {
-  pqxx::connection c(dsn);
-  pqxx::nontransaction tx(c);
-  tx.exec(read_only ? "ALTER SYSTEM SET default_transaction_read_only = on"
-                    : "ALTER SYSTEM RESET default_transaction_read_only");
-  tx.exec("SELECT pg_reload_conf()");
-}
-
 TEST_CASE(
     "an advisory lock is held once, and Check() fails once its server stops being the "
     "primary or its session is lost") {
@@ -30,14 +22,14 @@ TEST_CASE(
   CHECK(AdvisoryLock::TryAcquire((*pg)->Dsn(), "job-b").ok());
 
   // A demoted (read-only) server keeps the session and the lock, but no longer guards the job.
-  SetServerReadOnly((*pg)->Dsn(), true);
+  REQUIRE((*pg)->SetReadOnly(true).ok());
   absl::Status demoted;
   for (int i = 0; i < 100 && (demoted = (*lock)->Check()).ok(); ++i) {  // the reload arrives
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   CHECK(demoted.code() == absl::StatusCode::kUnavailable);
   CHECK(demoted.message().find("no longer the primary") != std::string::npos);
-  SetServerReadOnly((*pg)->Dsn(), false);
+  REQUIRE((*pg)->SetReadOnly(false).ok());
   absl::Status back;
   for (int i = 0; i < 100 && !(back = (*lock)->Check()).ok(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

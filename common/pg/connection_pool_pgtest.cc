@@ -83,14 +83,6 @@ absl::Status Insert(ConnectionPool& pool) {
   });
 }
 
-void SetServerReadOnly(const std::string& dsn, bool read_only) {
-  pqxx::connection c(dsn);
-  pqxx::nontransaction tx(c);
-  tx.exec(read_only ? "ALTER SYSTEM SET default_transaction_read_only = on"
-                    : "ALTER SYSTEM RESET default_transaction_read_only");
-  tx.exec("SELECT pg_reload_conf()");
-}
-
 TEST_CASE("a write refused by a server turned read-only is UNAVAILABLE; its own is INTERNAL") {
   auto pg = pgcluster::TempPostgres::Start({});
   REQUIRE(pg.ok());
@@ -112,14 +104,14 @@ TEST_CASE("a write refused by a server turned read-only is UNAVAILABLE; its own 
   CHECK(own.code() == absl::StatusCode::kInternal);
 
   // What a primary being demoted looks like to the connection the pool holds.
-  SetServerReadOnly((*pg)->Dsn(), true);
+  REQUIRE((*pg)->SetReadOnly(true).ok());
   for (int i = 0; i < 100 && Insert(pool).ok(); ++i) {  // the reload reaches the session
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   absl::Status refused = Insert(pool);
   CHECK(refused.code() == absl::StatusCode::kUnavailable);
   CHECK(refused.message().find("no longer accepts writes") != std::string::npos);
-  SetServerReadOnly((*pg)->Dsn(), false);
+  REQUIRE((*pg)->SetReadOnly(false).ok());
   CHECK(Insert(pool).ok());
 }
 

@@ -335,6 +335,20 @@ absl::Status TempPostgres::Promote() {
   return absl::OkStatus();
 }
 
+absl::Status TempPostgres::SetReadOnly(bool read_only) {
+  try {
+    pqxx::connection c(Dsn());
+    pqxx::nontransaction tx(c);
+    tx.exec(read_only ? "ALTER SYSTEM SET default_transaction_read_only = on"
+                      : "ALTER SYSTEM RESET default_transaction_read_only");
+    tx.exec("SELECT pg_reload_conf()");
+  } catch (const std::exception& e) {
+    return absl::InternalError(
+        absl::StrCat("could not change default_transaction_read_only: ", e.what()));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status TempPostgres::Restart() {
   if (running()) return absl::FailedPreconditionError("PostgreSQL is still running");
   return Launch();

@@ -98,6 +98,11 @@ class TempPostgres {
   // On a standby: `pg_ctl promote`, waiting until it accepts writes (up to 60 s). INTERNAL with
   // pg_ctl's output when it fails, or when the server is still in recovery or unreachable after.
   [[nodiscard]] absl::Status Promote();
+  // Turns every transaction read-only (ALTER SYSTEM default_transaction_read_only, reloaded) or
+  // back: what a demoted primary looks like to sessions it keeps. Sessions see it after the
+  // reload reaches them (asynchronously: callers wait for the effect). INTERNAL when the server
+  // cannot be reached.
+  [[nodiscard]] absl::Status SetReadOnly(bool read_only);
 
  private:
   TempPostgres() = default;
