@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/pgcluster/free_port.h"
+#include "common/process/process_table.h"
 
 namespace mc::pgcluster {
 namespace fs = std::filesystem;
@@ -290,10 +291,23 @@ absl::Status TempPostgres::Crash() {
 
 absl::Status TempPostgres::Kill() {
   if (!running()) return absl::OkStatus();
-  // The server runs in a process group of its own: its backends die with it. Should the group
-  // be gone (it cannot be while the server runs), the server alone is killed.
-  if (::kill(-server_->pid(), SIGKILL) != 0) server_->Signal(SIGKILL);
+  // Each child of the server (backends, WAL senders, background workers) leads a process group
+  // of its own, so they are found by parent and killed one by one, the server stopped first so
+  // that it starts none meanwhile; then the server and anything left in its group.
+  const pid_t pid = server_->pid();
+  ::kill(pid, SIGSTOP);
+  const std::vector<pid_t> children = process::ChildrenOf(pid);
+  for (pid_t child : children) ::kill(child, SIGKILL);
+  server_->Signal(SIGKILL);
+  ::kill(-pid, SIGKILL);
   server_->Wait();
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  for (pid_t child : children) {
+    if (!process::AwaitExit(child, deadline - absl::Now())) {
+      return absl::InternalError(
+          absl::StrCat("PostgreSQL process ", child, " still runs 10 s after SIGKILL"));
+    }
+  }
   return absl::OkStatus();
 }
 

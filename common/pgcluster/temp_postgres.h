@@ -81,9 +81,11 @@ class TempPostgres {
   [[nodiscard]] absl::Status Stop();
   // Immediate shutdown (SIGQUIT): what a crash looks like to clients; recovery runs at start.
   [[nodiscard]] absl::Status Crash();
-  // SIGKILL of the server and every process it started (its process group): no shutdown, no
-  // checkpoint, connections cut at once, as when its machine is lost.
-  // Returns once the server is reaped; OK when it was not running.
+  // SIGKILL of the server and every process it started (each child leads a process group of
+  // its own, so they are found by parent): no shutdown, no checkpoint, no backend left to finish
+  // a commit or a WAL sender to stream it, connections cut at once, as when its machine is lost.
+  // Returns once none of them runs; OK when it was not running; INTERNAL if one still runs 10 s
+  // after.
   [[nodiscard]] absl::Status Kill();
   // Starts again on the same port and data folder.
   [[nodiscard]] absl::Status Restart();
