@@ -14,7 +14,6 @@
 // Thread-safe.
 #pragma once
 
-#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -23,10 +22,7 @@ namespace mc::client {
 inline constexpr int kRoutingShards = 64;
 inline constexpr char kRoutingKeyHeader[] = "mc-routing-key";
 
-// FNV-1a, 64 bits (offset basis 0xcbf29ce484222325, prime 0x100000001b3), over the bytes.
-uint64_t Fnv1a64(std::string_view bytes);
-
-// The shard of an event, 0..kRoutingShards-1: Fnv1a64(external_id) % kRoutingShards; for an
+// The shard of an event, 0..kRoutingShards-1: text::Fnv1a64(external_id) % kRoutingShards; for an
 // empty external_id, a random shard.
 int RoutingShard(std::string_view external_id);
 

@@ -9,22 +9,6 @@
 namespace mc::client {
 namespace {
 
-TEST_CASE("FNV-1a 64 matches the published test vectors") {
-  struct Case {
-    std::string_view bytes;
-    uint64_t hash;
-  };
-  const Case cases[] = {
-      {"", 0xcbf29ce484222325ULL},         {"a", 0xaf63dc4c8601ec8cULL},
-      {"foobar", 0x85944171f73967e8ULL},   {"order-1234-shipped", 0xacebae84e6f87b84ULL},
-      {"\xc3\xa9", 0x0ac21707b7181e01ULL},  // "é": the UTF-8 bytes, not the code point
-  };
-  for (const Case& c : cases) {
-    INFO(c.bytes);
-    CHECK(Fnv1a64(c.bytes) == c.hash);
-  }
-}
-
 TEST_CASE("an external id's key is its hash modulo 64, the same every time") {
   CHECK(RoutingShard("a") == 12);
   CHECK(RoutingKey("a") == "shard-12");

@@ -1,12 +1,14 @@
 #include "execution-service/delivery/mime.h"
 
 #include <cstdint>
+#include <string_view>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/mail/mail_field_checks.h"
+#include "common/text/fnv1a.h"
 #include "execution-service/delivery/header_encoder.h"
 
 namespace mc::execution {
@@ -35,15 +37,6 @@ std::string Part(const char* type, const std::string& body) {
                       "Content-Transfer-Encoding: base64\r\n\r\n", PartBody(body));
 }
 
-uint64_t Fnv1a(absl::string_view s) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
 // "=_mc_<tag><base64 of the Message-ID>_": neither base64 nor a part's header line holds "=_",
 // so no content can hold a delimiter; a Message-ID too long for RFC 2046's 70 characters
 // keeps its start and a hash of the whole. `tag` sets the levels apart ("" or "mix_"): as
@@ -53,7 +46,8 @@ std::string Boundary(absl::string_view tag, absl::string_view message_id) {
   const size_t fixed = 5 + tag.size() + 1;
   if (fixed + id.size() > kMaxBoundary) {
     id = absl::StrCat(id.substr(0, kMaxBoundary - fixed - 16),
-                      absl::StrFormat("%016x", Fnv1a(message_id)));
+                      absl::StrFormat("%016x", text::Fnv1a64(std::string_view(message_id.data(),
+                                                                              message_id.size()))));
   }
   return absl::StrCat("=_mc_", tag, id, "_");
 }

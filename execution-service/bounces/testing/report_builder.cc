@@ -12,6 +12,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "common/text/fnv1a.h"
 
 namespace mc::execution::testing {
 namespace {
@@ -22,18 +23,10 @@ constexpr absl::string_view kOurIp = "198.51.100.7";
 constexpr absl::string_view kOurHost = "mta-1.mc.test";
 
 // FNV-1a 64: ids and boundaries that follow from the spec, the same on every run.
-uint64_t Fnv1a(absl::string_view text) {
-  uint64_t h = 1469598103934665603ULL;
-  for (char c : text) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
 uint64_t SpecHash(const BounceSpec& spec, absl::string_view salt) {
-  return Fnv1a(absl::StrCat(salt, "\n", spec.to, "\n", spec.original_recipient, "\n",
-                            spec.original_message_id, "\n", spec.status, "\n", spec.diagnostic));
+  return text::Fnv1a64(absl::StrCat(salt, "\n", spec.to, "\n", spec.original_recipient, "\n",
+                                    spec.original_message_id, "\n", spec.status, "\n",
+                                    spec.diagnostic));
 }
 
 std::string Hex(uint64_t value, int digits, bool upper) {
@@ -474,8 +467,8 @@ std::string ExchangeDsn(const BounceSpec& spec) {
   const std::string local(LocalPart(rcpt));
   const std::string domain(Domain(rcpt));
   const uint64_t h = SpecHash(spec, "exchange");
-  const std::string outer = Uuid(h, Fnv1a(absl::StrCat(h, "outer")));
-  const std::string inner = Uuid(Fnv1a(absl::StrCat(h, "inner")), h);
+  const std::string outer = Uuid(h, text::Fnv1a64(absl::StrCat(h, "outer")));
+  const std::string inner = Uuid(text::Fnv1a64(absl::StrCat(h, "inner")), h);
   const ExchangeWords words = ExchangeWording(spec);
   const std::string sender =
       spec.original_return_path.empty() ? spec.original_from : spec.original_return_path;
@@ -498,7 +491,8 @@ std::string ExchangeDsn(const BounceSpec& spec) {
                   outer, "\"\n");
   absl::StrAppend(&m, "X-MS-Exchange-Message-Is-Ndr:\n");
   absl::StrAppend(&m, "Content-Language: en-US\n");
-  absl::StrAppend(&m, "Message-ID:\n <", Uuid(Fnv1a(absl::StrCat(h, "id")), h), "@", mta, ">\n");
+  absl::StrAppend(&m, "Message-ID:\n <", Uuid(text::Fnv1a64(absl::StrCat(h, "id")), h), "@", mta,
+                  ">\n");
   if (!spec.original_message_id.empty()) {
     absl::StrAppend(&m, "In-Reply-To: ", Bracketed(spec.original_message_id), "\n");
     absl::StrAppend(&m, "References: ", Bracketed(spec.original_message_id), "\n");
