@@ -252,6 +252,7 @@ struct Figures {
   std::map<grpc::StatusCode, int> failures;
   double recover_after_kill = -1, recover_after_promote = -1;
   double exec_down = -1, exec_up = -1, control_down = -1, control_up = -1;
+  double promotion_started = -1;  // s after the kill: no primary before
   int64_t exec_rss_mib = 0, control_rss_mib = 0;
   bool exec_clean_exit = false, control_clean_exit = false;
 };
@@ -270,10 +271,11 @@ void Report(const std::string& mode, const Figures& f) {
       f.archive.source_events, " events, ", f.archive.event_mismatches, " mismatches; ",
       f.archive.archived_logs, " of ", f.archive.source_logs, " logs; runs cut by the failover ",
       f.archive_runs_failed, "\n  refused calls while failing over:", failures,
-      " (batches given up ", f.abandoned, ")", "\n  recovered (first accepted push) ",
-      f.recover_after_kill, " s after the kill, ", f.recover_after_promote,
-      " s after the promotion", "\n  health NOT_SERVING at +", f.exec_down, " s, SERVING at +",
-      f.exec_up, " s (execution); +", f.control_down, " s, +", f.control_up, " s (control)",
+      " (batches given up ", f.abandoned, ")", "\n  promotion started +", f.promotion_started,
+      " s after the kill", "\n  recovered (first accepted push) ", f.recover_after_kill,
+      " s after the kill, ", f.recover_after_promote, " s after the promotion",
+      "\n  health NOT_SERVING at +", f.exec_down, " s, SERVING at +", f.exec_up,
+      " s (execution); +", f.control_down, " s, +", f.control_up, " s (control)",
       "\n  peak RSS: execution-service ", f.exec_rss_mib, " MiB, control-service ",
       f.control_rss_mib, " MiB\n");
   std::cout << text << std::flush;
@@ -348,6 +350,7 @@ Figures RunFailover(bool synchronous) {
   }
   CHECK(health.down(0).has_value());
   CHECK(health.down(1).has_value());
+  const absl::Time promoting = absl::Now();
   REQUIRE((*standby)->Promote().ok());
   const absl::Time promoted = absl::Now();
   pushers.Join();
@@ -437,6 +440,7 @@ Figures RunFailover(bool synchronous) {
     f.archive_runs_failed =
         tx.exec1("SELECT count(*) FROM fo_control.archive_runs WHERE error <> ''")[0].as<int64_t>();
   }
+  f.promotion_started = Seconds(promoting - kill);
   if (auto d = health.down(0)) f.exec_down = Seconds(*d - kill);
   if (auto u = health.up(0)) f.exec_up = Seconds(*u - kill);
   if (auto d = health.down(1)) f.control_down = Seconds(*d - kill);
@@ -468,6 +472,10 @@ void CheckCommon(const Figures& f) {
   CHECK(f.recover_after_kill > 0);
   CHECK(f.exec_down >= 0);
   CHECK(f.exec_up > f.exec_down);
+  // SERVING again only once there is a primary again (no surviving backend of the old one
+  // answers a health probe).
+  CHECK(f.exec_up >= f.promotion_started);
+  CHECK(f.control_up >= f.promotion_started);
   CHECK(f.control_down >= 0);
   CHECK(f.control_up > f.control_down);
   CHECK(f.exec_clean_exit);
