@@ -36,6 +36,7 @@
 #include "tests/support/e2e_cluster.h"
 #include "tests/support/exec_client.h"
 #include "tests/support/mail_ids.h"
+#include "tests/support/queue_counts.h"
 
 namespace mc::e2e {
 namespace {
@@ -369,18 +370,9 @@ Figures RunFailover(bool synchronous) {
   // Everything the new primary holds reaches a final status.
   const std::string events_sql =
       "SELECT external_id, id FROM rt_events UNION ALL SELECT external_id, id FROM batch_events";
-  const absl::Time deadline = absl::Now() + absl::Seconds(240);
-  int64_t stored = 0, final_count = -1;
-  while (absl::Now() < deadline) {
-    stored = Scalar(new_primary, "SELECT count(*) FROM (" + events_sql + ") e");
-    final_count = Scalar(new_primary,
-                         "SELECT (SELECT count(*) FROM rt_events WHERE status >= 2) + "
-                         "(SELECT count(*) FROM batch_events WHERE status >= 2)");
-    if (final_count == stored) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  REQUIRE(final_count == stored);
-  f.stored = stored;
+  const QueueCounts counts = AwaitAllFinal(new_primary, "fo_exec", absl::Seconds(240));
+  REQUIRE(counts.final == counts.stored);
+  f.stored = counts.stored;
   std::map<std::string, int64_t> by_key;
   std::map<int64_t, std::string> by_id;
   {
@@ -417,7 +409,8 @@ Figures RunFailover(bool synchronous) {
   f.mails = smtp->accepted();
   f.message_ids = by_message_id.size();
   f.resent = f.mails - f.message_ids;
-  f.mails_of_lost_events = f.message_ids > static_cast<size_t>(stored) ? f.message_ids - stored : 0;
+  f.mails_of_lost_events =
+      f.message_ids > static_cast<size_t>(counts.stored) ? f.message_ids - counts.stored : 0;
 
   // Archiving resumed on the new primary: one more run after everything is final, then exact.
   // (A scheduled run may hold the workflow's lock: ABORTED until it ends.)

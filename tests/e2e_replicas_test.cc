@@ -14,6 +14,7 @@
 #include "tests/support/e2e_cluster.h"
 #include "tests/support/exec_client.h"
 #include "tests/support/mail_ids.h"
+#include "tests/support/queue_counts.h"
 
 namespace mc::e2e {
 namespace {
@@ -72,16 +73,10 @@ TEST_CASE("a replica killed mid-run loses nothing and duplicates no delivery log
   WARN("mails accepted when A was killed: " << at_kill);
   CHECK(at_kill < static_cast<size_t>(kEvents));
 
-  const absl::Time deadline = absl::Now() + absl::Seconds(180);
-  int64_t final_count = 0;
-  while (absl::Now() < deadline) {
-    final_count = Scalar(schema,
-                         "SELECT (SELECT count(*) FROM rt_events WHERE status >= 2) + "
-                         "(SELECT count(*) FROM batch_events WHERE status >= 2)");
-    if (final_count == kEvents) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  REQUIRE(final_count == kEvents);
+  const QueueCounts counts =
+      AwaitAllFinal(testing::SharedPostgresDsn(), schema, absl::Seconds(180), kEvents);
+  REQUIRE(counts.stored == kEvents);
+  REQUIRE(counts.final == kEvents);
   CHECK(Scalar(schema,
                "SELECT (SELECT count(*) FROM rt_events WHERE status = 2) + "
                "(SELECT count(*) FROM batch_events WHERE status = 2)") == kEvents);
