@@ -36,6 +36,7 @@
 #include "tests/support/e2e_cluster.h"
 #include "tests/support/exec_client.h"
 #include "tests/support/mail_ids.h"
+#include "tests/support/numbered_mail.h"
 #include "tests/support/queue_counts.h"
 
 namespace mc::e2e {
@@ -306,14 +307,7 @@ Figures RunFailover(bool synchronous) {
   process::ServiceProcess control =
       StartControl(dsn, "fo_control", {"--archiving_poll_ms=200", "--health_check_ms=100"});
   ExecClient exec_client(exec.address());
-  v1::Template t;
-  t.set_internal_name("failover");
-  t.set_event_type("FAILOVER");
-  t.set_channel(v1::CHANNEL_EMAIL);
-  t.set_version(1);
-  t.set_subject("Event <%= rtEvent.ctx.n %>");
-  t.set_text_body("Message <%= rtEvent.ctx.n %>");
-  REQUIRE(exec_client.Publish(t).ok());
+  REQUIRE(exec_client.Publish(NumberedMailTemplate("failover", "FAILOVER", "Event")).ok());
   ControlClient control_client(control.address());
   control_client.CreateAccount("fo", exec.address(), kToken);
   REQUIRE(control_client.InitializeConnection("fo").ok());

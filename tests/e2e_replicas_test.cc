@@ -14,6 +14,7 @@
 #include "tests/support/e2e_cluster.h"
 #include "tests/support/exec_client.h"
 #include "tests/support/mail_ids.h"
+#include "tests/support/numbered_mail.h"
 #include "tests/support/queue_counts.h"
 
 namespace mc::e2e {
@@ -40,14 +41,7 @@ TEST_CASE("a replica killed mid-run loses nothing and duplicates no delivery log
   auto b = StartExecution(testing::SharedPostgresDsn(), schema, flags);
   ExecClient client_a(a->address()), client_b(b.address());
 
-  v1::Template t;
-  t.set_internal_name("bulk");
-  t.set_event_type("BULK");
-  t.set_channel(v1::CHANNEL_EMAIL);
-  t.set_version(1);
-  t.set_subject("Bulk <%= rtEvent.ctx.n %>");
-  t.set_text_body("Message <%= rtEvent.ctx.n %>");
-  REQUIRE(client_a.Publish(t).ok());
+  REQUIRE(client_a.Publish(NumberedMailTemplate("bulk", "BULK", "Bulk")).ok());
 
   for (int start = 0; start < kEvents; start += 1000) {
     v1::PushEventsRequest req;

@@ -22,6 +22,7 @@
 #include "common/testing/shared_postgres.h"
 #include "tests/support/e2e_cluster.h"
 #include "tests/support/exec_client.h"
+#include "tests/support/numbered_mail.h"
 #include "tests/support/webhook_check.h"
 
 namespace mc::e2e {
@@ -58,16 +59,7 @@ struct Db {
   }
 };
 
-v1::Template Mail() {
-  v1::Template t;
-  t.set_internal_name("crashMail");
-  t.set_event_type("CRASH");
-  t.set_channel(v1::CHANNEL_EMAIL);
-  t.set_version(1);
-  t.set_subject("Message <%= rtEvent.ctx.n %>");
-  t.set_text_body("Message <%= rtEvent.ctx.n %>");
-  return t;
-}
+v1::Template Mail() { return NumberedMailTemplate("crashMail", "CRASH", "Message"); }
 
 // Event i of the run: mostly sent; every hundredth a hard bounce (then ignored, its address in
 // quarantine), one not taken into account (no template), one expired before it was taken up.
